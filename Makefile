@@ -1,0 +1,41 @@
+# The two set-up commands: `make run` (the exchange with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint assets clean
+
+setup: $(VENV)/.installed web/static/dist/.built
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+web/static/dist/.built: node_modules/.installed web/build-assets.mjs $(shell find web/static/scss web/static/js web/static/images -type f)
+	npm run --silent build
+	touch $@
+
+assets: web/static/dist/.built
+
+run: setup
+	$(BIN)/exchange demo --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check exchange tests alembic
+	$(BIN)/ruff format --check exchange tests alembic
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) node_modules web/static/dist var

@@ -1,0 +1,198 @@
+"""Accounts: sign up, verify email, sign in with throttling, reset password, and who the viewer is.
+
+Messages never reveal whether an email address has an account (no enumeration): sign-up and
+password reset answer the same way either way and tell the owner of the address by email.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from exchange.accounts.models import SignInAttempt, User
+from exchange.accounts.schemas import AccountKind, SignIn, SignUp
+from exchange.audit import service as audit
+from exchange.core.errors import Invalid, TooManyRequests
+from exchange.core.models import utcnow
+from exchange.core.security import hash_password, make_token, read_token, verify_password
+from exchange.core.settings import Settings
+from exchange.core.viewer import ANONYMOUS, Viewer
+from exchange.organisations import service as organisations
+from exchange.organisations.models import Member, MemberRole, MemberStatus, OrganisationKind
+from exchange.outbox.service import queue_email
+
+VERIFY_EMAIL_MAX_AGE = 7 * 24 * 3600
+PASSWORD_RESET_MAX_AGE = 3600
+
+
+class SignInFailed(Invalid):
+    """Wrong email or password: the attempt row written before raising must still be committed."""
+
+
+def get_user(db: Session, viewer: Viewer) -> User:
+    return db.get_one(User, viewer.user_id)
+
+
+def find_user_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == email.lower()))
+
+
+def sign_up(db: Session, form: SignUp, settings: Settings) -> User | None:
+    """Create the account (and its supplier organisation); None when the email already has one."""
+    existing = find_user_by_email(db, form.email)
+    if existing is not None:
+        queue_email(
+            db,
+            existing.email,
+            "Someone tried to create an account with your email address",
+            "Someone tried to create an Open Innovation Exchange account with this email address, "
+            "which already has one.\n\nIf it was you, sign in or reset your password at "
+            f"{settings.base_url}/account/password-reset\n\nIf it was not you, you can ignore this email.",
+        )
+        return None
+    if (
+        form.account_kind is AccountKind.COUNCIL
+        and organisations.council_for_domain(db, form.email.rsplit("@", 1)[1]) is None
+    ):
+        raise Invalid(
+            "Check the answers and try again",
+            field_errors={
+                "email": "Use your council email address. If it is right, your council's email domain "
+                "is not on the exchange yet: ask us to add it."
+            },
+        )
+    user = User(email=form.email, name=form.name, password_hash=hash_password(form.password))
+    db.add(user)
+    db.flush()
+    audit.record(db, user.id, "user.signed_up", "user", user.id, account_kind=form.account_kind.value)
+    if form.account_kind is AccountKind.SUPPLIER:
+        if form.join_organisation_slug:
+            organisations.request_to_join(db, user, form.join_organisation_slug)
+        else:
+            organisations.create_supplier_organisation(
+                db, user, form.organisation_name, OrganisationKind(form.organisation_kind)
+            )
+    send_verification_email(db, user, settings)
+    return user
+
+
+def send_verification_email(db: Session, user: User, settings: Settings) -> None:
+    token = make_token("verify-email", {"user": user.id, "email": user.email})
+    queue_email(
+        db,
+        user.email,
+        "Confirm your email address",
+        f"Hello {user.name},\n\nConfirm your email address to finish setting up your Open Innovation "
+        f"Exchange account:\n\n{settings.base_url}/account/verify-email/{token}\n\n"
+        "The link works for 7 days. If you did not sign up, you can ignore this email.",
+    )
+
+
+def verify_email(db: Session, token: str) -> User | None:
+    payload = read_token("verify-email", token, VERIFY_EMAIL_MAX_AGE)
+    if payload is None:
+        return None
+    user = db.get(User, payload.get("user"))
+    if user is None or user.email != payload.get("email"):
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        audit.record(db, user.id, "user.email_verified", "user", user.id)
+        organisations.join_council_by_email_domain(db, user)
+    return user
+
+
+def sign_in(db: Session, form: SignIn, ip_address: str, settings: Settings) -> User:
+    window_start = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    recent_failures = select(func.count()).where(
+        SignInAttempt.succeeded.is_(False), SignInAttempt.attempted_at >= window_start
+    )
+    by_email = db.scalar(recent_failures.where(SignInAttempt.email == form.email)) or 0
+    by_address = db.scalar(recent_failures.where(SignInAttempt.ip_address == ip_address)) or 0
+    if by_email >= settings.login_max_failures or by_address >= settings.login_max_failures * 4:
+        raise TooManyRequests(
+            f"Too many failed attempts. Wait {settings.login_window_minutes} minutes, or reset your password."
+        )
+    user = find_user_by_email(db, form.email)
+    succeeded = verify_password(user.password_hash if user else None, form.password)
+    db.add(
+        SignInAttempt(email=form.email, ip_address=ip_address, succeeded=succeeded, user_id=user.id if user else None)
+    )
+    if not succeeded or user is None:
+        # The caller keeps this failed attempt (commit_despite_error) though the request fails.
+        raise SignInFailed(
+            "Enter a correct email address and password",
+            field_errors={"email": "The email address or password is not right"},
+        )
+    user.last_sign_in_at = utcnow()
+    return user
+
+
+def request_password_reset(db: Session, email: str, settings: Settings) -> None:
+    user = find_user_by_email(db, email)
+    if user is None:
+        return
+    token = make_token("password-reset", {"user": user.id, "version": user.session_version})
+    queue_email(
+        db,
+        user.email,
+        "Reset your password",
+        f"Hello {user.name},\n\nReset your Open Innovation Exchange password here:\n\n"
+        f"{settings.base_url}/account/password-reset/{token}\n\n"
+        "The link works for one hour and only once. If you did not ask for it, you can ignore this email.",
+    )
+
+
+def user_for_reset_token(db: Session, token: str) -> User | None:
+    payload = read_token("password-reset", token, PASSWORD_RESET_MAX_AGE)
+    if payload is None:
+        return None
+    user = db.get(User, payload.get("user"))
+    # The version changes when the password does, so a used link stops working.
+    if user is None or user.session_version != payload.get("version"):
+        return None
+    return user
+
+
+def reset_password(db: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    # Whoever holds the reset link holds the mailbox, so the address is verified too.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        organisations.join_council_by_email_domain(db, user)
+    audit.record(db, user.id, "user.password_reset", "user", user.id)
+
+
+def load_viewer(db: Session, user_id: int, session_version: int) -> Viewer:
+    user = db.scalar(
+        select(User).where(User.id == user_id).options(selectinload(User.memberships).selectinload(Member.organisation))
+    )
+    if user is None or user.session_version != session_version:
+        return ANONYMOUS
+    active = [m for m in user.memberships if m.status is MemberStatus.ACTIVE]
+    return Viewer(
+        user_id=user.id,
+        name=user.name,
+        email=user.email,
+        is_admin=user.is_admin,
+        email_verified=user.is_verified,
+        organisation_ids=frozenset(m.organisation_id for m in active),
+        admin_of=frozenset(m.organisation_id for m in active if m.role is MemberRole.ADMIN),
+        public_sector_verified=user.is_verified
+        and any(m.organisation.is_public_sector and m.organisation.verified for m in active),
+    )
+
+
+def create_admin(db: Session, email: str, name: str, password: str) -> User:
+    user = find_user_by_email(db, email)
+    if user is None:
+        user = User(email=email.lower(), name=name, password_hash=hash_password(password))
+        db.add(user)
+    user.is_admin = True
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.flush()
+    audit.record(db, None, "user.made_admin", "user", user.id)
+    return user

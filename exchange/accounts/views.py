@@ -1,0 +1,188 @@
+"""Account pages: sign up, confirm email, sign in and out, reset a password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from exchange.accounts import service
+from exchange.accounts.dependencies import current_viewer, signed_in_viewer, start_session
+from exchange.accounts.schemas import EmailForm, PasswordReset, SignIn, SignUp
+from exchange.core.errors import Invalid
+from exchange.core.forms import form_to_dict, validate
+from exchange.core.forms_dependency import submitted_form
+from exchange.core.http import TransactionalRoute, commit_despite_error, get_db
+from exchange.core.templating import flash, render
+from exchange.core.viewer import Viewer
+from exchange.organisations import service as organisations
+from exchange.outbox.tasks import send_queued_email_after_commit
+
+router = APIRouter(route_class=TransactionalRoute, prefix="/account")
+
+SIGN_UP_LABELS = {
+    "name": "your name",
+    "email": "your email address",
+    "password": "a password",
+    "account_kind": "who you are signing up as",
+    "organisation_name": "your organisation's name",
+}
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: never redirect to another site after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/dashboard"
+
+
+def _sign_up_page(
+    request: Request, db: Session, values: dict[str, str], errors: dict[str, str], status: int = 200
+) -> HTMLResponse:
+    context = {
+        "page_title": "Create an account",
+        "values": values,
+        "errors": errors,
+        "organisations": organisations.supplier_side(db),
+    }
+    return render(request, "accounts/sign_up.html", context, status_code=status)
+
+
+@router.get("/sign-up", response_class=HTMLResponse)
+def sign_up_form(request: Request, db: Session = Depends(get_db)) -> HTMLResponse:
+    return _sign_up_page(request, db, {"account_kind": request.query_params.get("as", "")}, {})
+
+
+@router.post("/sign-up", response_class=HTMLResponse)
+def sign_up(request: Request, form: FormData = Depends(submitted_form), db: Session = Depends(get_db)) -> Response:
+    values = form_to_dict(form)
+    try:
+        data = validate(SignUp, values, SIGN_UP_LABELS)
+        service.sign_up(db, data, request.app.state.settings)
+    except Invalid as error:
+        values.pop("password", None)
+        return _sign_up_page(request, db, values, error.field_errors or {"email": error.message}, 422)
+    send_queued_email_after_commit(request)
+    # The same answer whether or not the address already had an account.
+    return render(request, "accounts/check_email.html", {"page_title": "Check your email", "email": data.email})
+
+
+@router.get("/verify-email/{token}", response_class=HTMLResponse)
+def verify_email(request: Request, token: str, db: Session = Depends(get_db)) -> Response:
+    user = service.verify_email(db, token)
+    if user is None:
+        return render(request, "accounts/link_expired.html", {"page_title": "This link has expired"}, status_code=400)
+    start_session(request, user.id, user.session_version)
+    flash(request, "Your email address is confirmed.")
+    return RedirectResponse("/dashboard", status_code=303)
+
+
+@router.post("/resend-verification")
+def resend_verification(
+    request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Response:
+    user = service.get_user(db, viewer)
+    if not user.is_verified:
+        service.send_verification_email(db, user, request.app.state.settings)
+        send_queued_email_after_commit(request)
+    flash(request, f"We have sent a new link to {user.email}.")
+    return RedirectResponse("/dashboard", status_code=303)
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_form(request: Request, viewer: Viewer = Depends(current_viewer)) -> Response:
+    if viewer.signed_in:
+        return RedirectResponse("/dashboard", status_code=303)
+    values = {"next": safe_next(request.query_params.get("next"))}
+    return render(request, "accounts/sign_in.html", {"page_title": "Sign in", "values": values, "errors": {}})
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+def sign_in(request: Request, form: FormData = Depends(submitted_form), db: Session = Depends(get_db)) -> Response:
+    values = form_to_dict(form)
+    ip_address = request.client.host if request.client else "unknown"
+    try:
+        data = validate(SignIn, values, {"email": "your email address", "password": "your password"})
+        user = service.sign_in(db, data, ip_address, request.app.state.settings)
+    except service.SignInFailed as error:
+        commit_despite_error(request)
+        return _sign_in_again(request, values, error.field_errors, 422)
+    except Invalid as error:
+        return _sign_in_again(request, values, error.field_errors, error.status_code)
+    start_session(request, user.id, user.session_version)
+    return RedirectResponse(safe_next(values.get("next")), status_code=303)
+
+
+def _sign_in_again(request: Request, values: dict[str, str], errors: dict[str, str], status: int) -> HTMLResponse:
+    values.pop("password", None)
+    context = {"page_title": "Sign in", "values": values, "errors": errors or {"email": "Too many attempts"}}
+    return render(request, "accounts/sign_in.html", context, status_code=status)
+
+
+@router.post("/sign-out")
+def sign_out(request: Request) -> Response:
+    request.session.clear()
+    flash(request, "You have signed out.")
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/password-reset", response_class=HTMLResponse)
+def password_reset_request_form(request: Request) -> HTMLResponse:
+    return render(
+        request,
+        "accounts/password_reset_request.html",
+        {"page_title": "Reset your password", "values": {}, "errors": {}},
+    )
+
+
+@router.post("/password-reset", response_class=HTMLResponse)
+def password_reset_request(
+    request: Request, form: FormData = Depends(submitted_form), db: Session = Depends(get_db)
+) -> Response:
+    values = form_to_dict(form)
+    try:
+        data = validate(EmailForm, values, {"email": "your email address"})
+    except Invalid as error:
+        context = {"page_title": "Reset your password", "values": values, "errors": error.field_errors}
+        return render(request, "accounts/password_reset_request.html", context, status_code=422)
+    service.request_password_reset(db, data.email, request.app.state.settings)
+    send_queued_email_after_commit(request)
+    return render(
+        request,
+        "accounts/check_email.html",
+        {"page_title": "Check your email", "email": data.email, "reset": True},
+    )
+
+
+@router.get("/password-reset/{token}", response_class=HTMLResponse)
+def password_reset_form(request: Request, token: str, db: Session = Depends(get_db)) -> HTMLResponse:
+    if service.user_for_reset_token(db, token) is None:
+        return render(request, "accounts/link_expired.html", {"page_title": "This link has expired"}, status_code=400)
+    return render(
+        request,
+        "accounts/password_reset.html",
+        {"page_title": "Choose a new password", "errors": {}, "token": token},
+    )
+
+
+@router.post("/password-reset/{token}", response_class=HTMLResponse)
+def password_reset(
+    request: Request, token: str, form: FormData = Depends(submitted_form), db: Session = Depends(get_db)
+) -> Response:
+    user = service.user_for_reset_token(db, token)
+    if user is None:
+        return render(request, "accounts/link_expired.html", {"page_title": "This link has expired"}, status_code=400)
+    try:
+        data = validate(
+            PasswordReset,
+            form_to_dict(form),
+            {"password": "a new password", "password_confirmation": "the password again"},
+        )
+    except Invalid as error:
+        context = {"page_title": "Choose a new password", "errors": error.field_errors, "token": token}
+        return render(request, "accounts/password_reset.html", context, status_code=422)
+    service.reset_password(db, user, data.password)
+    start_session(request, user.id, user.session_version)
+    flash(request, "Your password has been changed.")
+    return RedirectResponse("/dashboard", status_code=303)

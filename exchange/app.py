@@ -1,0 +1,90 @@
+"""The application: one FastAPI app serving HTML pages and the JSON API from the same services."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
+
+from exchange.accounts import views as account_views
+from exchange.accounts.dependencies import verify_csrf
+from exchange.admin import views as admin_views
+from exchange.core import error_handlers
+from exchange.core.database import Database, make_engine
+from exchange.core.middleware import SecurityHeadersMiddleware
+from exchange.core.settings import Settings, get_settings
+from exchange.core.templating import make_environment
+from exchange.dashboard import views as dashboard_views
+from exchange.docs import views as docs_views
+from exchange.home import views as home_views
+from exchange.listings import api as listing_api
+from exchange.listings import views as listing_views
+from exchange.needs import api as need_api
+from exchange.needs import views as need_views
+from exchange.organisations import api as organisation_api
+from exchange.organisations import views as organisation_views
+from exchange.search import api as search_api
+from exchange.search import views as search_views
+
+SESSION_MAX_AGE = 14 * 24 * 3600
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = FastAPI(
+        title="Open Innovation Exchange API",
+        version="1",
+        description="Needs, pitches, offers and organisations of the Open Innovation Exchange.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(verify_csrf)],
+    )
+    app.state.settings = settings
+    app.state.database = database or Database(make_engine(settings.database_url))
+    app.state.templates = make_environment(settings)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="exchange_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    error_handlers.install(app)
+
+    for module in (
+        home_views,
+        search_views,
+        account_views,
+        organisation_views,
+        listing_views,
+        need_views,
+        dashboard_views,
+        admin_views,
+        docs_views,
+    ):
+        app.include_router(module.router, include_in_schema=False)
+    for api in (search_api, listing_api, need_api, organisation_api):
+        app.include_router(api.router, prefix="/api/v1")
+
+    app.mount("/assets", StaticFiles(directory=settings.static_dir, check_dir=False), name="assets")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        with app.state.database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return JSONResponse({"status": "ok", "database": app.state.database.dialect})
+
+    return app

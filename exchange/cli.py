@@ -1,0 +1,191 @@
+"""The ``exchange`` command: serve, demo, database, seed, accounts, import, generate and benchmarks."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from exchange.core import migrations
+from exchange.core.database import Database, make_engine
+from exchange.core.settings import get_settings
+
+app = typer.Typer(help="The Open Innovation Exchange.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+import_app = typer.Typer(help="Import suppliers or needs from JSON Lines (all-or-nothing).", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+app.add_typer(bench_app, name="bench")
+
+
+def _database() -> Database:
+    return Database(make_engine(get_settings().database_url))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (use PostgreSQL for more than one).")] = 1,
+) -> None:
+    """Serve the exchange."""
+    import uvicorn
+
+    uvicorn.run(
+        "exchange.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        access_log=False,
+    )
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start serving when loaded.")] = True,
+) -> None:
+    """Start afresh: a new SQLite database, migrated, seeded with the demo set, then served."""
+    settings = get_settings()
+    if not settings.is_sqlite:
+        raise typer.BadParameter("demo only recreates the SQLite database; use `db upgrade` and `seed --demo`")
+    path = Path(settings.database_url.split("///", 1)[1])
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    migrations.upgrade(settings.database_url)
+    seed(demo_data=True)
+    typer.echo(f"Demo accounts: see seed_data/README.md. Serving on http://{host}:{port}")
+    if serve_after:
+        serve(host=host, port=port, workers=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    migrations.upgrade(get_settings().database_url, revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = "-1") -> None:
+    """Undo migrations down to REVISION (default: one step; 'base' for all)."""
+    migrations.downgrade(get_settings().database_url, revision)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    migrations.current(get_settings().database_url)
+
+
+@app.command()
+def seed(demo_data: Annotated[bool, typer.Option("--demo", help="Also load the demo set.")] = False) -> None:
+    """Load regions, councils and categories (and the demo set with --demo). Safe to run twice."""
+    from exchange.seeding.demo import load_demo
+    from exchange.seeding.reference import load_categories, load_regions_and_councils
+
+    settings = get_settings()
+    with _database().transaction() as db:
+        regions, councils = load_regions_and_councils(db, settings.seed_dir)
+        categories = load_categories(db, settings.seed_dir)
+        typer.echo(f"{regions} regions, {councils} councils, {categories} categories")
+        if demo_data:
+            counts = load_demo(db, settings.seed_dir)
+            typer.echo(
+                "demo set already loaded"
+                if "skipped" in counts
+                else "demo: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+            )
+
+
+@app.command("create-admin")
+def create_admin(email: str, name: Annotated[str, typer.Option()] = "Administrator") -> None:
+    """Create an administrator (or make an existing user one). Asks for the password."""
+    from exchange.accounts.service import create_admin as make_admin
+    from exchange.core.security import MIN_PASSWORD_LENGTH
+
+    password = getpass.getpass("Password: ")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise typer.BadParameter(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if password != getpass.getpass("Again: "):
+        raise typer.BadParameter("the passwords do not match")
+    with _database().transaction() as db:
+        user = make_admin(db, email, name, password)
+    typer.echo(f"{user.email} is an administrator")
+
+
+@import_app.command("suppliers")
+def import_suppliers(path: Path) -> None:
+    """Import suppliers (with their past contracts) from a JSON Lines file."""
+    from exchange.seeding.importer import ImportError_
+    from exchange.seeding.importer import import_suppliers as run
+
+    try:
+        with _database().transaction() as db:
+            count = run(db, path)
+    except ImportError_ as error:
+        typer.echo(f"Nothing imported: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"imported {count} suppliers")
+
+
+@import_app.command("needs")
+def import_needs(path: Path) -> None:
+    """Import needs (each under a buyer organisation found or created by name) from a JSON Lines file."""
+    from exchange.seeding.importer import ImportError_
+    from exchange.seeding.importer import import_needs as run
+
+    try:
+        with _database().transaction() as db:
+            count = run(db, path)
+    except ImportError_ as error:
+        typer.echo(f"Nothing imported: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"imported {count} needs")
+
+
+@app.command()
+def generate(
+    needs: Annotated[int, typer.Option(help="How many needs.")] = 1000,
+    suppliers: Annotated[int, typer.Option(help="How many supplier organisations.")] = 500,
+    pitches: Annotated[int, typer.Option(help="How many pitches (offers: the same number again).")] = 2000,
+    seed_value: Annotated[int, typer.Option("--seed", help="Random seed, for repeatable data.")] = 1,
+) -> None:
+    """Generate synthetic but realistic data for scale tests."""
+    from exchange.seeding.generator import generate as run
+
+    run(_database(), needs=needs, suppliers=suppliers, pitches=pitches, seed=seed_value)
+
+
+@app.command("send-email")
+def send_email() -> None:
+    """Send email waiting in the outbox (normally sent right after each request)."""
+    from exchange.outbox.service import deliver_pending
+
+    sent = deliver_pending(_database(), get_settings())
+    typer.echo(f"sent {sent}")
+
+
+@bench_app.command("http")
+def bench_http(
+    listings: Annotated[int, typer.Option(help="Listings to generate.")] = 100_000,
+    organisations: Annotated[int, typer.Option(help="Organisations to generate.")] = 10_000,
+    database_url: Annotated[str | None, typer.Option(help="Database to use (default: a new SQLite file).")] = None,
+    duration: Annotated[float, typer.Option(help="Seconds per measurement.")] = 10.0,
+    workers: Annotated[int, typer.Option(help="Server worker processes.")] = 1,
+) -> None:
+    """Generate data, start the server, and print latency and throughput of search and detail pages."""
+    from exchange.bench.http import run
+
+    run(
+        listings=listings,
+        organisations=organisations,
+        database_url=database_url,
+        duration=duration,
+        workers=workers,
+    )

@@ -1,0 +1,85 @@
+"""Turning submitted forms into validated schemas, and validation errors into GOV.UK error messages."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.datastructures import FormData
+
+from exchange.core.errors import Invalid
+
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
+
+
+class FieldError(ValueError):
+    """Raised inside a model validator to pin a cross-field problem on one field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class FormSchema(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+
+FRIENDLY_MESSAGES = {
+    "missing": "Enter {label}",
+    "string_too_short": "Enter {label}",
+    "string_too_long": "{Label} must be {max_length} characters or fewer",
+    "int_parsing": "{Label} must be a whole number",
+    "int_type": "{Label} must be a whole number",
+    "greater_than_equal": "{Label} must be {ge} or more",
+    "less_than_equal": "{Label} must be {le} or less",
+    "date_from_datetime_parsing": "{Label} must be a real date",
+    "date_parsing": "{Label} must be a real date",
+    "enum": "Choose {label}",
+    "literal_error": "Choose {label}",
+    "bool_parsing": "Choose {label}",
+}
+
+
+def field_errors(error: ValidationError, labels: dict[str, str] | None = None) -> dict[str, str]:
+    """One plain-English message per field, in the order the fields were checked."""
+    labels = labels or {}
+    messages: dict[str, str] = {}
+    for item in error.errors():
+        context = item.get("ctx") or {}
+        original = context.get("error")
+        if isinstance(original, FieldError):
+            field, message = original.field, original.message
+        else:
+            field = str(item["loc"][0]) if item["loc"] else "form"
+            label = labels.get(field, field.replace("_", " "))
+            template = FRIENDLY_MESSAGES.get(item["type"])
+            if template:
+                message = template.format(label=label, Label=label[:1].upper() + label[1:], **context)
+            else:
+                message = str(item["msg"]).removeprefix("Value error, ")
+        messages.setdefault(field, message)
+    return messages
+
+
+def form_to_dict(form: FormData, lists: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Empty text fields count as missing; fields named in ``lists`` keep every value."""
+    data: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        if key in lists:
+            data[key] = [str(v) for v in form.getlist(key) if str(v).strip()]
+            continue
+        value = form.get(key)
+        if isinstance(value, str) and value.strip():
+            data[key] = value
+    return data
+
+
+def validate(schema: type[SchemaT], data: dict[str, Any], labels: dict[str, str] | None = None) -> SchemaT:
+    """Validate or raise ``Invalid`` carrying one message per field."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        raise Invalid("Check the answers and try again", field_errors=field_errors(error, labels)) from None

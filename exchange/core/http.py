@@ -1,0 +1,97 @@
+"""Request plumbing: one database transaction per request, committed in one place after the handler.
+
+The route class below is the only place that commits for HTTP requests. A handler that returns an
+error response (status 400 or more) or raises has its transaction rolled back, so bad input changes
+nothing. Work registered with ``after_commit`` (sending queued email) runs only once the commit is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from exchange.core.database import Database
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_db(request: Request) -> Session:
+    """The request's session, opened on first use; writing requests take SQLite's write lock up front."""
+    session: Session | None = getattr(request.state, "db", None)
+    if session is None:
+        session = get_database(request).session(write=request.method in UNSAFE_METHODS)
+        request.state.db = session
+    return session
+
+
+def after_commit(request: Request, task: Callable[[], Any]) -> None:
+    """Run ``task`` in the background once the request's transaction has committed."""
+    tasks: list[Callable[[], Any]] = request.state.__dict__.setdefault("after_commit", [])
+    if task not in tasks:
+        tasks.append(task)
+
+
+def commit_despite_error(request: Request) -> None:
+    """Keep this request's writes although it answers with an error (e.g. a failed sign-in attempt)."""
+    request.state.commit_despite_error = True
+
+
+def _finish(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+class TransactionalRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except BaseException:
+                session = request.state.__dict__.pop("db", None)
+                if session is not None:
+                    keep = request.state.__dict__.get("commit_despite_error", False)
+                    await run_in_threadpool(_finish, session, keep)
+                raise
+            session = request.state.__dict__.pop("db", None)
+            committed = response.status_code < 400 or request.state.__dict__.get("commit_despite_error", False)
+            if session is not None:
+                await run_in_threadpool(_finish, session, committed)
+            tasks = request.state.__dict__.pop("after_commit", [])
+            if committed and tasks:
+                response.background = _chain(response.background, tasks)
+            return response
+
+        return handle
+
+
+def _chain(existing: BackgroundTask | None, tasks: list[Callable[[], Any]]) -> BackgroundTask:
+    def run_all() -> None:
+        for task in tasks:
+            task()
+
+    if existing is None:
+        return BackgroundTask(run_all)
+
+    async def run_existing_then_all() -> None:
+        await existing()
+        await run_in_threadpool(run_all)
+
+    return BackgroundTask(run_existing_then_all)

@@ -1,0 +1,58 @@
+"""All configuration in one place, read from the environment (prefix ``EXCHANGE_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Development only: refused when EXCHANGE_ENV=production (see ``refuse_development_secret``).
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EXCHANGE_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'exchange.db'}"
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_url: str | None = None
+    mail_from: str = "Open Innovation Exchange <no-reply@exchange.localhost>"
+    stripe_secret_key: str | None = None
+    stripe_publishable_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    templates_dir: Path = PROJECT_ROOT / "web" / "templates"
+    static_dir: Path = PROJECT_ROOT / "web" / "static" / "dist"
+    seed_dir: Path = PROJECT_ROOT / "seed_data"
+    # Sign-in throttling: at most this many failures per email (and 4x per address) in the window.
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    db_pool_size: int = 10
+
+    @model_validator(mode="after")
+    def refuse_development_secret(self) -> Settings:
+        if self.env == "production":
+            if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
+                raise ValueError("EXCHANGE_SECRET_KEY must be set to a random value of 32+ characters in production")
+            if not self.base_url.startswith("https://"):
+                raise ValueError("EXCHANGE_BASE_URL must be https in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.env == "production" or self.base_url.startswith("https://")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

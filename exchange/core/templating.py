@@ -1,0 +1,115 @@
+"""Jinja2 with the project's templates and the GOV.UK Frontend macros, and how pages are rendered."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from exchange.core.security import new_csrf_token
+from exchange.core.settings import Settings
+from exchange.core.viewer import ANONYMOUS, Viewer
+
+
+def make_environment(settings: Settings) -> Environment:
+    environment = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(str(settings.templates_dir)),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=settings.env == "development",
+    )
+    environment.filters.update(
+        {
+            "pounds": format_pounds,
+            "date_uk": format_date,
+            "paragraphs": paragraphs,
+            "zip": lambda left, right: list(zip(left, right, strict=False)),
+            "error_link": lambda item: {"text": item[1], "href": f"#{item[0]}"},
+        }
+    )
+    environment.globals["service_name"] = "Open Innovation Exchange"
+    return environment
+
+
+def format_pounds(amount: int | None) -> str:
+    return "" if amount is None else f"£{amount:,}"
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain user text as escaped paragraphs: user input never becomes HTML."""
+    blocks = [block.strip() for block in (text or "").split("\n\n") if block.strip()]
+    return Markup("".join(f'<p class="govuk-body exchange-prose">{escape(block)}</p>' for block in blocks))
+
+
+def csrf_token(request: Request) -> str:
+    if "session" not in request.scope:  # an error page rendered outside the session middleware
+        return ""
+    token = request.session.get("csrf")
+    if not token:
+        token = new_csrf_token()
+        request.session["csrf"] = token
+    return str(token)
+
+
+def pop_flashes(request: Request) -> list[str]:
+    if "session" not in request.scope:
+        return []
+    return list(request.session.pop("flash", []) or [])
+
+
+def flash(request: Request, message: str) -> None:
+    request.session["flash"] = [*request.session.get("flash", []), message]
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    environment: Environment = request.app.state.templates
+    viewer: Viewer = getattr(request.state, "viewer", ANONYMOUS)
+    full_context = {
+        "request": request,
+        "viewer": viewer,
+        "csrf_token": csrf_token(request),
+        "cspNonce": request.scope.get("state", {}).get("csp_nonce", ""),
+        "flashes": pop_flashes(request),
+        "current_path": request.url.path,
+        **(context or {}),
+    }
+    html = environment.get_template(template).render(full_context)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def render_page_or_fragment(
+    request: Request,
+    page: str,
+    fragment: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> HTMLResponse:
+    """HTMX requests get the fragment, every other request the whole page; caches must keep both apart."""
+    template = fragment if is_htmx(request) else page
+    return render(request, template, context, status_code=status_code, headers={"Vary": "HX-Request"})

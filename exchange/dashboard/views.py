@@ -1,0 +1,42 @@
+"""Each signed-in user's dashboard: their organisations' pitches, offers and needs, and what waits on them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from exchange.accounts.dependencies import signed_in_viewer
+from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.templating import render
+from exchange.core.viewer import Viewer
+from exchange.listings import service as listings
+from exchange.listings.models import Offer, Pitch
+from exchange.needs import service as needs
+from exchange.organisations import service as organisations
+
+router = APIRouter(route_class=TransactionalRoute)
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(
+    request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> HTMLResponse:
+    memberships = organisations.memberships(db, viewer.user_id or 0)
+    active = {m.organisation_id for m in memberships if m.status.value == "active"}
+    public_sector = {
+        m.organisation_id for m in memberships if m.organisation_id in active and m.organisation.is_public_sector
+    }
+    supplier_side = active - public_sector
+    context = {
+        "page_title": "Your dashboard",
+        "memberships": memberships,
+        "pitches": listings.for_organisations(db, Pitch, supplier_side),
+        "offers": listings.for_organisations(db, Offer, supplier_side),
+        "needs": needs.for_organisations(db, public_sector),
+        "is_supplier": bool(supplier_side),
+        "is_council": bool(public_sector),
+        "join_requests": organisations.pending_requests_for(db, viewer),
+        "unverified": organisations.unverified_organisations(db) if viewer.is_admin else [],
+    }
+    return render(request, "dashboard/index.html", context)

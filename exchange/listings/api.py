@@ -1,0 +1,78 @@
+"""JSON API for pitches and offers: list, search, get, and create/update the signed-in user's own."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from sqlalchemy.orm import Session
+
+from exchange.accounts.dependencies import current_viewer, signed_in_viewer
+from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.viewer import Viewer
+from exchange.listings import service
+from exchange.listings.models import Offer, Pitch
+from exchange.listings.schemas import OfferCreate, OfferForm, OfferOut, PitchCreate, PitchForm, PitchOut
+from exchange.search import service as search
+from exchange.search.api import results_out
+from exchange.search.schemas import SearchQuery, SearchResultsOut
+
+router = APIRouter(route_class=TransactionalRoute, tags=["pitches and offers"])
+
+
+@router.get("/pitches", response_model=SearchResultsOut)
+def list_pitches(
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchResultsOut:
+    query = SearchQuery(q=q, kind=("pitch",), page=page, per_page=per_page, sort="relevance" if q else "newest")
+    return results_out(search.search(db, viewer, query))
+
+
+@router.get("/pitches/{pitch_id}", response_model=PitchOut)
+def get_pitch(pitch_id: int, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> Pitch:
+    return service.get(db, viewer, Pitch, pitch_id)
+
+
+@router.post("/pitches", response_model=PitchOut, status_code=status.HTTP_201_CREATED)
+def create_pitch(body: PitchCreate, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)) -> Pitch:
+    return service.create(db, viewer, Pitch, body.organisation_id, body)
+
+
+@router.put("/pitches/{pitch_id}", response_model=PitchOut)
+def update_pitch(
+    pitch_id: int, body: PitchForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Pitch:
+    return service.update(db, viewer, Pitch, pitch_id, body)
+
+
+@router.get("/offers", response_model=SearchResultsOut)
+def list_offers(
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchResultsOut:
+    query = SearchQuery(q=q, kind=("offer",), page=page, per_page=per_page, sort="relevance" if q else "newest")
+    return results_out(search.search(db, viewer, query))
+
+
+@router.get("/offers/{offer_id}", response_model=OfferOut)
+def get_offer(offer_id: int, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> Offer:
+    return service.get(db, viewer, Offer, offer_id)
+
+
+@router.post("/offers", response_model=OfferOut, status_code=status.HTTP_201_CREATED)
+def create_offer(body: OfferCreate, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)) -> Offer:
+    return service.create(db, viewer, Offer, body.organisation_id, body)
+
+
+@router.put("/offers/{offer_id}", response_model=OfferOut)
+def update_offer(
+    offer_id: int, body: OfferForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Offer:
+    return service.update(db, viewer, Offer, offer_id, body)

@@ -1,0 +1,85 @@
+"""What pitch and offer forms and the API accept and return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from exchange.core.forms import FieldError, FormSchema
+from exchange.core.text import split_tags
+from exchange.listings.models import ListingStatus, PriceModel
+
+LISTING_LABELS = {
+    "title": "a title",
+    "summary": "a summary",
+    "description": "the description",
+    "price_model": "how it is priced",
+    "price_amount": "the price",
+    "organisation_id": "the organisation",
+}
+
+
+class ListingForm(FormSchema):
+    title: str = Field(min_length=5, max_length=200)
+    summary: str = Field(min_length=10, max_length=400)
+    description: str = Field(default="", max_length=10_000)
+    category_id: int | None = None
+    region_id: int | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def parse_tags(cls, value: object) -> list[str]:
+        return split_tags(value if isinstance(value, (str, list)) else None)
+
+
+class PitchForm(ListingForm):
+    pass
+
+
+class OfferForm(ListingForm):
+    price_model: PriceModel = PriceModel.FREE
+    price_amount: int | None = Field(default=None, ge=0, le=100_000_000)
+
+    @model_validator(mode="after")
+    def price_matches_model(self) -> OfferForm:
+        if self.price_model in (PriceModel.FREE, PriceModel.QUOTE):
+            self.price_amount = None
+        elif self.price_amount is None:
+            raise FieldError("price_amount", "Enter the price in pounds, or choose free or priced on request")
+        return self
+
+
+class ListingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    organisation_id: int
+    title: str
+    summary: str
+    description: str
+    category_id: int | None
+    region_id: int | None
+    tags: list[str]
+    status: ListingStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class PitchOut(ListingOut):
+    pass
+
+
+class OfferOut(ListingOut):
+    price_model: PriceModel
+    price_amount: int | None
+    is_free: bool
+
+
+class PitchCreate(PitchForm):
+    organisation_id: int
+
+
+class OfferCreate(OfferForm):
+    organisation_id: int

@@ -1,0 +1,28 @@
+"""Imports every domain's models so that the metadata (Alembic, tests) sees all tables."""
+
+from exchange.accounts.models import SignInAttempt, User
+from exchange.audit.models import AuditEvent
+from exchange.core.database import Base
+from exchange.listings.models import Offer, Pitch
+from exchange.needs.models import Need
+from exchange.organisations.models import CouncilEmailDomain, Member, Organisation
+from exchange.outbox.models import OutboxMessage
+from exchange.reference.models import Category, Region
+from exchange.search.models import SearchDocument
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Category",
+    "CouncilEmailDomain",
+    "Member",
+    "Need",
+    "Offer",
+    "Organisation",
+    "OutboxMessage",
+    "Pitch",
+    "Region",
+    "SearchDocument",
+    "SignInAttempt",
+    "User",
+]

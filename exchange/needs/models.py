@@ -1,0 +1,88 @@
+"""A council's need: a problem to solve, with its stage, budget and who may see it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange.core.database import Base
+from exchange.core.models import Timestamped, enum_column
+from exchange.organisations.models import Organisation
+from exchange.reference.models import Category, Region
+
+
+class NeedStage(enum.StrEnum):
+    IDEA = "idea"
+    EARLY_MARKET_ENGAGEMENT = "early_market_engagement"
+    OPEN_FOR_PROPOSALS = "open_for_proposals"
+    CLOSED = "closed"
+    AWARDED = "awarded"
+    NO_SUITABLE_SUPPLIER = "no_suitable_supplier"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return NEED_STAGE_LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STAGES
+
+
+NEED_STAGE_LABELS = {
+    NeedStage.IDEA: "Idea",
+    NeedStage.EARLY_MARKET_ENGAGEMENT: "Early market engagement",
+    NeedStage.OPEN_FOR_PROPOSALS: "Open for proposals",
+    NeedStage.CLOSED: "Closed",
+    NeedStage.AWARDED: "Awarded",
+    NeedStage.NO_SUITABLE_SUPPLIER: "No suitable supplier",
+    NeedStage.CANCELLED: "Cancelled",
+}
+
+FINAL_STAGES = frozenset({NeedStage.AWARDED, NeedStage.NO_SUITABLE_SUPPLIER, NeedStage.CANCELLED})
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "public"
+    PUBLIC_SECTOR = "public_sector"
+    ORGANISATION = "organisation"
+
+    @property
+    def label(self) -> str:
+        return VISIBILITY_LABELS[self]
+
+
+VISIBILITY_LABELS = {
+    Visibility.PUBLIC: "Everyone",
+    Visibility.PUBLIC_SECTOR: "Verified public sector only",
+    Visibility.ORGANISATION: "Our organisation only",
+}
+
+
+class Need(Timestamped, Base):
+    __tablename__ = "needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(400))
+    problem_statement: Mapped[str] = mapped_column(Text)
+    users: Mapped[str] = mapped_column(Text, default="")
+    tried_so_far: Mapped[str] = mapped_column(Text, default="")
+    stage: Mapped[NeedStage] = enum_column(NeedStage, default=NeedStage.IDEA, index=True)
+    visibility: Mapped[Visibility] = enum_column(Visibility, default=Visibility.PUBLIC)
+    # Whole pounds.
+    budget_min: Mapped[int | None] = mapped_column(Integer)
+    budget_max: Mapped[int | None] = mapped_column(Integer)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
+    category: Mapped[Category | None] = relationship(lazy="raise")
+    region: Mapped[Region | None] = relationship(lazy="raise")

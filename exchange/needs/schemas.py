@@ -1,0 +1,80 @@
+"""What need forms and the API accept and return."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from exchange.core.forms import FieldError, FormSchema
+from exchange.core.text import split_tags
+from exchange.needs.models import NeedStage, Visibility
+
+NEED_LABELS = {
+    "title": "a title",
+    "summary": "a summary",
+    "problem_statement": "the problem",
+    "users": "who the users are",
+    "tried_so_far": "what has been tried",
+    "budget_min": "the lowest budget",
+    "budget_max": "the highest budget",
+    "deadline": "the deadline",
+    "visibility": "who can see this need",
+    "organisation_id": "the organisation",
+}
+
+
+class NeedForm(FormSchema):
+    title: str = Field(min_length=5, max_length=200)
+    summary: str = Field(min_length=10, max_length=400)
+    problem_statement: str = Field(min_length=20, max_length=10_000)
+    users: str = Field(default="", max_length=5_000)
+    tried_so_far: str = Field(default="", max_length=5_000)
+    visibility: Visibility = Visibility.PUBLIC
+    budget_min: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    budget_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    deadline: date | None = None
+    category_id: int | None = None
+    region_id: int | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def parse_tags(cls, value: object) -> list[str]:
+        return split_tags(value if isinstance(value, (str, list)) else None)
+
+    @model_validator(mode="after")
+    def budget_range_in_order(self) -> NeedForm:
+        if self.budget_min is not None and self.budget_max is not None and self.budget_min > self.budget_max:
+            raise FieldError("budget_max", "The highest budget must be the same as or more than the lowest")
+        return self
+
+
+class NeedCreate(NeedForm):
+    organisation_id: int
+
+
+class StageChange(FormSchema):
+    stage: NeedStage
+
+
+class NeedOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    organisation_id: int
+    title: str
+    summary: str
+    problem_statement: str
+    users: str
+    tried_so_far: str
+    stage: NeedStage
+    visibility: Visibility
+    budget_min: int | None
+    budget_max: int | None
+    deadline: date | None
+    category_id: int | None
+    region_id: int | None
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime

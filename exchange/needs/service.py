@@ -1,0 +1,134 @@
+"""The rules for needs: who may post and see them, and the guarded stage transitions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from exchange.audit import service as audit
+from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.core.viewer import Viewer
+from exchange.needs.models import Need, NeedStage, Visibility
+from exchange.needs.schemas import NeedForm
+from exchange.organisations.models import Organisation
+from exchange.reference import service as reference
+from exchange.search import indexer
+
+S = NeedStage
+ALLOWED_TRANSITIONS: dict[NeedStage, frozenset[NeedStage]] = {
+    S.IDEA: frozenset({S.EARLY_MARKET_ENGAGEMENT, S.OPEN_FOR_PROPOSALS, S.CANCELLED}),
+    S.EARLY_MARKET_ENGAGEMENT: frozenset({S.OPEN_FOR_PROPOSALS, S.CANCELLED}),
+    S.OPEN_FOR_PROPOSALS: frozenset({S.CLOSED, S.CANCELLED}),
+    S.CLOSED: frozenset({S.AWARDED, S.NO_SUITABLE_SUPPLIER, S.CANCELLED}),
+    S.AWARDED: frozenset(),
+    S.NO_SUITABLE_SUPPLIER: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+
+def can_see(viewer: Viewer, need: Need) -> bool:
+    if need.visibility is Visibility.PUBLIC or viewer.is_member(need.organisation_id) or viewer.is_admin:
+        return True
+    return need.visibility is Visibility.PUBLIC_SECTOR and viewer.public_sector_verified
+
+
+def posting_organisations(db: Session, viewer: Viewer) -> list[Organisation]:
+    """Councils and public bodies this viewer may post needs for."""
+    if not viewer.organisation_ids or not viewer.email_verified:
+        return []
+    rows = db.scalars(select(Organisation).where(Organisation.id.in_(viewer.organisation_ids)))
+    return [o for o in rows if o.is_public_sector]
+
+
+def _check(db: Session, form: NeedForm) -> None:
+    errors = {}
+    if not reference.valid_category(db, form.category_id):
+        errors["category_id"] = "Choose a category from the list"
+    if not reference.valid_region(db, form.region_id):
+        errors["region_id"] = "Choose a region from the list"
+    if errors:
+        raise Invalid("Check the answers and try again", field_errors=errors)
+
+
+def _apply(need: Need, form: NeedForm) -> None:
+    for field, value in form.model_dump(exclude={"organisation_id"}).items():
+        setattr(need, field, value)
+
+
+def create(db: Session, viewer: Viewer, organisation_id: int, form: NeedForm) -> Need:
+    if organisation_id not in {o.id for o in posting_organisations(db, viewer)}:
+        if not viewer.email_verified:
+            raise NotAllowed("Confirm your email address before you post a need")
+        raise Invalid(
+            "Check the answers and try again",
+            field_errors={"organisation_id": "Choose one of your councils or public bodies"},
+        )
+    _check(db, form)
+    need = Need(organisation_id=organisation_id, created_by_id=viewer.user_id, stage=NeedStage.IDEA)
+    _apply(need, form)
+    db.add(need)
+    db.flush()
+    audit.record(db, viewer.user_id, "need.created", "need", need.id, stage=need.stage.value)
+    indexer.index_need(db, need)
+    return need
+
+
+def get(db: Session, viewer: Viewer, need_id: int) -> Need:
+    need = db.get(
+        Need,
+        need_id,
+        options=[selectinload(Need.organisation), selectinload(Need.category), selectinload(Need.region)],
+    )
+    if need is None or not can_see(viewer, need):
+        raise NotFound()
+    return need
+
+
+def get_for_edit(db: Session, viewer: Viewer, need_id: int) -> Need:
+    need = db.get(Need, need_id)
+    if need is None or not viewer.is_member(need.organisation_id):
+        raise NotFound()
+    return need
+
+
+def update(db: Session, viewer: Viewer, need_id: int, form: NeedForm) -> Need:
+    need = get_for_edit(db, viewer, need_id)
+    if need.stage.is_final:
+        raise Conflict(f"This need is {need.stage.label.lower()} and can no longer be changed")
+    _check(db, form)
+    _apply(need, form)
+    db.flush()
+    audit.record(db, viewer.user_id, "need.updated", "need", need.id)
+    indexer.index_need(db, need)
+    return need
+
+
+def next_stages(need: Need) -> list[NeedStage]:
+    return [stage for stage in NeedStage if stage in ALLOWED_TRANSITIONS[need.stage]]
+
+
+def change_stage(db: Session, viewer: Viewer, need_id: int, to: NeedStage) -> Need:
+    need = get_for_edit(db, viewer, need_id)
+    if to not in ALLOWED_TRANSITIONS[need.stage]:
+        raise Conflict(f"A need that is {need.stage.label.lower()} cannot move to {to.label.lower()}")
+    before = need.stage
+    need.stage = to
+    db.flush()
+    audit.record(db, viewer.user_id, "need.stage_changed", "need", need.id, from_stage=before.value, to_stage=to.value)
+    indexer.index_need(db, need)
+    return need
+
+
+def for_organisations(db: Session, organisation_ids: frozenset[int] | set[int]) -> list[Need]:
+    if not organisation_ids:
+        return []
+    return list(
+        db.scalars(select(Need).where(Need.organisation_id.in_(organisation_ids)).order_by(Need.updated_at.desc()))
+    )
+
+
+def visible_from(db: Session, viewer: Viewer, organisation_id: int, limit: int = 50) -> list[Need]:
+    needs = db.scalars(
+        select(Need).where(Need.organisation_id == organisation_id).order_by(Need.updated_at.desc()).limit(limit)
+    )
+    return [need for need in needs if can_see(viewer, need)]

@@ -1,0 +1,56 @@
+"""JSON search across pitches, offers and needs, with the same facets as the page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from exchange.accounts.dependencies import current_viewer
+from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.viewer import Viewer
+from exchange.search import service
+from exchange.search.schemas import FacetOut, HitOut, SearchQuery, SearchResults, SearchResultsOut
+
+router = APIRouter(route_class=TransactionalRoute, tags=["search"])
+
+
+@router.get("/search", response_model=SearchResultsOut)
+def search(
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+    q: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[list[Literal["pitch", "offer", "need"]], Query()] = [],  # noqa: B006
+    category: Annotated[list[int], Query()] = [],  # noqa: B006
+    region: Annotated[list[int], Query()] = [],  # noqa: B006
+    price: Annotated[list[Literal["free", "paid"]], Query()] = [],  # noqa: B006
+    stage: Annotated[list[str], Query()] = [],  # noqa: B006
+    organisation_kind: Annotated[list[str], Query()] = [],  # noqa: B006
+    sort: Literal["relevance", "newest"] = "relevance",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchResultsOut:
+    query = SearchQuery(
+        q=q,
+        kind=tuple(kind),
+        category=tuple(category),
+        region=tuple(region),
+        price=tuple(price),
+        stage=tuple(stage),
+        organisation_kind=tuple(organisation_kind),
+        sort=sort,
+        page=page,
+        per_page=per_page,
+    )
+    return results_out(service.search(db, viewer, query))
+
+
+def results_out(results: SearchResults) -> SearchResultsOut:
+    return SearchResultsOut(
+        total=results.total,
+        page=results.query.page,
+        pages=results.pages,
+        results=[HitOut.model_validate(hit) for hit in results.hits],
+        facets=[FacetOut.model_validate(facet, from_attributes=True) for facet in results.facets],
+    )

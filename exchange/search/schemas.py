@@ -1,0 +1,116 @@
+"""A search request (from the page's query string or the API) and what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+KINDS = ("pitch", "offer", "need")
+KIND_LABELS = {"pitch": "Pitches", "offer": "Offers", "need": "Needs"}
+Sort = Literal["relevance", "newest"]
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    q: str = Field(default="", max_length=200)
+    kind: tuple[Literal["pitch", "offer", "need"], ...] = ()
+    category: tuple[int, ...] = ()
+    region: tuple[int, ...] = ()
+    price: tuple[Literal["free", "paid"], ...] = ()
+    stage: tuple[str, ...] = ()
+    organisation_kind: tuple[str, ...] = ()
+    sort: Sort = "relevance"
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+    @field_validator("q")
+    @classmethod
+    def tidy(cls, value: str) -> str:
+        return " ".join(value.split())
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    item_id: int
+    title: str
+    summary: str
+    organisation_id: int
+    organisation_name: str
+    organisation_kind: str
+    category_top_id: int | None
+    region_id: int | None
+    stage: str | None
+    is_free: bool | None
+    updated_at: datetime
+
+    @property
+    def url(self) -> str:
+        return f"/{self.kind}s/{self.item_id}" if self.kind != "need" else f"/needs/{self.item_id}"
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: SearchQuery
+    hits: list[Hit]
+    total: int
+    facets: list[Facet] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+class HitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    id: int = Field(validation_alias="item_id")
+    title: str
+    summary: str
+    organisation_id: int
+    organisation_name: str
+    stage: str | None
+    is_free: bool | None
+    updated_at: datetime
+    url: str
+
+
+class FacetOptionOut(BaseModel):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetOut(BaseModel):
+    name: str
+    label: str
+    options: list[FacetOptionOut]
+
+
+class SearchResultsOut(BaseModel):
+    total: int
+    page: int
+    pages: int
+    results: list[HitOut]
+    facets: list[FacetOut]

@@ -1,0 +1,83 @@
+"""The search page: live filtering with HTMX, and the same URL works with JavaScript off."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from exchange.accounts.dependencies import current_viewer
+from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.templating import render_page_or_fragment
+from exchange.core.viewer import Viewer
+from exchange.needs.models import NEED_STAGE_LABELS
+from exchange.reference import service as reference
+from exchange.search import service
+from exchange.search.schemas import SearchQuery
+
+router = APIRouter(route_class=TransactionalRoute)
+
+LIST_PARAMS = ("kind", "category", "region", "price", "stage", "organisation_kind")
+KIND_NAMES = {"pitch": "Pitch", "offer": "Offer", "need": "Need"}
+KIND_COLOURS = {"pitch": "purple", "offer": "green", "need": "blue"}
+
+
+def parse_query(request: Request) -> SearchQuery:
+    """Read the query string leniently: a bad value in one filter is dropped, not a failed page."""
+    params = request.query_params
+    data: dict[str, Any] = {name: params.getlist(name) for name in LIST_PARAMS}
+    data.update({name: params[name] for name in ("q", "sort", "page") if params.get(name)})
+    try:
+        return SearchQuery.model_validate(data)
+    except ValidationError as error:
+        bad = {str(item["loc"][0]) for item in error.errors()}
+        return SearchQuery.model_validate({k: v for k, v in data.items() if k not in bad})
+
+
+def page_url(query: SearchQuery, page: int) -> str:
+    pairs: list[tuple[str, Any]] = [("q", query.q)] if query.q else []
+    for name in LIST_PARAMS:
+        pairs.extend((name, value) for value in getattr(query, name))
+    if query.sort != "relevance":
+        pairs.append(("sort", query.sort))
+    if page > 1:
+        pairs.append(("page", page))
+    return "/search" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def pagination(query: SearchQuery, pages: int) -> dict[str, Any]:
+    current = query.page
+    shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    items: list[dict[str, Any]] = []
+    previous_number = 0
+    for number in shown:
+        if number - previous_number > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": page_url(query, number), "current": number == current})
+        previous_number = number
+    return {
+        "items": items,
+        "previous": {"href": page_url(query, current - 1)} if current > 1 else None,
+        "next": {"href": page_url(query, current + 1)} if current < pages else None,
+    }
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
+) -> HTMLResponse:
+    query = parse_query(request)
+    results = service.search(db, viewer, query)
+    context = {
+        "results": results,
+        "pagination": pagination(query, results.pages),
+        "kind_names": KIND_NAMES,
+        "kind_colours": KIND_COLOURS,
+        "stage_labels": {stage.value: label for stage, label in NEED_STAGE_LABELS.items()},
+        "region_names": {r.id: r.name for r in reference.regions(db)},
+    }
+    return render_page_or_fragment(request, "search/index.html", "search/_area.html", context)

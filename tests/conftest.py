@@ -1,0 +1,135 @@
+"""Test set-up: one database per run made by `alembic upgrade head`; each test runs in a rolled-back transaction.
+
+EXCHANGE_TEST_DATABASE_URL picks PostgreSQL (a fresh database is created on that server for the run and
+dropped after); unset or empty, the run uses a new SQLite file. PostgreSQL that cannot be reached fails
+the run: it is never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session
+
+from exchange.core import migrations
+from exchange.core.database import Database, make_engine
+from exchange.core.settings import Settings
+from exchange.seeding.reference import load_categories, load_regions_and_councils
+from tests.client import Client
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+TEST_SECRET = "test-secret-key-for-the-test-suite-only-0123456789"
+
+
+def _create_postgres_database(server_url: str) -> str:
+    url = make_url(server_url)
+    name = f"exchange_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(database_url: str) -> None:
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def new_database_url(tmp_path_factory: pytest.TempPathFactory, label: str) -> str:
+    server = os.environ.get("EXCHANGE_TEST_DATABASE_URL", "").strip()
+    if server:
+        return _create_postgres_database(server)
+    return f"sqlite:///{tmp_path_factory.mktemp(label) / 'exchange.db'}"
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("postgresql"):
+        _drop_postgres_database(url)
+
+
+def prepare_database(url: str) -> Engine:
+    """Migrate a new database to head and load the reference data, committed."""
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    database = Database(engine)
+    with database.transaction() as db:
+        load_regions_and_councils(db, PROJECT_ROOT / "seed_data")
+        load_categories(db, PROJECT_ROOT / "seed_data")
+    return engine
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = new_database_url(tmp_path_factory, "db")
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = prepare_database(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture
+def database(connection: Connection) -> Database:
+    return Database.for_connection(connection)
+
+
+@pytest.fixture
+def db(database: Database) -> Iterator[Session]:
+    session = database.session()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET, base_url="http://testserver")
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
+    from exchange.app import create_app
+
+    return create_app(settings, database)
+
+
+@pytest.fixture
+def client(app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+    with Client(app) as client:
+        yield client
+
+
+@pytest.fixture
+def other_client(app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+    """A second browser: its own cookies."""
+    with Client(app) as client:
+        yield client
+
+
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -1,0 +1,134 @@
+"""Factories per domain: make realistic rows with as little as each test needs to say."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange.accounts.models import User
+from exchange.accounts.service import load_viewer
+from exchange.core.models import utcnow
+from exchange.core.security import hash_password
+from exchange.core.viewer import Viewer
+from exchange.listings import service as listings
+from exchange.listings.models import Offer, Pitch
+from exchange.listings.schemas import OfferForm, PitchForm
+from exchange.needs import service as needs
+from exchange.needs.models import Need
+from exchange.needs.schemas import NeedForm
+from exchange.organisations.models import (
+    CouncilEmailDomain,
+    Member,
+    MemberRole,
+    Organisation,
+    OrganisationKind,
+)
+from exchange.organisations.service import join_council_by_email_domain
+
+PASSWORD = "correct horse battery staple"
+_sequence = itertools.count(1)
+
+# Hashing once keeps the suite quick: Argon2 is slow on purpose.
+_PASSWORD_HASH = hash_password(PASSWORD)
+
+
+def user(
+    db: Session,
+    email: str | None = None,
+    *,
+    verified: bool = True,
+    admin: bool = False,
+    name: str = "Alex Example",
+) -> User:
+    n = next(_sequence)
+    row = User(
+        email=(email or f"person{n}@supplier{n}.example").lower(),
+        name=name,
+        password_hash=_PASSWORD_HASH,
+        email_verified_at=utcnow() if verified else None,
+        is_admin=admin,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def supplier(
+    db: Session,
+    *members: User,
+    name: str | None = None,
+    kind: OrganisationKind = OrganisationKind.SUPPLIER,
+    verified: bool = True,
+) -> Organisation:
+    n = next(_sequence)
+    organisation = Organisation(kind=kind, name=name or f"Supplier {n} Ltd", slug=f"supplier-{n}", verified=verified)
+    db.add(organisation)
+    db.flush()
+    for index, member in enumerate(members):
+        db.add(
+            Member(
+                user_id=member.id,
+                organisation_id=organisation.id,
+                role=MemberRole.ADMIN if index == 0 else MemberRole.MEMBER,
+            )
+        )
+    db.flush()
+    return organisation
+
+
+def council(db: Session, code: str = "BUN", domain: str | None = None) -> Organisation:
+    """A seeded council, with an email domain on its allow-list."""
+    organisation = db.scalars(select(Organisation).where(Organisation.local_authority_code == code)).one()
+    domain = domain or f"{organisation.slug}.example.gov.uk"
+    if not db.scalar(select(CouncilEmailDomain).where(CouncilEmailDomain.domain == domain)):
+        db.add(CouncilEmailDomain(organisation_id=organisation.id, domain=domain))
+        db.flush()
+    return organisation
+
+
+def officer(db: Session, code: str = "BUN") -> User:
+    organisation = council(db, code)
+    n = next(_sequence)
+    domain = db.scalars(
+        select(CouncilEmailDomain.domain).where(CouncilEmailDomain.organisation_id == organisation.id)
+    ).first()
+    row = user(db, f"officer{n}@{domain}", name=f"Officer {n}")
+    join_council_by_email_domain(db, row)
+    return row
+
+
+def viewer(db: Session, person: User) -> Viewer:
+    return load_viewer(db, person.id, person.session_version)
+
+
+def pitch(db: Session, owner: User, organisation: Organisation, **fields: Any) -> Pitch:
+    values = {
+        "title": "Online budget consultation",
+        "summary": "Residents choose priorities for the budget online.",
+        "description": "A tool for budget consultations.",
+        **fields,
+    }
+    return listings.create(db, viewer(db, owner), Pitch, organisation.id, PitchForm(**values))
+
+
+def offer(db: Session, owner: User, organisation: Organisation, **fields: Any) -> Offer:
+    values = {
+        "title": "Meals at home service",
+        "summary": "Hot meals delivered to older residents at home.",
+        "price_model": "free",
+        **fields,
+    }
+    return listings.create(db, viewer(db, owner), Offer, organisation.id, OfferForm(**values))
+
+
+def need(db: Session, owner: User, organisation: Organisation, **fields: Any) -> Need:
+    values = {
+        "title": "Digital budget consultation",
+        "summary": "We want residents to shape next year's budget.",
+        "problem_statement": "Few residents respond to our paper budget consultation; we need more voices.",
+        **fields,
+    }
+    return needs.create(db, viewer(db, owner), organisation.id, NeedForm(**values))
