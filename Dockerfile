@@ -12,7 +12,8 @@ RUN useradd --create-home --uid 10001 exchange
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY exchange ./exchange
-RUN pip install --no-cache-dir .
+# Editable, so that the package finds alembic/, seed_data/ and web/ beside it in /app.
+RUN pip install --no-cache-dir -e .
 COPY alembic ./alembic
 COPY seed_data ./seed_data
 COPY web/templates ./web/templates
