@@ -66,13 +66,13 @@ def demo(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
     migrations.upgrade(get_settings().database_url, revision)
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: str = "-1") -> None:
+def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1") -> None:
     """Undo migrations down to REVISION (default: one step; 'base' for all)."""
     migrations.downgrade(get_settings().database_url, revision)
 

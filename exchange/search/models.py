@@ -23,6 +23,8 @@ class SearchDocument(Base):
     __table_args__ = (
         UniqueConstraint("kind", "item_id"),
         Index("ix_search_documents_kind_updated", "kind", "updated_at"),
+        # Browsing without words lists the newest first.
+        Index("ix_search_documents_updated", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

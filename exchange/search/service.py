@@ -17,6 +17,7 @@ from exchange.core.viewer import Viewer
 from exchange.needs.models import NeedStage
 from exchange.organisations.models import ORGANISATION_KIND_LABELS
 from exchange.reference import service as reference
+from exchange.search import facets
 from exchange.search.models import SearchDocument as Doc
 from exchange.search.schemas import KIND_LABELS, Facet, FacetOption, Hit, SearchQuery, SearchResults
 
@@ -85,14 +86,9 @@ def _filters(query: SearchQuery) -> dict[str, ColumnElement[bool]]:
     return filters
 
 
-FACET_COLUMNS = {
-    "kind": Doc.kind,
-    "category": Doc.category_top_id,
-    "region": Doc.region_id,
-    "price": Doc.is_free,
-    "stage": Doc.stage,
-    "organisation_kind": Doc.organisation_kind,
-}
+def visibility_key(viewer: Viewer) -> tuple[Any, ...]:
+    """What decides which documents a viewer may see: viewers with the same key share cached counts."""
+    return (viewer.public_sector_verified or viewer.is_admin, tuple(sorted(viewer.organisation_ids)))
 
 
 def search(db: Session, viewer: Viewer, query: SearchQuery) -> SearchResults:
@@ -100,28 +96,27 @@ def search(db: Session, viewer: Viewer, query: SearchQuery) -> SearchResults:
     matched = _TextMatch(db, terms).subquery() if terms else None
     filters = _filters(query)
 
-    def base(*columns: Any, skip: str | None = None) -> Any:
-        statement = select(*columns).select_from(Doc)
+    def restrict(statement: Any, with_filters: bool = True) -> Any:
         if matched is not None:
             statement = statement.join(matched, matched.c.doc_id == Doc.id)
-        conditions = [visible_to(viewer), *(clause for name, clause in filters.items() if name != skip)]
+        conditions = [visible_to(viewer), *(filters.values() if with_filters else ())]
         return statement.where(and_(*conditions))
 
-    total = db.scalar(base(func.count())) or 0
+    grouped = facets.combinations(db, (visibility_key(viewer), tuple(terms)), lambda s: restrict(s, False))
+    total, counts = facets.count(grouped, query)
     order: list[Any] = []
     if matched is not None and query.sort == "relevance":
         order.append(matched.c.rank)
     order.extend([Doc.updated_at.desc(), Doc.id.desc()])
     rows = db.execute(
-        base(*HIT_COLUMNS).order_by(*order).limit(query.per_page).offset((query.page - 1) * query.per_page)
+        restrict(select(*HIT_COLUMNS).select_from(Doc))
+        .order_by(*order)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
     ).all()
     hits = [Hit(**row._mapping) for row in rows]
-
-    facets = []
-    for name, column in FACET_COLUMNS.items():
-        counts = dict(db.execute(base(column, func.count(), skip=name).group_by(column)).all())
-        facets.append(_facet(db, name, counts, query))
-    return SearchResults(query=query, hits=hits, total=total, facets=facets)
+    facet_list = [_facet(db, name, counts[name], query) for name in facets.FACET_NAMES]
+    return SearchResults(query=query, hits=hits, total=total, facets=facet_list)
 
 
 HIT_COLUMNS = (

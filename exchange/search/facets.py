@@ -1,0 +1,89 @@
+"""Facet counts from one grouped query, cached until the index changes.
+
+One query groups the matching documents by every facet column at once (a few thousand combinations at
+most). Each facet is then counted in Python over the combinations that pass every *other* filter, and
+the total over those that pass all of them: one scan of the index instead of one per facet.
+
+The grouped rows depend only on the words and on what the viewer may see, so they are kept per process,
+keyed by a fingerprint of the index (row count, newest id, newest update) that any write changes:
+browsing without words then costs one cheap fingerprint query instead of a scan.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from exchange.search.models import SearchDocument as Doc
+from exchange.search.schemas import SearchQuery
+
+FACET_NAMES = ("kind", "category", "region", "price", "stage", "organisation_kind")
+FACET_COLUMNS = (Doc.kind, Doc.category_top_id, Doc.region_id, Doc.is_free, Doc.stage, Doc.organisation_kind)
+Combination = tuple[Any, ...]  # the six facet values, then the count
+
+_CACHE_SIZE = 512
+_cache: OrderedDict[tuple[Any, ...], list[Combination]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def fingerprint(db: Session) -> tuple[Any, ...]:
+    row = db.execute(select(func.count(), func.max(Doc.id), func.max(Doc.updated_at))).one()
+    return (str(db.get_bind().engine.url), *row)
+
+
+def combinations(db: Session, cache_key: tuple[Any, ...], restrict: Callable[[Any], Any]) -> list[Combination]:
+    """The grouped rows for a search, from the cache when the index has not changed since."""
+    key = (fingerprint(db), *cache_key)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    statement = restrict(select(*FACET_COLUMNS, func.count()).select_from(Doc)).group_by(*FACET_COLUMNS)
+    rows = [tuple(row) for row in db.execute(statement).all()]
+    with _lock:
+        _cache[key] = rows
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return rows
+
+
+def _accepts(query: SearchQuery) -> dict[str, Callable[[Any], bool]]:
+    """The same filters as the SQL ones in the search service, as tests on one facet value."""
+    tests: dict[str, Callable[[Any], bool]] = {}
+    if query.kind:
+        tests["kind"] = set(query.kind).__contains__
+    if query.category:
+        tests["category"] = set(query.category).__contains__
+    if query.region:
+        tests["region"] = set(query.region).__contains__
+    if query.price and len(set(query.price)) == 1:
+        wanted = query.price[0] == "free"
+        tests["price"] = lambda value: value is wanted
+    if query.stage:
+        tests["stage"] = set(query.stage).__contains__
+    if query.organisation_kind:
+        tests["organisation_kind"] = set(query.organisation_kind).__contains__
+    return tests
+
+
+def count(rows: list[Combination], query: SearchQuery) -> tuple[int, dict[str, dict[Any, int]]]:
+    """The total under every filter, and for each facet its counts under the other filters."""
+    tests = _accepts(query)
+    total = 0
+    counts: dict[str, dict[Any, int]] = {name: {} for name in FACET_NAMES}
+    for row in rows:
+        failing = [name for index, name in enumerate(FACET_NAMES) if name in tests and not tests[name](row[index])]
+        if not failing:
+            total += row[-1]
+        if len(failing) > 1:
+            continue
+        for index, name in enumerate(FACET_NAMES):
+            if not failing or failing == [name]:
+                bucket = counts[name]
+                bucket[row[index]] = bucket.get(row[index], 0) + row[-1]
+    return total, counts
