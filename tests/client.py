@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
 class Client:

@@ -20,6 +20,11 @@ from exchange.core.database import Database
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+# Kept in the ASGI scope: one request's session, its after-commit work, and its keep-on-error flag.
+_SESSION = "exchange.db_session"
+_AFTER_COMMIT = "exchange.after_commit"
+_KEEP_ON_ERROR = "exchange.commit_despite_error"
+
 
 def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
@@ -28,23 +33,23 @@ def get_database(request: Request) -> Database:
 
 def get_db(request: Request) -> Session:
     """The request's session, opened on first use; writing requests take SQLite's write lock up front."""
-    session: Session | None = getattr(request.state, "db", None)
+    session: Session | None = request.scope.get(_SESSION)
     if session is None:
         session = get_database(request).session(write=request.method in UNSAFE_METHODS)
-        request.state.db = session
+        request.scope[_SESSION] = session
     return session
 
 
 def after_commit(request: Request, task: Callable[[], Any]) -> None:
     """Run ``task`` in the background once the request's transaction has committed."""
-    tasks: list[Callable[[], Any]] = request.state.__dict__.setdefault("after_commit", [])
+    tasks: list[Callable[[], Any]] = request.scope.setdefault(_AFTER_COMMIT, [])
     if task not in tasks:
         tasks.append(task)
 
 
 def commit_despite_error(request: Request) -> None:
     """Keep this request's writes although it answers with an error (e.g. a failed sign-in attempt)."""
-    request.state.commit_despite_error = True
+    request.scope[_KEEP_ON_ERROR] = True
 
 
 def _finish(session: Session, commit: bool) -> None:
@@ -65,16 +70,15 @@ class TransactionalRoute(APIRoute):
             try:
                 response = await handler(request)
             except BaseException:
-                session = request.state.__dict__.pop("db", None)
+                session = request.scope.pop(_SESSION, None)
                 if session is not None:
-                    keep = request.state.__dict__.get("commit_despite_error", False)
-                    await run_in_threadpool(_finish, session, keep)
+                    await run_in_threadpool(_finish, session, request.scope.get(_KEEP_ON_ERROR, False))
                 raise
-            session = request.state.__dict__.pop("db", None)
-            committed = response.status_code < 400 or request.state.__dict__.get("commit_despite_error", False)
+            session = request.scope.pop(_SESSION, None)
+            committed = response.status_code < 400 or request.scope.get(_KEEP_ON_ERROR, False)
             if session is not None:
                 await run_in_threadpool(_finish, session, committed)
-            tasks = request.state.__dict__.pop("after_commit", [])
+            tasks = request.scope.pop(_AFTER_COMMIT, [])
             if committed and tasks:
                 response.background = _chain(response.background, tasks)
             return response

@@ -37,6 +37,10 @@ class ListingKind:
     def base(self) -> str:
         return f"/{self.plural}"
 
+    @property
+    def with_article(self) -> str:
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
+
 
 PITCH = ListingKind("pitch", "pitches", Pitch, PitchForm, "pitch")
 OFFER = ListingKind("offer", "offers", Offer, OfferForm, "offer")
@@ -70,7 +74,7 @@ def _form_page(
 ) -> HTMLResponse:
     context = {
         "kind": kind,
-        "page_title": f"Edit your {kind.noun}" if editing else f"Publish a {kind.noun}",
+        "page_title": f"Edit your {kind.noun}" if editing else f"Publish {kind.with_article}",
         "values": values,
         "errors": errors,
         "action": action,
@@ -98,7 +102,7 @@ def _add_routes(kind: ListingKind) -> None:
             return render(
                 request,
                 "listings/no_organisation.html",
-                {"kind": kind, "page_title": f"Publish a {kind.noun}"},
+                {"kind": kind, "page_title": f"Publish {kind.with_article}"},
             )
         values = {"organisation_id": organisations[0].id, "price_model": "free"}
         return _form_page(request, db, viewer, kind, values, {}, f"{kind.base}/new", editing=False)
