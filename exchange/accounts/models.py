@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.core.database import Base
-from exchange.core.models import Timestamped, utcnow
+from exchange.core.models import Timestamped, UtcDateTime, utcnow
 
 if TYPE_CHECKING:
     from exchange.organisations.models import Member
@@ -22,11 +22,11 @@ class User(Timestamped, Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
-    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on password change or reset: every older session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     memberships: Mapped[list[Member]] = relationship(back_populates="user", lazy="raise")
 
@@ -47,4 +47,4 @@ class SignInAttempt(Base):
     ip_address: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

@@ -12,6 +12,7 @@ from exchange.core.errors import Invalid, NotFound
 from exchange.core.forms import form_to_dict, validate
 from exchange.core.forms_dependency import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.organisations import service as organisations
@@ -46,7 +47,7 @@ def admin_home(request: Request, db: Session = Depends(get_db), viewer: Viewer =
 @router.post("/organisations/{organisation_id}/verify")
 def verify(
     request: Request,
-    organisation_id: int,
+    organisation_id: PathId,
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(admin_viewer),
 ) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from starlette.datastructures import FormData
 
 from exchange.core.errors import Invalid
@@ -21,8 +21,23 @@ class FieldError(ValueError):
         self.message = message
 
 
+def refuse_nul_characters(data: Any) -> Any:
+    """No stored text may hold a NUL character: PostgreSQL refuses it, and no person types one."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(item, str) and "\x00" in item for item in values):
+                raise FieldError(str(key), "Remove the control characters from this answer")
+    return data
+
+
 class FormSchema(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul_characters(cls, data: Any) -> Any:
+        return refuse_nul_characters(data)
 
 
 FRIENDLY_MESSAGES = {

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
+from exchange.core.api_errors import API_ERRORS
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
 from exchange.core.viewer import Viewer
 from exchange.listings import service
 from exchange.listings.models import Offer, Pitch
@@ -17,7 +19,7 @@ from exchange.search import service as search
 from exchange.search.api import results_out
 from exchange.search.schemas import SearchQuery, SearchResultsOut
 
-router = APIRouter(route_class=TransactionalRoute, tags=["pitches and offers"])
+router = APIRouter(route_class=TransactionalRoute, tags=["pitches and offers"], responses=API_ERRORS)
 
 
 @router.get("/pitches", response_model=SearchResultsOut)
@@ -33,7 +35,7 @@ def list_pitches(
 
 
 @router.get("/pitches/{pitch_id}", response_model=PitchOut)
-def get_pitch(pitch_id: int, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> Pitch:
+def get_pitch(pitch_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> Pitch:
     return service.get(db, viewer, Pitch, pitch_id)
 
 
@@ -44,7 +46,7 @@ def create_pitch(body: PitchCreate, db: Session = Depends(get_db), viewer: Viewe
 
 @router.put("/pitches/{pitch_id}", response_model=PitchOut)
 def update_pitch(
-    pitch_id: int, body: PitchForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+    pitch_id: PathId, body: PitchForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Pitch:
     return service.update(db, viewer, Pitch, pitch_id, body)
 
@@ -62,7 +64,7 @@ def list_offers(
 
 
 @router.get("/offers/{offer_id}", response_model=OfferOut)
-def get_offer(offer_id: int, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> Offer:
+def get_offer(offer_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> Offer:
     return service.get(db, viewer, Offer, offer_id)
 
 
@@ -73,6 +75,6 @@ def create_offer(body: OfferCreate, db: Session = Depends(get_db), viewer: Viewe
 
 @router.put("/offers/{offer_id}", response_model=OfferOut)
 def update_offer(
-    offer_id: int, body: OfferForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+    offer_id: PathId, body: OfferForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Offer:
     return service.update(db, viewer, Offer, offer_id, body)

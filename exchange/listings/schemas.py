@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exchange.core.forms import FieldError, FormSchema
+from exchange.core.ids import DbId
 from exchange.core.text import split_tags
 from exchange.listings.models import ListingStatus, PriceModel
 
@@ -24,8 +25,8 @@ class ListingForm(FormSchema):
     title: str = Field(min_length=5, max_length=200)
     summary: str = Field(min_length=10, max_length=400)
     description: str = Field(default="", max_length=10_000)
-    category_id: int | None = None
-    region_id: int | None = None
+    category_id: DbId | None = None
+    region_id: DbId | None = None
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("tags", mode="before")
@@ -55,7 +56,7 @@ class ListingOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    organisation_id: int
+    organisation_id: DbId
     title: str
     summary: str
     description: str
@@ -78,8 +79,8 @@ class OfferOut(ListingOut):
 
 
 class PitchCreate(PitchForm):
-    organisation_id: int
+    organisation_id: DbId
 
 
 class OfferCreate(OfferForm):
-    organisation_id: int
+    organisation_id: DbId

@@ -15,6 +15,7 @@ from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, validate
 from exchange.core.forms_dependency import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.listings import service
@@ -128,7 +129,7 @@ def _add_routes(kind: ListingKind) -> None:
     @router.get(f"{kind.base}/{{listing_id}}", response_class=HTMLResponse, name=f"{kind.name}_detail")
     def detail(
         request: Request,
-        listing_id: int,
+        listing_id: PathId,
         db: Session = Depends(get_db),
         viewer: Viewer = Depends(current_viewer),
     ) -> HTMLResponse:
@@ -144,7 +145,7 @@ def _add_routes(kind: ListingKind) -> None:
     @router.get(f"{kind.base}/{{listing_id}}/edit", response_class=HTMLResponse, name=f"edit_{kind.name}")
     def edit_form(
         request: Request,
-        listing_id: int,
+        listing_id: PathId,
         db: Session = Depends(get_db),
         viewer: Viewer = Depends(signed_in_viewer),
     ) -> HTMLResponse:
@@ -154,7 +155,7 @@ def _add_routes(kind: ListingKind) -> None:
     @router.post(f"{kind.base}/{{listing_id}}/edit", response_class=HTMLResponse, name=f"update_{kind.name}")
     def update(
         request: Request,
-        listing_id: int,
+        listing_id: PathId,
         form: FormData = Depends(submitted_form),
         db: Session = Depends(get_db),
         viewer: Viewer = Depends(signed_in_viewer),
@@ -173,7 +174,7 @@ def _add_routes(kind: ListingKind) -> None:
     @router.post(f"{kind.base}/{{listing_id}}/status", name=f"{kind.name}_status")
     def change_status(
         request: Request,
-        listing_id: int,
+        listing_id: PathId,
         form: FormData = Depends(submitted_form),
         db: Session = Depends(get_db),
         viewer: Viewer = Depends(signed_in_viewer),

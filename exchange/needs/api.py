@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
+from exchange.core.api_errors import API_ERRORS
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
 from exchange.core.viewer import Viewer
 from exchange.needs import service
 from exchange.needs.models import Need, NeedStage
@@ -17,7 +19,7 @@ from exchange.search import service as search
 from exchange.search.api import results_out
 from exchange.search.schemas import SearchQuery, SearchResultsOut
 
-router = APIRouter(route_class=TransactionalRoute, tags=["needs"])
+router = APIRouter(route_class=TransactionalRoute, tags=["needs"], responses=API_ERRORS)
 
 
 @router.get("/needs", response_model=SearchResultsOut)
@@ -41,7 +43,7 @@ def list_needs(
 
 
 @router.get("/needs/{need_id}", response_model=NeedOut)
-def get_need(need_id: int, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> Need:
+def get_need(need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> Need:
     return service.get(db, viewer, need_id)
 
 
@@ -52,13 +54,13 @@ def create_need(body: NeedCreate, db: Session = Depends(get_db), viewer: Viewer 
 
 @router.put("/needs/{need_id}", response_model=NeedOut)
 def update_need(
-    need_id: int, body: NeedForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+    need_id: PathId, body: NeedForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Need:
     return service.update(db, viewer, need_id, body)
 
 
 @router.post("/needs/{need_id}/stage", response_model=NeedOut)
 def change_stage(
-    need_id: int, body: StageChange, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+    need_id: PathId, body: StageChange, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Need:
     return service.change_stage(db, viewer, need_id, body.stage)

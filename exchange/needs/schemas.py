@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exchange.core.forms import FieldError, FormSchema
+from exchange.core.ids import DbId
 from exchange.core.text import split_tags
 from exchange.needs.models import NeedStage, Visibility
 
@@ -34,8 +35,8 @@ class NeedForm(FormSchema):
     budget_min: int | None = Field(default=None, ge=0, le=1_000_000_000)
     budget_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
     deadline: date | None = None
-    category_id: int | None = None
-    region_id: int | None = None
+    category_id: DbId | None = None
+    region_id: DbId | None = None
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("tags", mode="before")
@@ -51,7 +52,7 @@ class NeedForm(FormSchema):
 
 
 class NeedCreate(NeedForm):
-    organisation_id: int
+    organisation_id: DbId
 
 
 class StageChange(FormSchema):
@@ -62,7 +63,7 @@ class NeedOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    organisation_id: int
+    organisation_id: DbId
     title: str
     summary: str
     problem_statement: str

@@ -15,6 +15,7 @@ from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, validate
 from exchange.core.forms_dependency import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.needs import service
@@ -99,7 +100,7 @@ def create(
 
 @router.get("/{need_id}", response_class=HTMLResponse)
 def detail(
-    request: Request, need_id: int, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
+    request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
 ) -> HTMLResponse:
     need = service.get(db, viewer, need_id)
     can_edit = viewer.is_member(need.organisation_id)
@@ -116,7 +117,7 @@ def detail(
 
 @router.get("/{need_id}/edit", response_class=HTMLResponse)
 def edit_form(
-    request: Request, need_id: int, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+    request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> HTMLResponse:
     need = service.get_for_edit(db, viewer, need_id)
     return _form_page(request, db, viewer, _values(need), {}, f"/needs/{need_id}/edit", editing=True)
@@ -125,7 +126,7 @@ def edit_form(
 @router.post("/{need_id}/edit", response_class=HTMLResponse)
 def update(
     request: Request,
-    need_id: int,
+    need_id: PathId,
     form: FormData = Depends(submitted_form),
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),
@@ -144,7 +145,7 @@ def update(
 @router.post("/{need_id}/stage")
 def change_stage(
     request: Request,
-    need_id: int,
+    need_id: PathId,
     form: FormData = Depends(submitted_form),
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),

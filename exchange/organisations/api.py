@@ -8,12 +8,14 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from exchange.core.api_errors import API_ERRORS
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
 from exchange.organisations import directory, service
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.organisations.schemas import OrganisationOut
 
-router = APIRouter(route_class=TransactionalRoute, tags=["organisations"])
+router = APIRouter(route_class=TransactionalRoute, tags=["organisations"], responses=API_ERRORS)
 
 
 class OrganisationPage(BaseModel):
@@ -40,5 +42,5 @@ def list_organisations(
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationOut)
-def get_organisation(organisation_id: int, db: Session = Depends(get_db)) -> Organisation:
+def get_organisation(organisation_id: PathId, db: Session = Depends(get_db)) -> Organisation:
     return service.get(db, organisation_id)

@@ -14,6 +14,7 @@ from exchange.core.errors import Invalid, NotFound
 from exchange.core.forms import form_to_dict, validate
 from exchange.core.forms_dependency import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.listings import service as listings
@@ -123,7 +124,7 @@ def update(
 @router.post("/members/{member_id}/decision")
 def decide_member(
     request: Request,
-    member_id: int,
+    member_id: PathId,
     form: FormData = Depends(submitted_form),
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),

@@ -8,12 +8,16 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer
+from exchange.core.api_errors import API_ERRORS
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import DbId
 from exchange.core.viewer import Viewer
+from exchange.needs.models import NeedStage
+from exchange.organisations.models import OrganisationKind
 from exchange.search import service
 from exchange.search.schemas import FacetOut, HitOut, SearchQuery, SearchResults, SearchResultsOut
 
-router = APIRouter(route_class=TransactionalRoute, tags=["search"])
+router = APIRouter(route_class=TransactionalRoute, tags=["search"], responses=API_ERRORS)
 
 
 @router.get("/search", response_model=SearchResultsOut)
@@ -22,11 +26,11 @@ def search(
     viewer: Viewer = Depends(current_viewer),
     q: Annotated[str, Query(max_length=200)] = "",
     kind: Annotated[list[Literal["pitch", "offer", "need"]], Query()] = [],  # noqa: B006
-    category: Annotated[list[int], Query()] = [],  # noqa: B006
-    region: Annotated[list[int], Query()] = [],  # noqa: B006
+    category: Annotated[list[DbId], Query()] = [],  # noqa: B006
+    region: Annotated[list[DbId], Query()] = [],  # noqa: B006
     price: Annotated[list[Literal["free", "paid"]], Query()] = [],  # noqa: B006
-    stage: Annotated[list[str], Query()] = [],  # noqa: B006
-    organisation_kind: Annotated[list[str], Query()] = [],  # noqa: B006
+    stage: Annotated[list[NeedStage], Query()] = [],  # noqa: B006
+    organisation_kind: Annotated[list[OrganisationKind], Query()] = [],  # noqa: B006
     sort: Literal["relevance", "newest"] = "relevance",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -37,8 +41,8 @@ def search(
         category=tuple(category),
         region=tuple(region),
         price=tuple(price),
-        stage=tuple(stage),
-        organisation_kind=tuple(organisation_kind),
+        stage=tuple(s.value for s in stage),
+        organisation_kind=tuple(k.value for k in organisation_kind),
         sort=sort,
         page=page,
         per_page=per_page,

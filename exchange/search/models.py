@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exchange.core.database import Base
+from exchange.core.models import UtcDateTime
 
 # Made by hand in migrations because SQLAlchemy has no portable model for them.
 DATABASE_ONLY_OBJECTS = frozenset({"search_fts", "tsv", "ix_search_documents_tsv"})
@@ -42,4 +43,4 @@ class SearchDocument(Base):
     is_free: Mapped[bool | None] = mapped_column(Boolean, index=True)
     stage: Mapped[str | None] = mapped_column(String(30), index=True)
     visibility: Mapped[str] = mapped_column(String(20), index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from exchange.core.ids import DbId
+from exchange.needs.models import NeedStage
+from exchange.organisations.models import OrganisationKind
+
 KINDS = ("pitch", "offer", "need")
+STAGES = frozenset(stage.value for stage in NeedStage)
+ORGANISATION_KINDS = frozenset(kind.value for kind in OrganisationKind)
 KIND_LABELS = {"pitch": "Pitches", "offer": "Offers", "need": "Needs"}
 Sort = Literal["relevance", "newest"]
 
@@ -18,8 +24,8 @@ class SearchQuery(BaseModel):
 
     q: str = Field(default="", max_length=200)
     kind: tuple[Literal["pitch", "offer", "need"], ...] = ()
-    category: tuple[int, ...] = ()
-    region: tuple[int, ...] = ()
+    category: tuple[DbId, ...] = ()
+    region: tuple[DbId, ...] = ()
     price: tuple[Literal["free", "paid"], ...] = ()
     stage: tuple[str, ...] = ()
     organisation_kind: tuple[str, ...] = ()
@@ -30,7 +36,16 @@ class SearchQuery(BaseModel):
     @field_validator("q")
     @classmethod
     def tidy(cls, value: str) -> str:
-        return " ".join(value.split())
+        return " ".join(value.replace("\x00", " ").split())
+
+    @field_validator("stage", "organisation_kind")
+    @classmethod
+    def known_values_only(cls, values: tuple[str, ...], info: Any) -> tuple[str, ...]:
+        known = STAGES if info.field_name == "stage" else ORGANISATION_KINDS
+        unknown = [value for value in values if value not in known]
+        if unknown:
+            raise ValueError(f"unknown value {unknown[0]!r}")
+        return values
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,15 @@
+"""Identifiers as the outside world may send them: positive and within the database's integer range."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import Field
+
+MAX_ID = 2_147_483_647
+
+# A row id in a body or query string.
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A row id in the path: out of range is simply not found.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
