@@ -16,6 +16,7 @@ KINDS = ("pitch", "offer", "need")
 STAGES = frozenset(stage.value for stage in NeedStage)
 ORGANISATION_KINDS = frozenset(kind.value for kind in OrganisationKind)
 KIND_LABELS = {"pitch": "Pitches", "offer": "Offers", "need": "Needs"}
+KIND_PATHS = {"pitch": "pitches", "offer": "offers", "need": "needs"}
 Sort = Literal["relevance", "newest"]
 
 
@@ -80,7 +81,7 @@ class Hit:
 
     @property
     def url(self) -> str:
-        return f"/{self.kind}s/{self.item_id}" if self.kind != "need" else f"/needs/{self.item_id}"
+        return f"/{KIND_PATHS[self.kind]}/{self.item_id}"
 
 
 @dataclass(frozen=True)

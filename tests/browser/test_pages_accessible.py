@@ -1,0 +1,85 @@
+"""Anonymous visitors: the main pages pass axe-core (WCAG 2.2 AA) and the CSP blocks nothing of ours."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Error, Page, expect
+
+from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
+
+PAGES = [
+    ("/", 200, "home"),
+    ("/search", 200, "search"),
+    ("/search?kind=need", 200, "search-needs"),
+    ("/organisations", 200, "organisations"),
+    ("/about", 200, "about"),
+    ("/account/sign-in", 200, "sign-in"),
+    ("/account/sign-up", 200, "sign-up-anonymous"),
+    ("/organisations/burnley", 200, "organisation-burnley"),
+    ("/no-such-page", 404, "not-found"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("path", "status", "name"), PAGES, ids=[name for _, _, name in PAGES])
+def test_page_is_accessible(page: Page, console: ConsoleLog, path: str, status: int, name: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status == status, f"{path} answered {response and response.status}"
+    expect(page).to_have_title(re.compile("Open Innovation Exchange"))
+    expect(page.locator("h1")).to_have_count(1)
+    screenshot(page, f"anonymous-{name}")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_search_results_and_need_pages_are_accessible(page: Page, console: ConsoleLog) -> None:
+    """Pages with real content (the demo data): a need's page, reached from the filtered search."""
+    page.goto("/search?kind=need")
+    first = page.locator(".exchange-result__title a").first
+    expect(first).to_be_visible()
+    first.click()
+    expect(page).to_have_url(re.compile(r"/needs/\d+$"))
+    screenshot(page, "anonymous-need")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_content_security_policy_blocks_nothing_of_ours(page: Page, console: ConsoleLog) -> None:
+    """The strict CSP is sent, and the pages' own scripts (GOV.UK Frontend, HTMX) run under it."""
+    response = page.goto("/account/sign-up")
+    assert response is not None
+    policy = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy, policy
+
+    # GOV.UK Frontend's conditional reveal: the organisation fields appear when "supplier" is chosen.
+    organisation_name = page.get_by_label("Your organisation's name")
+    expect(organisation_name).to_be_hidden()
+    page.get_by_label("A supplier, social enterprise, charity or community group").check()
+    expect(organisation_name).to_be_visible()
+
+    # HTMX: live search and a facet swap the results in place.
+    page.goto("/search")
+    with page.expect_response(lambda r: "/search?" in r.url and r.request.headers.get("hx-request") == "true"):
+        page.get_by_label("Search by words").fill("budget")
+    with page.expect_response(lambda r: "/search?" in r.url and r.request.headers.get("hx-request") == "true"):
+        page.locator("#search-area input[type=checkbox]").first.check()
+    expect(page.locator(".exchange-results-summary")).to_contain_text("result")
+
+    page.goto("/")
+    page.goto("/docs")
+    expect(page.locator("#swagger-ui")).not_to_be_empty()
+    assert console.csp_errors == []  # the fixture also checks this (and uncaught errors) at the end
+
+
+@pytest.mark.browser
+def test_csp_check_would_see_a_violation(page: Page, live_server: LiveServer) -> None:
+    """A control for the check above: an inline script is refused and the refusal reaches the console."""
+    log = ConsoleLog()
+    log.watch(page)
+    page.goto("/about")
+    with pytest.raises(Error, match="Content Security Policy"):
+        page.add_script_tag(content="window.injected = true")
+    assert page.evaluate("window.injected") is None
+    assert log.csp_errors, log.errors
