@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+# Every model is imported up front so that SQLAlchemy can resolve relationships in any command.
+import exchange.models  # noqa: F401
 from exchange.core import migrations
 from exchange.core.database import Database, make_engine
 from exchange.core.settings import get_settings
@@ -127,11 +129,11 @@ def import_suppliers(path: Path) -> None:
 
     try:
         with _database().transaction() as db:
-            count = run(db, path)
+            result = run(db, path)
     except ImportError_ as error:
         typer.echo(f"Nothing imported: {error}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"imported {count} suppliers")
+    typer.echo(f"imported {result.count} suppliers")
 
 
 @import_app.command("needs")
@@ -142,11 +144,11 @@ def import_needs(path: Path) -> None:
 
     try:
         with _database().transaction() as db:
-            count = run(db, path)
+            result = run(db, path)
     except ImportError_ as error:
         typer.echo(f"Nothing imported: {error}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"imported {count} needs")
+    typer.echo(f"imported {result.count} needs")
 
 
 @app.command()
@@ -157,9 +159,18 @@ def generate(
     seed_value: Annotated[int, typer.Option("--seed", help="Random seed, for repeatable data.")] = 1,
 ) -> None:
     """Generate synthetic but realistic data for scale tests."""
+    import time
+
     from exchange.seeding.generator import generate as run
 
-    run(_database(), needs=needs, suppliers=suppliers, pitches=pitches, seed=seed_value)
+    started = time.perf_counter()
+    try:
+        with _database().transaction() as db:
+            counts = run(db, needs=needs, suppliers=suppliers, pitches=pitches, seed=seed_value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+    typer.echo(f"generated {summary} in {time.perf_counter() - started:.1f}s")
 
 
 @app.command("send-email")

@@ -7,6 +7,7 @@ from exchange.listings.models import Offer, Pitch
 from exchange.needs.models import Need
 from exchange.organisations.models import CouncilEmailDomain, Member, Organisation
 from exchange.outbox.models import OutboxMessage
+from exchange.profiles.models import PastContract, SupplierProfile
 from exchange.reference.models import Category, Region
 from exchange.search.models import SearchDocument
 
@@ -20,9 +21,11 @@ __all__ = [
     "Offer",
     "Organisation",
     "OutboxMessage",
+    "PastContract",
     "Pitch",
     "Region",
     "SearchDocument",
     "SignInAttempt",
+    "SupplierProfile",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (``exchange bench ...``); speed is measured here, not in timed tests."""
