@@ -127,12 +127,14 @@ def import_suppliers(path: Path) -> None:
     from exchange.seeding.importer import ImportError_
     from exchange.seeding.importer import import_suppliers as run
 
+    database = _database()
     try:
-        with _database().transaction() as db:
+        with database.transaction() as db:
             result = run(db, path)
     except ImportError_ as error:
         typer.echo(f"Nothing imported: {error}", err=True)
         raise typer.Exit(1) from None
+    database.analyze()
     typer.echo(f"imported {result.count} suppliers")
 
 
@@ -142,12 +144,14 @@ def import_needs(path: Path) -> None:
     from exchange.seeding.importer import ImportError_
     from exchange.seeding.importer import import_needs as run
 
+    database = _database()
     try:
-        with _database().transaction() as db:
+        with database.transaction() as db:
             result = run(db, path)
     except ImportError_ as error:
         typer.echo(f"Nothing imported: {error}", err=True)
         raise typer.Exit(1) from None
+    database.analyze()
     typer.echo(f"imported {result.count} needs")
 
 
@@ -164,11 +168,13 @@ def generate(
     from exchange.seeding.generator import generate as run
 
     started = time.perf_counter()
+    database = _database()
     try:
-        with _database().transaction() as db:
+        with database.transaction() as db:
             counts = run(db, needs=needs, suppliers=suppliers, pitches=pitches, seed=seed_value)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
+    database.analyze()
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
     typer.echo(f"generated {summary} in {time.perf_counter() - started:.1f}s")
 

@@ -9,7 +9,7 @@ from exchange.organisations.models import CouncilEmailDomain, Member, Organisati
 from exchange.outbox.models import OutboxMessage
 from exchange.profiles.models import PastContract, SupplierProfile
 from exchange.reference.models import Category, Region
-from exchange.search.models import SearchDocument
+from exchange.search.models import SearchDocument, SearchIndexState
 
 __all__ = [
     "AuditEvent",
@@ -25,6 +25,7 @@ __all__ = [
     "Pitch",
     "Region",
     "SearchDocument",
+    "SearchIndexState",
     "SignInAttempt",
     "SupplierProfile",
     "User",

@@ -145,7 +145,8 @@ def running_server(database_url: str, workers: int, start_timeout: float = 60) -
     """``exchange serve`` in its own process group (with its workers), stopped however the block ends."""
     port = free_port()
     base_url = f"http://{HOST}:{port}"
-    environment = {**os.environ, "EXCHANGE_DATABASE_URL": database_url}
+    # Templates are not re-read from disk on each render, as in production.
+    environment = {**os.environ, "EXCHANGE_DATABASE_URL": database_url, "EXCHANGE_TEMPLATE_AUTO_RELOAD": "false"}
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             _server_command(port, workers), env=environment, stdout=log, stderr=log, start_new_session=True
@@ -207,6 +208,7 @@ def prepare(database_url: str, listings: int, organisations: int, console: Conso
         with database.transaction() as db:
             counts = generate(db, needs=needs, suppliers=organisations, pitches=pitches, seed=1)
         seconds = time.perf_counter() - started
+        database.analyze()
     finally:
         engine.dispose()
     console.print(

@@ -97,6 +97,12 @@ class Database:
         database.write_sessions = database.read_sessions
         return database
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after a bulk load (SQLite keeps none until asked)."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name

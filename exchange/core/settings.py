@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     db_pool_size: int = 10
+    # Re-read changed templates on every render; on by default in development only.
+    template_auto_reload: bool | None = None
 
     @model_validator(mode="after")
     def refuse_development_secret(self) -> Settings:

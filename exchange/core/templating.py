@@ -26,7 +26,9 @@ def make_environment(settings: Settings) -> Environment:
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=settings.env == "development",
+        auto_reload=settings.env == "development"
+        if settings.template_auto_reload is None
+        else settings.template_auto_reload,
     )
     environment.filters.update(
         {

@@ -102,8 +102,7 @@ def search(db: Session, viewer: Viewer, query: SearchQuery) -> SearchResults:
         conditions = [visible_to(viewer), *(filters.values() if with_filters else ())]
         return statement.where(and_(*conditions))
 
-    grouped = facets.combinations(db, (visibility_key(viewer), tuple(terms)), lambda s: restrict(s, False))
-    total, counts = facets.count(grouped, query)
+    total, counts = facets.facet_counts(db, (visibility_key(viewer), tuple(terms)), lambda s: restrict(s, False), query)
     order: list[Any] = []
     if matched is not None and query.sort == "relevance":
         order.append(matched.c.rank)
