@@ -36,6 +36,7 @@ SESSION_MAX_AGE = 14 * 24 * 3600
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = FastAPI(
         title="Open Innovation Exchange API",
         version="1",
