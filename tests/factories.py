@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exchange.accounts.models import User
 from exchange.accounts.service import load_viewer
+from exchange.audit.models import AuditEvent
 from exchange.core.models import utcnow
 from exchange.core.security import hash_password
 from exchange.core.viewer import Viewer
@@ -23,10 +25,13 @@ from exchange.organisations.models import (
     CouncilEmailDomain,
     Member,
     MemberRole,
+    MemberStatus,
     Organisation,
     OrganisationKind,
 )
 from exchange.organisations.service import join_council_by_email_domain
+from exchange.outbox.models import OutboxMessage
+from exchange.reference.models import Category, Region
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -132,3 +137,65 @@ def need(db: Session, owner: User, organisation: Organisation, **fields: Any) ->
         **fields,
     }
     return needs.create(db, viewer(db, owner), organisation.id, NeedForm(**values))
+
+
+# --- helpers added for the domain test suites: reading back what a request wrote ---
+
+
+def admin(db: Session, email: str | None = None) -> User:
+    """A site administrator (verifies organisations, manages council email domains)."""
+    return user(db, email, admin=True, name="Ada Administrator")
+
+
+def pending_member(db: Session, person: User, organisation: Organisation) -> Member:
+    """A request to join that an administrator of the organisation has not answered yet."""
+    member = Member(
+        user_id=person.id, organisation_id=organisation.id, role=MemberRole.MEMBER, status=MemberStatus.PENDING
+    )
+    db.add(member)
+    db.flush()
+    return member
+
+
+def count(db: Session, model: type[Any], *conditions: Any) -> int:
+    """Rows of ``model`` now in the database (through the shared connection, so a request's writes show)."""
+    return db.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+
+
+def emails_to(db: Session, address: str) -> list[OutboxMessage]:
+    return list(
+        db.scalars(select(OutboxMessage).where(OutboxMessage.to_address == address.lower()).order_by(OutboxMessage.id))
+    )
+
+
+def link_in(message: OutboxMessage, path: str) -> str:
+    """The local part (path) of the first link in an email body that starts with ``path``."""
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\S+)", message.body_text)
+    assert match, f"no {path} link in: {message.body_text}"
+    return match.group(1)
+
+
+def audit_events(db: Session, entity_type: str, entity_id: int | None = None, action: str | None = None) -> list[Any]:
+    statement = select(AuditEvent).where(AuditEvent.entity_type == entity_type).order_by(AuditEvent.id)
+    if entity_id is not None:
+        statement = statement.where(AuditEvent.entity_id == entity_id)
+    if action is not None:
+        statement = statement.where(AuditEvent.action == action)
+    return list(db.scalars(statement))
+
+
+def categories(db: Session, how_many: int = 2) -> list[Category]:
+    """Second-level functions under different top-level functions (so their facet values differ)."""
+    chosen: list[Category] = []
+    parents: set[int] = set()
+    for category in db.scalars(select(Category).where(Category.parent_id.is_not(None)).order_by(Category.id)):
+        if category.parent_id not in parents:
+            parents.add(category.parent_id or 0)
+            chosen.append(category)
+        if len(chosen) == how_many:
+            break
+    return chosen
+
+
+def regions(db: Session, how_many: int = 2) -> list[Region]:
+    return list(db.scalars(select(Region).order_by(Region.id).limit(how_many)))

@@ -40,18 +40,11 @@ def find_user_by_email(db: Session, email: str) -> User | None:
 
 
 def sign_up(db: Session, form: SignUp, settings: Settings) -> User | None:
-    """Create the account (and its supplier organisation); None when the email already has one."""
-    existing = find_user_by_email(db, form.email)
-    if existing is not None:
-        queue_email(
-            db,
-            existing.email,
-            "Someone tried to create an account with your email address",
-            "Someone tried to create an Open Innovation Exchange account with this email address, "
-            "which already has one.\n\nIf it was you, sign in or reset your password at "
-            f"{settings.base_url}/account/password-reset\n\nIf it was not you, you can ignore this email.",
-        )
-        return None
+    """Create the account (and its supplier organisation); None when the email already has one.
+
+    Answers that do not depend on the account (the council domain, the organisation to join) are checked
+    first, so a refusal never tells whether the address already has an account.
+    """
     if (
         form.account_kind is AccountKind.COUNCIL
         and organisations.council_for_domain(db, form.email.rsplit("@", 1)[1]) is None
@@ -63,6 +56,19 @@ def sign_up(db: Session, form: SignUp, settings: Settings) -> User | None:
                 "is not on the exchange yet: ask us to add it."
             },
         )
+    if form.account_kind is AccountKind.SUPPLIER and form.join_organisation_slug:
+        organisations.joinable_organisation(db, form.join_organisation_slug)
+    existing = find_user_by_email(db, form.email)
+    if existing is not None:
+        queue_email(
+            db,
+            existing.email,
+            "Someone tried to create an account with your email address",
+            "Someone tried to create an Open Innovation Exchange account with this email address, "
+            "which already has one.\n\nIf it was you, sign in or reset your password at "
+            f"{settings.base_url}/account/password-reset\n\nIf it was not you, you can ignore this email.",
+        )
+        return None
     user = User(email=form.email, name=form.name, password_hash=hash_password(form.password))
     db.add(user)
     db.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,6 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exchange.core.errors import DomainError, NotSignedIn
+from exchange.core.forms import FieldError
+from exchange.core.middleware import security_headers
 from exchange.core.templating import is_htmx, render
 
 log = logging.getLogger("exchange.errors")
@@ -47,6 +50,15 @@ def error_response(request: Request, status: int, message: str, field_errors: di
     return response
 
 
+def _field_error(item: dict[str, Any]) -> tuple[str, str]:
+    """The field an API validation error is about; a cross-field check names its field with FieldError."""
+    original = (item.get("ctx") or {}).get("error")
+    if isinstance(original, FieldError):
+        return original.field, original.message
+    field = ".".join(str(part) for part in item["loc"] if part not in ("body", "query", "path"))
+    return field or "request", str(item["msg"])
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, error: NotSignedIn) -> Response:
@@ -62,12 +74,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
-        fields = {
-            ".".join(str(part) for part in item["loc"] if part not in ("body", "query", "path")) or "request": str(
-                item["msg"]
-            )
-            for item in error.errors()
-        }
+        fields = dict(_field_error(item) for item in error.errors())
         if not wants_json(request) and any(item["loc"][:1] == ("path",) for item in error.errors()):
             return error_response(request, 404, "Not found")
         return error_response(request, 422, "The request is not valid", fields)
@@ -81,4 +88,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "Try again later.")
+        response = error_response(request, 500, "Try again later.")
+        # Starlette sends this response from its outermost middleware, outside SecurityHeadersMiddleware.
+        nonce = request.scope.get("state", {}).get("csp_nonce", "")
+        for name, value in security_headers(nonce, request.app.state.settings.secure_cookies):
+            response.headers.setdefault(name.decode(), value.decode())
+        return response

@@ -91,10 +91,16 @@ def get_for_edit(db: Session, viewer: Viewer, need_id: int) -> Need:
     return need
 
 
-def update(db: Session, viewer: Viewer, need_id: int, form: NeedForm) -> Need:
+def get_editable(db: Session, viewer: Viewer, need_id: int) -> Need:
+    """A need its members may still edit: a need in a final stage is kept as it ended."""
     need = get_for_edit(db, viewer, need_id)
     if need.stage.is_final:
         raise Conflict(f"This need is {need.stage.label.lower()} and can no longer be changed")
+    return need
+
+
+def update(db: Session, viewer: Viewer, need_id: int, form: NeedForm) -> Need:
+    need = get_editable(db, viewer, need_id)
     _check(db, form)
     _apply(need, form)
     db.flush()

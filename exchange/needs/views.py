@@ -119,7 +119,7 @@ def detail(
 def edit_form(
     request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> HTMLResponse:
-    need = service.get_for_edit(db, viewer, need_id)
+    need = service.get_editable(db, viewer, need_id)
     return _form_page(request, db, viewer, _values(need), {}, f"/needs/{need_id}/edit", editing=True)
 
 

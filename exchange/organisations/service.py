@@ -58,13 +58,19 @@ def create_supplier_organisation(db: Session, user: User, name: str, kind: Organ
     return organisation
 
 
-def request_to_join(db: Session, user: User, slug: str) -> Member:
+def joinable_organisation(db: Session, slug: str) -> Organisation:
+    """A supplier-side organisation a new account may ask to join (councils are joined by email domain)."""
     organisation = db.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None or organisation.is_public_sector:
         raise Invalid(
             "Check the answers and try again",
             field_errors={"join_organisation_slug": "Choose an organisation from the list"},
         )
+    return organisation
+
+
+def request_to_join(db: Session, user: User, slug: str) -> Member:
+    organisation = joinable_organisation(db, slug)
     member = Member(
         user_id=user.id, organisation_id=organisation.id, role=MemberRole.MEMBER, status=MemberStatus.PENDING
     )

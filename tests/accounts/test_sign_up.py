@@ -1,0 +1,179 @@
+"""Signing up: what is written, the verification link, and no account enumeration through the answers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange.accounts.models import User
+from exchange.audit.models import AuditEvent
+from exchange.organisations.models import Member, MemberRole, MemberStatus, Organisation
+from exchange.outbox.models import OutboxMessage
+from tests import factories
+from tests.client import Client
+
+PASSWORD = "a long enough password"
+
+
+def supplier_form(email: str, **fields: str) -> dict[str, str]:
+    return {
+        "name": "Sam Supplier",
+        "email": email,
+        "password": PASSWORD,
+        "account_kind": "supplier",
+        "organisation_name": "Civic Widgets Ltd",
+        "organisation_kind": "supplier",
+        **fields,
+    }
+
+
+def council_form(email: str) -> dict[str, str]:
+    return {"name": "Olive Officer", "email": email, "password": PASSWORD, "account_kind": "council"}
+
+
+def test_supplier_sign_up_creates_user_organisation_audit_and_verification_email(client: Client, db: Session) -> None:
+    response = client.post("/account/sign-up", supplier_form("Sam@Widgets.example"))
+
+    assert response.status_code == 200
+    assert "Check your email" in response.text
+    user = db.scalars(select(User).where(User.email == "sam@widgets.example")).one()
+    assert user.name == "Sam Supplier" and user.email_verified_at is None
+    assert user.password_hash != PASSWORD
+    organisation = db.scalars(select(Organisation).where(Organisation.name == "Civic Widgets Ltd")).one()
+    assert organisation.kind.value == "supplier" and organisation.verified is False
+    member = db.scalars(select(Member).where(Member.user_id == user.id)).one()
+    assert (member.organisation_id, member.role, member.status) == (
+        organisation.id,
+        MemberRole.ADMIN,
+        MemberStatus.ACTIVE,
+    )
+    assert factories.audit_events(db, "user", user.id, "user.signed_up")
+    assert factories.audit_events(db, "organisation", organisation.id, "organisation.created")
+    [email] = factories.emails_to(db, "sam@widgets.example")
+    assert email.subject == "Confirm your email address"
+    assert "/account/verify-email/" in email.body_text
+
+
+def test_the_verification_link_verifies_the_address_and_signs_in(
+    client: Client, other_client: Client, db: Session
+) -> None:
+    client.post("/account/sign-up", supplier_form("link@widgets.example"))
+    [email] = factories.emails_to(db, "link@widgets.example")
+
+    response = other_client.get(factories.link_in(email, "/account/verify-email/"))
+
+    assert response.status_code == 303 and response.headers["location"] == "/dashboard"
+    user = db.scalars(select(User).where(User.email == "link@widgets.example")).one()
+    db.refresh(user)
+    assert user.email_verified_at is not None
+    assert factories.audit_events(db, "user", user.id, "user.email_verified")
+    dashboard = other_client.get("/dashboard")
+    assert dashboard.status_code == 200
+    assert "Hello, Sam Supplier" in dashboard.text
+    assert "Confirm your email address" not in dashboard.text
+
+
+def test_a_tampered_verification_link_is_refused(client: Client, db: Session) -> None:
+    client.post("/account/sign-up", supplier_form("tamper@widgets.example"))
+    [email] = factories.emails_to(db, "tamper@widgets.example")
+    link = factories.link_in(email, "/account/verify-email/")
+
+    response = client.get(link[:-3] + "xyz")
+
+    assert response.status_code == 400
+    user = db.scalars(select(User).where(User.email == "tamper@widgets.example")).one()
+    assert user.email_verified_at is None
+    assert client.get("/dashboard").status_code == 303
+
+
+def test_sign_up_with_an_existing_email_answers_the_same_and_tells_the_owner(client: Client, db: Session) -> None:
+    owner = factories.user(db, "taken@widgets.example")
+    users, organisations = factories.count(db, User), factories.count(db, Organisation)
+
+    response = client.post("/account/sign-up", supplier_form("TAKEN@widgets.example", organisation_name="Copycat Ltd"))
+
+    assert response.status_code == 200
+    assert "Check your email" in response.text
+    assert "taken@widgets.example" in response.text
+    assert (factories.count(db, User), factories.count(db, Organisation)) == (users, organisations)
+    [email] = factories.emails_to(db, owner.email)
+    assert email.subject == "Someone tried to create an account with your email address"
+    assert "/account/verify-email/" not in email.body_text
+    assert "/account/password-reset" in email.body_text
+
+
+def test_council_sign_up_with_a_domain_on_no_allow_list_is_refused_and_writes_nothing(
+    client: Client, db: Session
+) -> None:
+    before = [factories.count(db, model) for model in (User, Member, AuditEvent, OutboxMessage)]
+
+    response = client.post("/account/sign-up", council_form("officer@not-a-council.example"))
+
+    assert response.status_code == 422
+    assert "govuk-error-summary" in response.text
+    assert "Use your council email address" in response.text
+    assert 'href="#email"' in response.text
+    assert [factories.count(db, model) for model in (User, Member, AuditEvent, OutboxMessage)] == before
+
+
+def test_a_refused_council_sign_up_does_not_reveal_whether_the_address_has_an_account(
+    client: Client, db: Session
+) -> None:
+    factories.user(db, "someone@gmail.example")
+
+    existing = client.post("/account/sign-up", council_form("someone@gmail.example"))
+    unknown = client.post("/account/sign-up", council_form("nobody@gmail.example"))
+
+    assert existing.status_code == unknown.status_code == 422
+    assert "Use your council email address" in existing.text
+    assert factories.emails_to(db, "someone@gmail.example") == []
+
+
+def test_asking_to_join_an_unknown_organisation_does_not_reveal_whether_the_address_has_an_account(
+    client: Client, db: Session
+) -> None:
+    factories.user(db, "member@widgets.example")
+    form = {"join_organisation_slug": "no-such-organisation", "organisation_name": ""}
+
+    existing = client.post("/account/sign-up", supplier_form("member@widgets.example", **form))
+    unknown = client.post("/account/sign-up", supplier_form("new-member@widgets.example", **form))
+
+    assert existing.status_code == unknown.status_code == 422
+    assert "Choose an organisation from the list" in existing.text
+    assert factories.count(db, User, User.email == "new-member@widgets.example") == 0
+
+
+def test_a_council_officer_joins_the_council_only_after_verifying(client: Client, db: Session) -> None:
+    council = factories.council(db, "BUN", "burnley.example.gov.uk")
+    response = client.post("/account/sign-up", council_form("olive@burnley.example.gov.uk"))
+    assert response.status_code == 200 and "Check your email" in response.text
+    user = db.scalars(select(User).where(User.email == "olive@burnley.example.gov.uk")).one()
+    assert factories.count(db, Member, Member.user_id == user.id) == 0
+
+    client.sign_in(user.email, PASSWORD)
+    assert "If you have not confirmed your email yet" in client.get("/needs/new").text
+    assert "Post a need" not in client.get("/dashboard").text
+
+    [email] = factories.emails_to(db, user.email)
+    assert client.get(factories.link_in(email, "/account/verify-email/")).status_code == 303
+
+    member = db.scalars(select(Member).where(Member.user_id == user.id)).one()
+    assert member.organisation_id == council.id and member.status is MemberStatus.ACTIVE
+    assert factories.audit_events(db, "organisation", council.id, "member.joined_by_domain")
+    assert "Post a need" in client.get("/dashboard").text
+    assert client.get("/needs/new").status_code == 200
+
+
+def test_sign_up_with_bad_answers_shows_each_error_and_writes_nothing(client: Client, db: Session) -> None:
+    users = factories.count(db, User)
+
+    response = client.post(
+        "/account/sign-up",
+        {"name": "", "email": "not-an-email", "password": "short", "account_kind": "supplier"},
+    )
+
+    assert response.status_code == 422
+    for field in ("name", "email", "password"):
+        assert f'href="#{field}"' in response.text, field
+    assert 'value="short"' not in response.text
+    assert factories.count(db, User) == users
