@@ -6,8 +6,10 @@ Create Date: 2026-11-25
 
 A one-row table whose change token database triggers replace with a random number on every change to
 search_documents, so that cached facet counts can be checked with one primary-key read. Random rather
-than counting up, so that a rolled-back change can never leave a token that a later change repeats. Indexes on columns most rows share are
-dropped: they misled SQLite's planner away from the newest-first index. Plain DROP/CREATE INDEX is used
+than counting up, so that a rolled-back change can never leave a token that a later change repeats.
+
+Indexes on columns most rows share are dropped: they misled SQLite's planner away from the newest-first
+index. Plain DROP/CREATE INDEX is used
 (not batch mode), because rebuilding search_documents on SQLite would drop its full-text triggers.
 """
 

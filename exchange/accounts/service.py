@@ -96,18 +96,20 @@ def send_verification_email(db: Session, user: User, settings: Settings) -> None
     )
 
 
-def verify_email(db: Session, token: str) -> User | None:
+def verify_email(db: Session, token: str) -> tuple[User | None, bool]:
+    """The link's user, and whether this use confirmed the address (only the first use does)."""
     payload = read_token("verify-email", token, VERIFY_EMAIL_MAX_AGE)
     if payload is None:
-        return None
+        return None, False
     user = db.get(User, payload.get("user"))
     if user is None or user.email != payload.get("email"):
-        return None
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        audit.record(db, user.id, "user.email_verified", "user", user.id)
-        organisations.join_council_by_email_domain(db, user)
-    return user
+        return None, False
+    if user.email_verified_at is not None:
+        return user, False
+    user.email_verified_at = utcnow()
+    audit.record(db, user.id, "user.email_verified", "user", user.id)
+    organisations.join_council_by_email_domain(db, user)
+    return user, True
 
 
 def sign_in(db: Session, form: SignIn, ip_address: str, settings: Settings) -> User:

@@ -70,9 +70,13 @@ def sign_up(request: Request, form: FormData = Depends(submitted_form), db: Sess
 
 @router.get("/verify-email/{token}", response_class=HTMLResponse)
 def verify_email(request: Request, token: str, db: Session = Depends(get_db)) -> Response:
-    user = service.verify_email(db, token)
+    user, confirmed_now = service.verify_email(db, token)
     if user is None:
         return render(request, "accounts/link_expired.html", {"page_title": "This link has expired"}, status_code=400)
+    if not confirmed_now:
+        # The link signs in once, when it confirms the address; later it is no key to the account.
+        flash(request, "Your email address is already confirmed. Sign in to continue.")
+        return RedirectResponse("/account/sign-in", status_code=303)
     start_session(request, user.id, user.session_version)
     flash(request, "Your email address is confirmed.")
     return RedirectResponse("/dashboard", status_code=303)

@@ -14,7 +14,15 @@ from exchange.core.ids import PathId
 from exchange.core.viewer import Viewer
 from exchange.listings import service
 from exchange.listings.models import Offer, Pitch
-from exchange.listings.schemas import OfferCreate, OfferForm, OfferOut, PitchCreate, PitchForm, PitchOut
+from exchange.listings.schemas import (
+    OfferCreate,
+    OfferForm,
+    OfferOut,
+    PitchCreate,
+    PitchForm,
+    PitchOut,
+    StatusChange,
+)
 from exchange.search import service as search
 from exchange.search.api import results_out
 from exchange.search.schemas import SearchQuery, SearchResultsOut
@@ -78,3 +86,19 @@ def update_offer(
     offer_id: PathId, body: OfferForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Offer:
     return service.update(db, viewer, Offer, offer_id, body)
+
+
+@router.post("/pitches/{pitch_id}/status", response_model=PitchOut)
+def change_pitch_status(
+    pitch_id: PathId, body: StatusChange, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Pitch:
+    """Withdraw a pitch (``withdrawn``) or publish it again (``published``)."""
+    return service.set_status(db, viewer, Pitch, pitch_id, body.status)
+
+
+@router.post("/offers/{offer_id}/status", response_model=OfferOut)
+def change_offer_status(
+    offer_id: PathId, body: StatusChange, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Offer:
+    """Withdraw an offer (``withdrawn``) or publish it again (``published``)."""
+    return service.set_status(db, viewer, Offer, offer_id, body.status)

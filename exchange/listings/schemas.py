@@ -84,3 +84,7 @@ class PitchCreate(PitchForm):
 
 class OfferCreate(OfferForm):
     organisation_id: DbId
+
+
+class StatusChange(FormSchema):
+    status: ListingStatus

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -71,6 +73,19 @@ def test_the_verification_link_verifies_the_address_and_signs_in(
     assert dashboard.status_code == 200
     assert "Hello, Sam Supplier" in dashboard.text
     assert "Confirm your email address" not in dashboard.text
+
+
+def test_the_verification_link_signs_in_only_once(client: Client, other_client: Client, app: Any, db: Session) -> None:
+    client.post("/account/sign-up", supplier_form("once@widgets.example"))
+    [email] = factories.emails_to(db, "once@widgets.example")
+    link = factories.link_in(email, "/account/verify-email/")
+    assert other_client.get(link).headers["location"] == "/dashboard"
+
+    with Client(app) as stranger:
+        response = stranger.get(link)
+
+        assert response.status_code == 303 and response.headers["location"] == "/account/sign-in"
+        assert stranger.get("/dashboard").headers["location"].startswith("/account/sign-in")
 
 
 def test_a_tampered_verification_link_is_refused(client: Client, db: Session) -> None:

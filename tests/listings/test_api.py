@@ -162,3 +162,27 @@ def test_the_lists_show_published_listings_newest_first(client: Client, db: Sess
     assert [hit["id"] for hit in pitches["results"]][:2] == [second.id, first.id]
     assert {hit["kind"] for hit in pitches["results"]} == {"pitch"}
     assert [hit["id"] for hit in offers["results"]] == [offer.id]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_withdraw_and_republish_through_the_api(client: Client, other_client: Client, db: Session, kind: str) -> None:
+    plural, _ = KINDS[kind]
+    owner = factories.user(db)
+    organisation = factories.supplier(db, owner)
+    listing = factories.pitch(db, owner, organisation) if kind == "pitch" else factories.offer(db, owner, organisation)
+    outsider = factories.user(db)
+    other_client.sign_in(outsider.email, factories.PASSWORD)
+    client.sign_in(owner.email, factories.PASSWORD)
+
+    assert other_client.api("POST", f"/api/v1/{plural}/{listing.id}/status", {"status": "withdrawn"}).status_code == 404
+    bad = client.api("POST", f"/api/v1/{plural}/{listing.id}/status", {"status": "deleted"})
+    assert bad.status_code == 422 and "status" in bad.json()["errors"]
+
+    withdrawn = client.api("POST", f"/api/v1/{plural}/{listing.id}/status", {"status": "withdrawn"})
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert other_client.get(f"/api/v1/{plural}/{listing.id}").status_code == 404
+    assert factories.audit_events(db, kind, listing.id, f"{kind}.withdrawn")
+
+    republished = client.api("POST", f"/api/v1/{plural}/{listing.id}/status", {"status": "published"})
+    assert republished.status_code == 200
+    assert other_client.get(f"/api/v1/{plural}/{listing.id}").status_code == 200
