@@ -4,52 +4,25 @@ One query groups the matching documents by every facet column at once (a few tho
 most). Each facet is then counted in Python over the combinations that pass every *other* filter, and
 the total over those that pass all of them: one scan of the index instead of one per facet.
 
-The grouped rows depend only on the words and on what the viewer may see, so they are kept per process,
-keyed by the index's change token, which database triggers renew on every change to a search document
-(renaming an organisation rewrites its documents, so that counts too): browsing without words then costs
-one primary-key read instead of a scan.
+The grouped rows depend only on the words and on what the viewer may see, so they are kept in the search
+cache (see cache.py) until the index changes: browsing without words then costs no scan at all.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from exchange.search.cache import cached
 from exchange.search.models import SearchDocument as Doc
-from exchange.search.models import SearchIndexState
 from exchange.search.schemas import SearchQuery
 
 FACET_NAMES = ("kind", "category", "region", "price", "stage", "organisation_kind")
 FACET_COLUMNS = (Doc.kind, Doc.category_top_id, Doc.region_id, Doc.is_free, Doc.stage, Doc.organisation_kind)
 Combination = tuple[Any, ...]  # the six facet values, then the count
-
-_CACHE_SIZE = 512
-_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_lock = threading.Lock()
-
-
-def fingerprint(db: Session) -> tuple[Any, ...]:
-    """The index's change token, renewed by database triggers on every insert, update and delete."""
-    token = db.scalar(select(SearchIndexState.change_token).where(SearchIndexState.id == 1))
-    return (str(db.get_bind().engine.url), token)
-
-
-def _cached(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = compute()
-    with _lock:
-        _cache[key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
 
 
 def facet_counts(
@@ -57,20 +30,17 @@ def facet_counts(
 ) -> tuple[int, dict[str, dict[Any, int]]]:
     """The total and every facet's counts for a search, from the cache while the index is unchanged.
 
-    ``cache_key`` names what the grouped rows depend on (the words, what the viewer may see);
-    ``restrict`` adds the same words and visibility to the grouped query.
+    ``cache_key`` names what the grouped rows depend on (the index version, the words, what the viewer
+    may see); ``restrict`` adds the same words and visibility to the grouped query.
     """
-    rows_key = ("rows", fingerprint(db), *cache_key)
+    rows_key = ("rows", *cache_key)
 
     def grouped_rows() -> list[Combination]:
         statement = restrict(select(*FACET_COLUMNS, func.count()).select_from(Doc)).group_by(*FACET_COLUMNS)
         return [tuple(row) for row in db.execute(statement).all()]
 
     filters = (query.kind, query.category, query.region, query.price, query.stage, query.organisation_kind)
-    result: tuple[int, dict[str, dict[Any, int]]] = _cached(
-        ("counts", *rows_key[1:], filters), lambda: count(_cached(rows_key, grouped_rows), query)
-    )
-    return result
+    return cached(("counts", *cache_key, filters), lambda: count(cached(rows_key, grouped_rows), query))
 
 
 def _accepts(query: SearchQuery) -> dict[str, Callable[[Any], bool]]:

@@ -17,7 +17,7 @@ from exchange.core.viewer import Viewer
 from exchange.needs.models import NeedStage
 from exchange.organisations.models import ORGANISATION_KIND_LABELS
 from exchange.reference import service as reference
-from exchange.search import facets
+from exchange.search import cache, facets
 from exchange.search.models import SearchDocument as Doc
 from exchange.search.schemas import KIND_LABELS, Facet, FacetOption, Hit, SearchQuery, SearchResults
 
@@ -92,6 +92,13 @@ def visibility_key(viewer: Viewer) -> tuple[Any, ...]:
 
 
 def search(db: Session, viewer: Viewer, query: SearchQuery) -> SearchResults:
+    """Results, facets and counts, computed once per index version for everyone who may see the same."""
+    version = cache.index_version(db)
+    key = ("results", *version, visibility_key(viewer), query)
+    return cache.cached(key, lambda: _search(db, viewer, query, version))
+
+
+def _search(db: Session, viewer: Viewer, query: SearchQuery, version: tuple[Any, ...]) -> SearchResults:
     terms = query_terms(query.q)
     matched = _TextMatch(db, terms).subquery() if terms else None
     filters = _filters(query)
@@ -102,7 +109,8 @@ def search(db: Session, viewer: Viewer, query: SearchQuery) -> SearchResults:
         conditions = [visible_to(viewer), *(filters.values() if with_filters else ())]
         return statement.where(and_(*conditions))
 
-    total, counts = facets.facet_counts(db, (visibility_key(viewer), tuple(terms)), lambda s: restrict(s, False), query)
+    words_key = (*version, visibility_key(viewer), tuple(terms))
+    total, counts = facets.facet_counts(db, words_key, lambda s: restrict(s, False), query)
     order: list[Any] = []
     if matched is not None and query.sort == "relevance":
         order.append(matched.c.rank)
