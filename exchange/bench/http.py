@@ -45,6 +45,8 @@ HOST = "127.0.0.1"
 CLIENTS = (1, 32)
 SAMPLE_SIZE = 200
 SEARCH_URLS = 60
+# More distinct searches than the server's search cache holds, so nearly every one is computed afresh.
+UNIQUE_SEARCH_URLS = 6000
 # What people type: the services councils buy, as residents and officers name them.
 SEARCH_WORDS = (
     "consultation", "meals at home", "waste", "parking", "social care", "housing repairs", "digital inclusion",
@@ -66,11 +68,21 @@ def split_listings(listings: int) -> tuple[int, int]:
 
 
 def search_paths(
-    rng: random.Random, base: str, region_ids: list[int], category_ids: list[int], count: int = SEARCH_URLS
+    rng: random.Random,
+    base: str,
+    region_ids: list[int],
+    category_ids: list[int],
+    count: int = SEARCH_URLS,
+    unique: bool = False,
 ) -> list[str]:
-    """Varied searches with facets, as people use them: words, often narrowed by kind, region or category."""
-    paths = []
-    for _ in range(count):
+    """Varied searches with facets, as people use them: words, often narrowed by kind, region or category.
+
+    With ``unique``, every path is different (more words, later pages), so that each request misses the
+    search cache: the cost of a search nobody has made since the index last changed.
+    """
+    paths: list[str] = []
+    seen: set[str] = set()
+    while len(paths) < count:
         pairs: list[tuple[str, str | int]] = [("q", rng.choice(SEARCH_WORDS))]
         if rng.random() < 0.5:
             pairs.extend(("kind", kind) for kind in sorted(rng.sample(["pitch", "offer", "need"], rng.randint(1, 2))))
@@ -78,7 +90,14 @@ def search_paths(
             pairs.append(("region", rng.choice(region_ids)))
         if category_ids and rng.random() < 0.3:
             pairs.append(("category", rng.choice(category_ids)))
-        paths.append(f"{base}?{urlencode(pairs)}")
+        if unique:
+            pairs[0] = ("q", " ".join(rng.sample(SEARCH_WORDS, rng.randint(1, 2))))
+            pairs.append(("page", rng.randint(1, 3)))
+        path = f"{base}?{urlencode(pairs)}"
+        if unique and path in seen:
+            continue
+        seen.add(path)
+        paths.append(path)
     return paths
 
 
@@ -97,6 +116,10 @@ def build_scenarios(db: Session, rng: random.Random) -> list[Scenario]:
         Scenario("healthz", ["/healthz"]),
         Scenario("search page", search_paths(rng, "/search", region_ids, top_categories)),
         Scenario("search API", search_paths(rng, "/api/v1/search", region_ids, top_categories)),
+        Scenario(
+            "search page, uncached",
+            search_paths(rng, "/search", region_ids, top_categories, count=UNIQUE_SEARCH_URLS, unique=True),
+        ),
         Scenario("pitch page", detail_paths("/pitches", published_pitches, rng)),
         Scenario("offer page", detail_paths("/offers", published_offers, rng)),
         Scenario("need page", detail_paths("/needs", public_needs, rng)),

@@ -208,7 +208,10 @@ class BulkIndexer:
         """Write what is pending; returns how many documents were written in all."""
         if self.pending:
             # Core, not the ORM's bulk insert, which would split the batch wherever the None values change.
-            self.db.execute(insert(cast(Table, SearchDocument.__table__)), self.pending)
+            # RETURNING makes SQLAlchemy send the batch as a few multi-row INSERTs ("insertmanyvalues")
+            # rather than one statement per row: PostgreSQL's change-token trigger runs once per statement.
+            table = cast(Table, SearchDocument.__table__)
+            self.db.execute(insert(table).returning(table.c.id), self.pending).all()
             self.count += len(self.pending)
             self.pending = []
         return self.count
