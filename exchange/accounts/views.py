@@ -16,7 +16,6 @@ from exchange.core.forms_dependency import submitted_form
 from exchange.core.http import TransactionalRoute, commit_despite_error, get_db
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.organisations import service as organisations
 from exchange.outbox.tasks import send_queued_email_after_commit
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/account")
@@ -37,21 +36,18 @@ def safe_next(target: str | None) -> str:
     return "/dashboard"
 
 
-def _sign_up_page(
-    request: Request, db: Session, values: dict[str, str], errors: dict[str, str], status: int = 200
-) -> HTMLResponse:
+def _sign_up_page(request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200) -> HTMLResponse:
     context = {
         "page_title": "Create an account",
         "values": values,
         "errors": errors,
-        "organisations": organisations.supplier_side(db),
     }
     return render(request, "accounts/sign_up.html", context, status_code=status)
 
 
 @router.get("/sign-up", response_class=HTMLResponse)
-def sign_up_form(request: Request, db: Session = Depends(get_db)) -> HTMLResponse:
-    return _sign_up_page(request, db, {"account_kind": request.query_params.get("as", "")}, {})
+def sign_up_form(request: Request) -> HTMLResponse:
+    return _sign_up_page(request, {"account_kind": request.query_params.get("as", "")}, {})
 
 
 @router.post("/sign-up", response_class=HTMLResponse)
@@ -62,7 +58,7 @@ def sign_up(request: Request, form: FormData = Depends(submitted_form), db: Sess
         service.sign_up(db, data, request.app.state.settings)
     except Invalid as error:
         values.pop("password", None)
-        return _sign_up_page(request, db, values, error.field_errors or {"email": error.message}, 422)
+        return _sign_up_page(request, values, error.field_errors or {"email": error.message}, 422)
     send_queued_email_after_commit(request)
     # The same answer whether or not the address already had an account.
     return render(request, "accounts/check_email.html", {"page_title": "Check your email", "email": data.email})

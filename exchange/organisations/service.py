@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.accounts.models import User
@@ -58,13 +58,23 @@ def create_supplier_organisation(db: Session, user: User, name: str, kind: Organ
     return organisation
 
 
-def joinable_organisation(db: Session, slug: str) -> Organisation:
-    """A supplier-side organisation a new account may ask to join (councils are joined by email domain)."""
-    organisation = db.scalar(select(Organisation).where(Organisation.slug == slug))
+def joinable_organisation(db: Session, name_or_slug: str) -> Organisation:
+    """A supplier-side organisation a new account may ask to join (councils are joined by email domain).
+
+    People type its name as its page shows it (any case), or the last part of its page's address.
+    """
+    wanted = " ".join(name_or_slug.split())
+    organisation = db.scalars(
+        select(Organisation)
+        .where(or_(Organisation.slug == wanted.lower(), func.lower(Organisation.name) == wanted.lower()))
+        .order_by(Organisation.id)
+    ).first()
     if organisation is None or organisation.is_public_sector:
         raise Invalid(
             "Check the answers and try again",
-            field_errors={"join_organisation_slug": "Choose an organisation from the list"},
+            field_errors={
+                "join_organisation_slug": "Enter the name of a supplier or group on the exchange, as its page shows it"
+            },
         )
     return organisation
 
@@ -213,9 +223,3 @@ def pending_requests_for(db: Session, viewer: Viewer) -> list[Member]:
             .options(selectinload(Member.user), selectinload(Member.organisation))
         )
     )
-
-
-def supplier_side(db: Session) -> list[Organisation]:
-    """Organisations a supplier-side account may ask to join."""
-    kinds = (OrganisationKind.SUPPLIER, OrganisationKind.VCSE, OrganisationKind.OTHER)
-    return list(db.scalars(select(Organisation).where(Organisation.kind.in_(kinds)).order_by(Organisation.name)))

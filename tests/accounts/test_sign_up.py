@@ -154,7 +154,8 @@ def test_asking_to_join_an_unknown_organisation_does_not_reveal_whether_the_addr
     unknown = client.post("/account/sign-up", supplier_form("new-member@widgets.example", **form))
 
     assert existing.status_code == unknown.status_code == 422
-    assert "Choose an organisation from the list" in existing.text
+    assert "Enter the name of a supplier or group on the exchange" in existing.text
+    assert "Enter the name of a supplier or group on the exchange" in unknown.text
     assert factories.count(db, User, User.email == "new-member@widgets.example") == 0
 
 

@@ -34,8 +34,10 @@ def team(db: Session) -> Team:
     return Team(admin, colleague, applicant, organisation, request)
 
 
-def test_signing_up_to_join_an_organisation_leaves_a_pending_request(client: Client, db: Session) -> None:
+@pytest.mark.parametrize("typed", ["slug", "capybara labs ltd", "  Capybara   Labs Ltd "])
+def test_signing_up_to_join_an_organisation_leaves_a_pending_request(client: Client, db: Session, typed: str) -> None:
     organisation = factories.supplier(db, factories.user(db), name="Capybara Labs Ltd")
+    typed = organisation.slug if typed == "slug" else typed
 
     response = client.post(
         "/account/sign-up",
@@ -44,7 +46,7 @@ def test_signing_up_to_join_an_organisation_leaves_a_pending_request(client: Cli
             "email": "nina@capybara.example",
             "password": "a long enough password",
             "account_kind": "supplier",
-            "join_organisation_slug": organisation.slug,
+            "join_organisation_slug": typed,
         },
     )
 
