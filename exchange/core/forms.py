@@ -69,7 +69,9 @@ def field_errors(error: ValidationError, labels: dict[str, str] | None = None) -
             field = str(item["loc"][0]) if item["loc"] else "form"
             label = labels.get(field, field.replace("_", " "))
             template = FRIENDLY_MESSAGES.get(item["type"])
-            if template:
+            if "valid email address" in str(item["msg"]):
+                message = "Enter an email address in the correct format, like name@example.com"
+            elif template:
                 message = template.format(label=label, Label=label[:1].upper() + label[1:], **context)
             else:
                 message = str(item["msg"]).removeprefix("Value error, ")

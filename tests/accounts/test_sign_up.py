@@ -193,3 +193,14 @@ def test_sign_up_with_bad_answers_shows_each_error_and_writes_nothing(client: Cl
         assert f'href="#{field}"' in response.text, field
     assert 'value="short"' not in response.text
     assert factories.count(db, User) == users
+
+
+def test_a_malformed_email_address_gets_a_plain_message_and_nothing_is_written(client: Client, db: Session) -> None:
+    users = factories.count(db, User)
+
+    response = client.post("/account/sign-up", supplier_form("not-an-address"))
+
+    assert response.status_code == 422
+    assert "Enter an email address in the correct format, like name@example.com" in response.text
+    assert "value is not a valid" not in response.text
+    assert factories.count(db, User) == users
