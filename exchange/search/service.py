@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from exchange.core.viewer import Viewer
@@ -30,9 +30,14 @@ def query_terms(text_query: str) -> list[str]:
 
 
 def visible_to(viewer: Viewer) -> ColumnElement[bool]:
-    """Public documents for everyone; public-sector-only needs for verified officers; private ones for members."""
+    """Public documents for everyone; public-sector-only needs for verified officers; private ones for members.
+
+    Administrators see everything, in search as on the pages (needs.service.can_see), to moderate it.
+    """
+    if viewer.is_admin:
+        return true()
     clauses: list[ColumnElement[bool]] = [Doc.visibility == "public"]
-    if viewer.public_sector_verified or viewer.is_admin:
+    if viewer.public_sector_verified:
         clauses.append(Doc.visibility == "public_sector")
     if viewer.organisation_ids:
         clauses.append(Doc.organisation_id.in_(sorted(viewer.organisation_ids)))
@@ -88,7 +93,9 @@ def _filters(query: SearchQuery) -> dict[str, ColumnElement[bool]]:
 
 def visibility_key(viewer: Viewer) -> tuple[Any, ...]:
     """What decides which documents a viewer may see: viewers with the same key share cached counts."""
-    return (viewer.public_sector_verified or viewer.is_admin, tuple(sorted(viewer.organisation_ids)))
+    if viewer.is_admin:
+        return ("everything",)
+    return (viewer.public_sector_verified, tuple(sorted(viewer.organisation_ids)))
 
 
 def search(db: Session, viewer: Viewer, query: SearchQuery) -> SearchResults:

@@ -143,6 +143,16 @@ def test_private_needs_are_neither_shown_nor_counted_for_those_who_may_not_see_t
         assert sum(counts(results, "region").values()) == 5 + visible
 
 
+def test_administrators_find_every_need_as_they_can_open_every_need(db: Session, catalogue: Catalogue) -> None:
+    administrator = factories.viewer(db, factories.user(db, admin=True))
+
+    results = run(db, administrator, kind=("need",))
+
+    assert results.total == 4
+    assert counts(run(db, administrator), "kind")["need"] == 4
+    assert run(db, ANONYMOUS, kind=("need",)).total == 2  # the administrator's results are not shared
+
+
 def test_the_search_page_neither_lists_nor_counts_them_for_anonymous_visitors(
     db: Session, catalogue: Catalogue, client: Any
 ) -> None:
