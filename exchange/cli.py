@@ -179,6 +179,16 @@ def generate(
     typer.echo(f"generated {summary} in {time.perf_counter() - started:.1f}s")
 
 
+@app.command()
+def reindex() -> None:
+    """Write every pitch's, offer's and need's search document again (to repair the search index)."""
+    from exchange.search.indexer import rebuild
+
+    with _database().transaction() as db:
+        count = rebuild(db)
+    typer.echo(f"reindexed {count} items")
+
+
 @app.command("send-email")
 def send_email() -> None:
     """Send email waiting in the outbox (normally sent right after each request)."""

@@ -11,8 +11,7 @@ from exchange.accounts import service
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer, start_session
 from exchange.accounts.schemas import EmailForm, PasswordReset, SignIn, SignUp
 from exchange.core.errors import Invalid
-from exchange.core.forms import form_to_dict, validate
-from exchange.core.forms_dependency import submitted_form
+from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, commit_despite_error, get_db
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer

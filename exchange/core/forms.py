@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from starlette.datastructures import FormData
 
@@ -100,3 +101,8 @@ def validate(schema: type[SchemaT], data: dict[str, Any], labels: dict[str, str]
         return schema.model_validate(data)
     except ValidationError as error:
         raise Invalid("Check the answers and try again", field_errors=field_errors(error, labels)) from None
+
+
+async def submitted_form(request: Request) -> FormData:
+    """The submitted form as a dependency, so that handlers can stay synchronous."""
+    return await request.form()

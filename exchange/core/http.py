@@ -40,11 +40,10 @@ def get_db(request: Request) -> Session:
     return session
 
 
-def after_commit(request: Request, task: Callable[[], Any]) -> None:
-    """Run ``task`` in the background once the request's transaction has committed."""
-    tasks: list[Callable[[], Any]] = request.scope.setdefault(_AFTER_COMMIT, [])
-    if task not in tasks:
-        tasks.append(task)
+def after_commit(request: Request, name: str, task: Callable[[], Any]) -> None:
+    """Run ``task`` in the background once the request's transaction has committed (once per name)."""
+    tasks: dict[str, Callable[[], Any]] = request.scope.setdefault(_AFTER_COMMIT, {})
+    tasks.setdefault(name, task)
 
 
 def commit_despite_error(request: Request) -> None:
@@ -78,9 +77,9 @@ class TransactionalRoute(APIRoute):
             committed = response.status_code < 400 or request.scope.get(_KEEP_ON_ERROR, False)
             if session is not None:
                 await run_in_threadpool(_finish, session, committed)
-            tasks = request.scope.pop(_AFTER_COMMIT, [])
+            tasks = request.scope.pop(_AFTER_COMMIT, {})
             if committed and tasks:
-                response.background = _chain(response.background, tasks)
+                response.background = _chain(response.background, list(tasks.values()))
             return response
 
         return handle

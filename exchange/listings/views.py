@@ -12,8 +12,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.core.errors import Invalid
-from exchange.core.forms import form_to_dict, validate
-from exchange.core.forms_dependency import submitted_form
+from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
@@ -88,9 +87,8 @@ def _form_page(
     return render(request, "listings/form.html", context, status_code=status)
 
 
-def _parse(kind: ListingKind, form: FormData) -> tuple[dict[str, Any], ListingForm]:
-    values = form_to_dict(form)
-    return values, validate(kind.form, values, LISTING_LABELS)
+def _parse(kind: ListingKind, values: dict[str, Any]) -> ListingForm:
+    return validate(kind.form, values, LISTING_LABELS)
 
 
 def _add_routes(kind: ListingKind) -> None:
@@ -117,7 +115,7 @@ def _add_routes(kind: ListingKind) -> None:
     ) -> Response:
         values = form_to_dict(form)
         try:
-            values, data = _parse(kind, form)
+            data = _parse(kind, values)
             organisation_id = int(values.get("organisation_id") or 0)
             listing = service.create(db, viewer, kind.model, organisation_id, data)
         except (Invalid, ValueError) as error:
@@ -163,7 +161,7 @@ def _add_routes(kind: ListingKind) -> None:
         service.get_for_edit(db, viewer, kind.model, listing_id)
         values = form_to_dict(form)
         try:
-            values, data = _parse(kind, form)
+            data = _parse(kind, values)
             service.update(db, viewer, kind.model, listing_id, data)
         except Invalid as error:
             action = f"{kind.base}/{listing_id}/edit"

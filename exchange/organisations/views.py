@@ -11,8 +11,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.core.errors import Invalid, NotFound
-from exchange.core.forms import form_to_dict, validate
-from exchange.core.forms_dependency import submitted_form
+from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render

@@ -65,14 +65,6 @@ def category_choices(db: Session) -> list[tuple[str, list[CategoryRow]]]:
     return [(top.label, children.get(top.id, [])) for top in top_categories(db)]
 
 
-def region_name(db: Session, region_id: int | None) -> str:
-    return next((r.name for r in regions(db) if r.id == region_id), "")
-
-
-def category_label(db: Session, category_id: int | None) -> str:
-    return next((c.label for c in categories(db) if c.id == category_id), "")
-
-
 def valid_region(db: Session, region_id: int | None) -> bool:
     return region_id is None or any(r.id == region_id for r in regions(db))
 

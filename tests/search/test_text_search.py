@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from exchange.core.viewer import ANONYMOUS, Viewer
 from exchange.listings import service as listings
 from exchange.listings.models import ListingStatus, Offer, Pitch
+from exchange.search import indexer
+from exchange.search.models import SearchDocument
 from exchange.search.schemas import SearchQuery, SearchResults
 from exchange.search.service import search
 from tests import factories
@@ -158,3 +161,14 @@ def test_each_result_links_to_its_page(client: Client, db: Session, owner: Any, 
         assert page.status_code == 200, hit.url
         assert hit.title in page.text
         assert f'href="{hit.url}"' in client.get("/search", params={"q": "hedgehog"}).text
+
+
+def test_reindexing_repairs_a_lost_search_document(db: Session, owner: Any, organisation: Any) -> None:
+
+    listing(db, owner, organisation, "Resident consultation platform")
+    db.execute(delete(SearchDocument))
+    assert find(db, "consultation").total == 0
+
+    assert indexer.rebuild(db) >= 1
+
+    assert titles(find(db, "consultation")) == ["Resident consultation platform"]
