@@ -23,12 +23,17 @@ from exchange.docs import views as docs_views
 from exchange.home import views as home_views
 from exchange.listings import api as listing_api
 from exchange.listings import views as listing_views
+from exchange.matching import api as matching_api
+from exchange.matching import views as matching_views
 from exchange.needs import api as need_api
 from exchange.needs import views as need_views
 from exchange.organisations import api as organisation_api
 from exchange.organisations import views as organisation_views
+from exchange.profiles import api as profile_api
+from exchange.profiles import views as profile_views
 from exchange.search import api as search_api
 from exchange.search import views as search_views
+from exchange.shortlists import views as shortlist_views
 
 SESSION_MAX_AGE = 14 * 24 * 3600
 
@@ -66,14 +71,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         search_views,
         account_views,
         organisation_views,
+        profile_views,
         listing_views,
         need_views,
+        matching_views,
+        shortlist_views,
         dashboard_views,
         admin_views,
         docs_views,
     ):
         app.include_router(module.router, include_in_schema=False)
-    for api in (search_api, listing_api, need_api, organisation_api):
+    for api in (search_api, listing_api, need_api, matching_api, organisation_api, profile_api):
         app.include_router(api.router, prefix="/api/v1")
 
     app.mount("/assets", StaticFiles(directory=settings.static_dir, check_dir=False), name="assets")

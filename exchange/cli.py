@@ -216,3 +216,41 @@ def bench_http(
         duration=duration,
         workers=workers,
     )
+
+
+@bench_app.command("match")
+def bench_match(
+    bench_dir: Annotated[
+        Path | None, typer.Argument(help="A benchmark folder (suppliers.jsonl, requests.jsonl).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Where to write the rankings (JSON Lines).")] = None,
+    generate: Annotated[int, typer.Option(help="Instead of a folder: this many synthetic suppliers.")] = 0,
+    needs: Annotated[int, typer.Option(help="Synthetic needs to match (with --generate).")] = 200,
+    database_url: Annotated[
+        str | None, typer.Option(help="PostgreSQL server to use (default: a new SQLite file).")
+    ] = None,
+) -> None:
+    """Import a benchmark into a throwaway database, rank suppliers for every need; print import time and latency."""
+    from rich.console import Console
+
+    from exchange.bench.match import run_folder, run_generated
+
+    console = Console()
+    if generate:
+        run_generated(generate, needs, database_url, console)
+        return
+    if bench_dir is None or out is None:
+        raise typer.BadParameter("give a BENCH_DIR and --out RANKINGS.jsonl, or --generate N")
+    if not (bench_dir / "suppliers.jsonl").is_file() or not (bench_dir / "requests.jsonl").is_file():
+        raise typer.BadParameter(f"{bench_dir} must hold suppliers.jsonl and requests.jsonl")
+    run_folder(bench_dir, out, database_url, console)
+
+
+@bench_app.command("score")
+def bench_score(labels: Path, rankings: Path) -> None:
+    """Recall@1, @5, @10 and MRR@10 of RANKINGS against LABELS."""
+    from exchange.bench.match import score
+
+    scores = score(labels, rankings)
+    recall = "  ".join(f"recall@{k} {value:.3f}" for k, value in scores.recall.items())
+    typer.echo(f"{scores.requests} requests  {recall}  MRR@10 {scores.mrr_at_10:.3f}")

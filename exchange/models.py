@@ -4,18 +4,24 @@ from exchange.accounts.models import SignInAttempt, User
 from exchange.audit.models import AuditEvent
 from exchange.core.database import Base
 from exchange.listings.models import Offer, Pitch
+from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.needs.models import Need
 from exchange.organisations.models import CouncilEmailDomain, Member, Organisation
 from exchange.outbox.models import OutboxMessage
-from exchange.profiles.models import PastContract, SupplierProfile
+from exchange.profiles.models import Certification, Declaration, Insurance, PastContract, Reference, SupplierProfile
 from exchange.reference.models import Category, Region
 from exchange.search.models import SearchDocument, SearchIndexState
+from exchange.shortlists.models import ShortlistEntry
 
 __all__ = [
     "AuditEvent",
     "Base",
     "Category",
+    "Certification",
     "CouncilEmailDomain",
+    "Declaration",
+    "Insurance",
+    "MatchTerm",
     "Member",
     "Need",
     "Offer",
@@ -23,10 +29,13 @@ __all__ = [
     "OutboxMessage",
     "PastContract",
     "Pitch",
+    "Reference",
     "Region",
     "SearchDocument",
     "SearchIndexState",
+    "ShortlistEntry",
     "SignInAttempt",
+    "SupplierDocument",
     "SupplierProfile",
     "User",
 ]

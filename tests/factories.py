@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -31,6 +32,21 @@ from exchange.organisations.models import (
 )
 from exchange.organisations.service import join_council_by_email_domain
 from exchange.outbox.models import OutboxMessage
+from exchange.profiles.completeness import today as profile_today
+from exchange.profiles.grounds import GROUND_KEYS
+from exchange.profiles.models import (
+    AccessibilityConformance,
+    Certification,
+    CertificationKind,
+    Declaration,
+    HostingLocation,
+    Insurance,
+    InsuranceKind,
+    LegalForm,
+    PastContract,
+    Reference,
+    SupplierProfile,
+)
 from exchange.reference.models import Category, Region
 
 PASSWORD = "correct horse battery staple"
@@ -199,3 +215,83 @@ def categories(db: Session, how_many: int = 2) -> list[Category]:
 
 def regions(db: Session, how_many: int = 2) -> list[Region]:
     return list(db.scalars(select(Region).order_by(Region.id).limit(how_many)))
+
+
+# --- supplier profiles ---
+
+
+def certification(
+    db: Session, organisation: Organisation, kind: str = "cyber_essentials", expires_in_days: int = 200, **fields: Any
+) -> Certification:
+    """A certificate that expires ``expires_in_days`` from today (negative: already expired)."""
+    row = Certification(
+        organisation_id=organisation.id,
+        kind=CertificationKind(kind),
+        reference=fields.pop("reference", f"CERT-{next(_sequence)}"),
+        expires_on=profile_today() + timedelta(days=expires_in_days),
+        **fields,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def insurance(
+    db: Session,
+    organisation: Organisation,
+    kind: str = "public_liability",
+    cover_amount: int = 5_000_000,
+    **fields: Any,
+) -> Insurance:
+    row = Insurance(organisation_id=organisation.id, kind=InsuranceKind(kind), cover_amount=cover_amount, **fields)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def reference(db: Session, organisation: Organisation, buyer: Organisation | None = None, **fields: Any) -> Reference:
+    values = {
+        "buyer_name": buyer.name if buyer else "Northshire Housing Trust",
+        "contact_name": "Jo Referee",
+        "contact_email": "jo.referee@buyer.example",
+        "description": "Ran the tenant consultation on the new repairs service.",
+        "period": "2024 to 2025",
+        **fields,
+    }
+    row = Reference(organisation_id=organisation.id, buyer_organisation_id=buyer.id if buyer else None, **values)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def complete_profile(db: Session, organisation: Organisation, council: Organisation | None = None) -> SupplierProfile:
+    """A profile with every section complete (two references, one naming ``council`` when given)."""
+    profile = SupplierProfile(
+        organisation_id=organisation.id,
+        regions=[],
+        legal_name=f"{organisation.name} Limited",
+        legal_form=LegalForm.LIMITED_COMPANY,
+        companies_house_number="01234567",
+        registered_address="1 High Street\nBurnley\nBB11 1AA",
+        size="small",
+        trading_started_on=date(2016, 3, 27),
+        is_vcse=False,
+        policies_held=["data_protection", "equality"],
+        ico_registration_number="ZA123456",
+        modern_slavery_statement_required=False,
+        hosting_location=HostingLocation.UK,
+        accessibility_conformance=AccessibilityConformance.FULL,
+    )
+    db.add(profile)
+    for ground in GROUND_KEYS:
+        db.add(Declaration(organisation_id=organisation.id, ground=ground, applies=False, explanation=""))
+    db.add(
+        PastContract(organisation_id=organisation.id, title="Budget consultation", buyer_name="Burnley", categories=[])
+    )
+    db.flush()
+    certification(db, organisation)
+    insurance(db, organisation, "employers_liability", 10_000_000)
+    insurance(db, organisation, "public_liability", 5_000_000)
+    reference(db, organisation, council)
+    reference(db, organisation)
+    return profile

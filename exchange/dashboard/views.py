@@ -14,6 +14,7 @@ from exchange.listings import service as listings
 from exchange.listings.models import Offer, Pitch
 from exchange.needs import service as needs
 from exchange.organisations import service as organisations
+from exchange.profiles import service as profiles
 
 router = APIRouter(route_class=TransactionalRoute)
 
@@ -34,6 +35,8 @@ def dashboard(
         "pitches": listings.for_organisations(db, Pitch, supplier_side),
         "offers": listings.for_organisations(db, Offer, supplier_side),
         "needs": needs.for_organisations(db, public_sector),
+        "profiles": profiles.summaries(db, supplier_side),
+        "references_to_confirm": profiles.references_naming(db, public_sector),
         "is_supplier": bool(supplier_side),
         "is_council": bool(public_sector),
         "join_requests": organisations.pending_requests_for(db, viewer),

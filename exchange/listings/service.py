@@ -12,6 +12,7 @@ from exchange.core.errors import Invalid, NotAllowed, NotFound
 from exchange.core.viewer import Viewer
 from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.listings.schemas import ListingForm
+from exchange.matching import documents as supplier_documents
 from exchange.organisations.models import Organisation
 from exchange.reference import service as reference
 from exchange.search import indexer
@@ -25,6 +26,8 @@ def _index(db: Session, listing: Pitch | Offer) -> None:
         indexer.index_pitch(db, listing)
     else:
         indexer.index_offer(db, listing)
+    # A supplier's pitches and offers are part of the evidence it is matched on.
+    supplier_documents.refresh_supplier(db, listing.organisation_id)
 
 
 def _check_references(db: Session, form: ListingForm) -> None:

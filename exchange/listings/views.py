@@ -20,6 +20,7 @@ from exchange.core.viewer import Viewer
 from exchange.listings import service
 from exchange.listings.models import PRICE_MODEL_LABELS, ListingStatus, Offer, Pitch
 from exchange.listings.schemas import LISTING_LABELS, ListingForm, OfferForm, PitchForm
+from exchange.matching.related import related
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -137,6 +138,14 @@ def _add_routes(kind: ListingKind) -> None:
             "listing": listing,
             "page_title": listing.title,
             "can_edit": viewer.is_member(listing.organisation_id),
+            "related": related(
+                db,
+                viewer,
+                kind.name,
+                listing.id,
+                listing.organisation_id,
+                f"{listing.title}\n{listing.summary}\n{' '.join(listing.tags or [])}",
+            ),
         }
         return render(request, "listings/detail.html", context)
 

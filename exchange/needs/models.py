@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.core.database import Base
@@ -82,6 +82,10 @@ class Need(Timestamped, Base):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Hard requirements for matching: certification keys a supplier must hold (see matching.core), and
+    # whether the supplier must work in the need's region. Suppliers failing them are never ranked in.
+    required_certifications: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    region_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
     category: Mapped[Category | None] = relationship(lazy="raise")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -22,7 +23,11 @@ NEED_LABELS = {
     "deadline": "the deadline",
     "visibility": "who can see this need",
     "organisation_id": "the organisation",
+    "required_certifications": "the certifications suppliers must hold",
+    "region_required": "whether suppliers must work in the region",
 }
+# Certifications a need can require of suppliers: those a supplier profile records with a reference and expiry.
+REQUIRABLE_CERTIFICATIONS = Literal["cyber_essentials", "cyber_essentials_plus", "iso_27001", "iso_9001"]
 
 
 class NeedForm(FormSchema):
@@ -38,6 +43,8 @@ class NeedForm(FormSchema):
     category_id: DbId | None = None
     region_id: DbId | None = None
     tags: list[str] = Field(default_factory=list)
+    required_certifications: list[REQUIRABLE_CERTIFICATIONS] = Field(default_factory=list, max_length=4)
+    region_required: bool = False
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -48,7 +55,14 @@ class NeedForm(FormSchema):
     def budget_range_in_order(self) -> NeedForm:
         if self.budget_min is not None and self.budget_max is not None and self.budget_min > self.budget_max:
             raise FieldError("budget_max", "The highest budget must be the same as or more than the lowest")
+        if self.region_required and self.region_id is None:
+            raise FieldError("region_required", "Choose where it must be delivered, or untick this box")
         return self
+
+    @field_validator("required_certifications")
+    @classmethod
+    def each_once(cls, value: list[str]) -> list[str]:
+        return sorted(set(value))
 
 
 class NeedCreate(NeedForm):
@@ -77,5 +91,7 @@ class NeedOut(BaseModel):
     category_id: int | None
     region_id: int | None
     tags: list[str]
+    required_certifications: list[str]
+    region_required: bool
     created_at: datetime
     updated_at: datetime

@@ -17,12 +17,16 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
+from exchange.matching.related import related
 from exchange.needs import service
 from exchange.needs.models import VISIBILITY_LABELS, Need, NeedStage
 from exchange.needs.schemas import NEED_LABELS, NeedForm, StageChange
+from exchange.profiles.models import CertificationKind
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
+# Form fields that can be ticked more than once.
+LIST_FIELDS = ("required_certifications",)
 
 
 def _values(need: Need) -> dict[str, Any]:
@@ -40,6 +44,8 @@ def _values(need: Need) -> dict[str, Any]:
         "region_id": need.region_id or "",
         "tags": ", ".join(need.tags or []),
         "organisation_id": need.organisation_id,
+        "required_certifications": list(need.required_certifications or []),
+        "region_required": "true" if need.region_required else "",
     }
 
 
@@ -63,6 +69,9 @@ def _form_page(
         "category_groups": reference.category_choices(db),
         "regions": reference.regions(db),
         "visibilities": list(VISIBILITY_LABELS.items()),
+        "certifications": [
+            (kind.value, kind.label) for kind in CertificationKind if kind is not CertificationKind.OTHER
+        ],
     }
     return render(request, "needs/form.html", context, status_code=status)
 
@@ -83,7 +92,7 @@ def create(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
-    values = form_to_dict(form)
+    values = form_to_dict(form, LIST_FIELDS)
     try:
         data = validate(NeedForm, values, NEED_LABELS)
         organisation_id = int(values.get("organisation_id") or 0)
@@ -110,6 +119,14 @@ def detail(
         "next_stages": service.next_stages(need) if can_edit else [],
         "history": audit.history(db, "need", need.id) if can_edit else [],
         "stage_labels": {stage.value: stage.label for stage in NeedStage},
+        "related": related(
+            db,
+            viewer,
+            "need",
+            need.id,
+            need.organisation_id,
+            f"{need.title}\n{need.summary}\n{' '.join(need.tags or [])}",
+        ),
     }
     return render(request, "needs/detail.html", context)
 
@@ -131,7 +148,7 @@ def update(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     service.get_for_edit(db, viewer, need_id)
-    values = form_to_dict(form)
+    values = form_to_dict(form, LIST_FIELDS)
     try:
         data = validate(NeedForm, values, NEED_LABELS)
         service.update(db, viewer, need_id, data)

@@ -10,6 +10,7 @@ from exchange.audit import service as audit
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.text import slugify
 from exchange.core.viewer import Viewer
+from exchange.matching import documents as supplier_documents
 from exchange.organisations.models import (
     CouncilEmailDomain,
     Member,
@@ -55,6 +56,7 @@ def create_supplier_organisation(db: Session, user: User, name: str, kind: Organ
     db.flush()
     db.add(Member(user_id=user.id, organisation_id=organisation.id, role=MemberRole.ADMIN))
     audit.record(db, user.id, "organisation.created", "organisation", organisation.id, kind=kind.value)
+    supplier_documents.refresh_supplier(db, organisation.id)
     return organisation
 
 
@@ -171,6 +173,7 @@ def update_organisation(db: Session, viewer: Viewer, organisation_id: int, form:
     organisation.region_id = form.region_id
     audit.record(db, viewer.user_id, "organisation.updated", "organisation", organisation.id)
     indexer.reindex_organisation(db, organisation)
+    supplier_documents.refresh_supplier(db, organisation.id)
     return organisation
 
 
@@ -221,5 +224,21 @@ def pending_requests_for(db: Session, viewer: Viewer) -> list[Member]:
             select(Member)
             .where(Member.organisation_id.in_(viewer.admin_of), Member.status == MemberStatus.PENDING)
             .options(selectinload(Member.user), selectinload(Member.organisation))
+        )
+    )
+
+
+def supplier_side_memberships(db: Session, viewer: Viewer) -> list[Organisation]:
+    """The viewer's organisations (active memberships) that supply: suppliers, VCSEs and other groups."""
+    if not viewer.organisation_ids:
+        return []
+    return list(
+        db.scalars(
+            select(Organisation)
+            .where(
+                Organisation.id.in_(viewer.organisation_ids),
+                Organisation.kind.not_in([OrganisationKind.COUNCIL, OrganisationKind.PUBLIC_BODY]),
+            )
+            .order_by(Organisation.name)
         )
     )

@@ -16,6 +16,7 @@ from exchange.core.models import utcnow
 from exchange.core.security import hash_password
 from exchange.core.text import slugify
 from exchange.listings.models import Offer, Pitch, PriceModel
+from exchange.matching import documents as supplier_documents
 from exchange.needs.models import Need, NeedStage, Visibility
 from exchange.organisations.models import (
     CouncilEmailDomain,
@@ -27,6 +28,7 @@ from exchange.organisations.models import (
 from exchange.organisations.service import join_council_by_email_domain
 from exchange.reference.models import Category, Region
 from exchange.search import indexer
+from exchange.seeding.demo_profiles import load_demo_profiles
 
 
 class DemoDataError(ValueError):
@@ -149,6 +151,9 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
         db.flush()
         audit.record(db, None, "need.created", "need", need.id, stage=need.stage.value, source="demo")
         indexer.index_need(db, need)
+    load_demo_profiles(db, seed_dir, organisations, councils)
+    for organisation in organisations.values():
+        supplier_documents.refresh_supplier(db, organisation.id)
     return {
         "users": len(users),
         "organisations": len(organisations),

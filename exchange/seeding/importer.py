@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 import exchange.models  # noqa: F401  (every mapper must be known before the first query)
 from exchange.core.models import utcnow
 from exchange.core.text import slugify, split_tags
+from exchange.matching.documents import Contract, add_suppliers, document_values
 from exchange.needs.models import Need, NeedStage, Visibility
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.profiles.models import PastContract, SupplierProfile
@@ -188,6 +189,7 @@ def import_suppliers(db: Session, path: Path) -> ImportResult:
     slugs = _Slugs(db)
     result = ImportResult()
     now = utcnow()
+    documents: list[dict[str, Any]] = []
     for batch in _batches(lines):
         organisations = []
         for _, line in batch:
@@ -219,14 +221,33 @@ def import_suppliers(db: Session, path: Path) -> ImportResult:
                 }
             )
             contracts.extend(_contract_row(organisation_id, contract) for contract in line.past_contracts)
+            evidence = [
+                Contract(
+                    row["title"],
+                    row["description"],
+                    row["buyer_name"],
+                    row["categories"],
+                    row["value"],
+                    row["awarded_on"],
+                )
+                for row in contracts[len(contracts) - len(line.past_contracts) :]
+            ]
+            documents.append(document_values(organisation_id, _clip(line.name, 200), "", evidence))
             if line.id is not None:
                 result.ids[line.id] = organisation_id
         insert_rows(db, SupplierProfile, profiles)
         for contract_batch in _batches(contracts):
             insert_rows(db, PastContract, contract_batch)
         result.count += len(batch)
+    add_suppliers(db, documents)
     db.flush()
     return result
+
+
+def _contract(row: dict[str, Any]) -> Contract:
+    return Contract(
+        row["title"], row["description"], row["buyer_name"], row["categories"], row["value"], row["awarded_on"]
+    )
 
 
 def _contract_row(organisation_id: int, contract: PastContractLine) -> dict[str, Any]:
@@ -310,14 +331,13 @@ class _Buyers:
 
 
 def problem_statement(line: NeedLine) -> str:
-    """The description when there is one; a title alone is too short, so say what is (not) known."""
+    """The description when there is a real one, else what was published: the title (and any short note).
+
+    Nothing is made up to fill it out: invented words would be matched as if the buyer had written them.
+    """
     if len(line.description) >= 20:
         return line.description
-    parts = [line.title.rstrip(".") + "."]
-    if line.description:
-        parts.append(line.description.rstrip(".") + ".")
-    parts.append(f"{line.buyer} is looking for a supplier for this work; no further description was published.")
-    return " ".join(parts)
+    return " ".join(part.rstrip(".") + "." for part in (line.title, line.description) if part)
 
 
 def import_needs(db: Session, path: Path) -> ImportResult:

@@ -8,6 +8,18 @@ import pytest
 from playwright.sync_api import Error, Page, expect
 
 from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
+from tests.browser.test_supplier_profile_journey import sign_in
+
+SUPPLIER_PROFILE = "/organisations/civicvoice-ltd/profile"
+PROFILE_SECTIONS = [
+    "identity",
+    "policies",
+    "declarations",
+    "certifications",
+    "insurance",
+    "references",
+    "past-contracts",
+]
 
 PAGES = [
     ("/", 200, "home"),
@@ -18,6 +30,7 @@ PAGES = [
     ("/account/sign-in", 200, "sign-in"),
     ("/account/sign-up", 200, "sign-up-anonymous"),
     ("/organisations/burnley", 200, "organisation-burnley"),
+    ("/organisations/civicvoice-ltd/profile", 200, "supplier-profile"),
     ("/no-such-page", 404, "not-found"),
 ]
 
@@ -83,3 +96,43 @@ def test_csp_check_would_see_a_violation(page: Page, live_server: LiveServer) ->
         page.add_script_tag(content="window.injected = true")
     assert page.evaluate("window.injected") is None
     assert log.csp_errors, log.errors
+
+
+@pytest.mark.browser
+def test_supplier_profile_pages_are_accessible(page: Page, console: ConsoleLog) -> None:
+    """The demo supplier's profile and each section page, as its administrator sees them, errors included."""
+    sign_in(page, "founder@civicvoice.example")
+    screenshot(page, "supplier-dashboard")
+    assert_accessible(page)
+    for path in ["", *(f"/{section}" for section in PROFILE_SECTIONS)]:
+        response = page.goto(SUPPLIER_PROFILE + path)
+        assert response is not None and response.status == 200, path
+        expect(page.locator("h1")).to_have_count(1)
+        screenshot(page, f"supplier-profile{path.replace('/', '-')}")
+        assert_accessible(page)
+
+    # A "yes" without its explanation, and a certificate without a date: error summaries, revealed boxes.
+    page.goto(f"{SUPPLIER_PROFILE}/declarations")
+    page.get_by_role("group", name=re.compile("^Fraud")).get_by_label("Yes").check()
+    page.get_by_role("button", name="Save declarations").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Explain what happened")
+    expect(page.locator("#fraud_explanation")).to_be_visible()
+    screenshot(page, "supplier-profile-declarations-error")
+    assert_accessible(page)
+    page.goto(f"{SUPPLIER_PROFILE}/certifications")
+    page.get_by_role("button", name="Add certificate").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    screenshot(page, "supplier-profile-certifications-error")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_a_councils_view_of_references_and_profiles_is_accessible(page: Page, console: ConsoleLog) -> None:
+    sign_in(page, "officer@leeds.example.gov.uk")
+    expect(page.get_by_role("table", name="References naming your organisation")).to_be_visible()
+    screenshot(page, "council-dashboard-references")
+    assert_accessible(page)
+    page.goto(SUPPLIER_PROFILE)
+    expect(page.locator("#section-declarations")).to_contain_text("Mandatory grounds")
+    screenshot(page, "council-supplier-profile")
+    assert_accessible(page)

@@ -114,6 +114,8 @@ def test_editing_a_need_through_the_form_and_the_api(officer_client: Client, off
         ({"deadline": "2027-02-30"}, "deadline"),
         ({"category_id": 999_999}, "category_id"),
         ({"region_id": 999_999}, "region_id"),
+        ({"region_required": "true"}, "region_required"),
+        ({"required_certifications": "iso_14001"}, "required_certifications"),
     ],
 )
 def test_bad_input_is_refused_and_writes_nothing(
@@ -178,3 +180,22 @@ def test_a_need_in_a_final_stage_cannot_be_edited(
     db.refresh(need)
     assert need.title == "Digital budget consultation"
     assert written(db) == before
+
+
+def test_a_need_sets_hard_requirements_for_its_matches(officer_client: Client, db: Session) -> None:
+    council = factories.council(db, "BUN")
+    region = factories.regions(db, 1)[0]
+    form: dict[str, Any] = {
+        **as_form(GOOD),
+        "organisation_id": str(council.id),
+        "region_id": str(region.id),
+        "region_required": "true",
+        "required_certifications": ["iso_27001", "cyber_essentials"],
+    }
+    response = officer_client.post("/needs/new", form)
+    assert response.status_code == 303
+    need = db.scalars(select(Need).order_by(Need.id.desc())).first()
+    assert need is not None
+    assert need.required_certifications == ["cyber_essentials", "iso_27001"] and need.region_required
+    edit_page = officer_client.get(f"/needs/{need.id}/edit").text
+    assert 'value="iso_27001" checked' in edit_page and 'value="true" checked' in edit_page

@@ -1,0 +1,91 @@
+"""Candidate generation through the databases' full-text indexes: any of a few telling words, best first.
+
+Scoring every supplier for every need would not scale; the full-text index finds, in milliseconds, the few
+hundred documents that share the rarest words with the need, and only those are scored. The words are
+passed unstemmed: each engine stems them as it stemmed the documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from exchange.matching.models import SupplierDocument
+from exchange.profiles.models import PastContract
+from exchange.search.models import SearchDocument
+
+
+def _sqlite_match(words: Sequence[str]) -> str:
+    return " OR ".join(f'"{word}"' for word in words)
+
+
+def _tsquery(words: Sequence[str]) -> Any:
+    return func.to_tsquery(literal_column("'english'::regconfig"), " | ".join(words))
+
+
+def suppliers_by_text(db: Session, words: Sequence[str], limit: int) -> list[int]:
+    """Organisation ids of the supplier documents that best match any of the words."""
+    if not words:
+        return []
+    if db.get_bind().dialect.name == "sqlite":
+        rows = db.execute(
+            text("SELECT rowid FROM supplier_fts WHERE supplier_fts MATCH :match ORDER BY rank LIMIT :limit"),
+            {"match": _sqlite_match(words), "limit": limit},
+        )
+        return [row[0] for row in rows]
+    query = _tsquery(words)
+    tsv: Any = literal_column("supplier_documents.tsv")
+    return list(
+        db.scalars(
+            select(SupplierDocument.organisation_id)
+            .where(tsv.op("@@")(query))
+            .order_by(func.ts_rank(tsv, query).desc(), SupplierDocument.organisation_id)
+            .limit(limit)
+        )
+    )
+
+
+def suppliers_by_buyer(db: Session, buyer_name: str, limit: int) -> list[int]:
+    """Suppliers with a past contract for this buyer (by name, ignoring case), most contracts first."""
+    if not buyer_name:
+        return []
+    return list(
+        db.scalars(
+            select(PastContract.organisation_id)
+            .where(func.lower(PastContract.buyer_name) == func.lower(buyer_name))
+            .group_by(PastContract.organisation_id)
+            .order_by(func.count().desc(), PastContract.organisation_id)
+            .limit(limit)
+        )
+    )
+
+
+def documents_by_text(db: Session, words: Sequence[str], conditions: Sequence[Any], limit: int) -> list[int]:
+    """Search document ids (needs, pitches, offers) that best match any of the words and meet the conditions."""
+    if not words:
+        return []
+    if db.get_bind().dialect.name == "sqlite":
+        matched = (
+            select(literal_column("search_fts.rowid").label("doc_id"), literal_column("search_fts.rank").label("rank"))
+            .select_from(text("search_fts"))
+            .where(text("search_fts MATCH :match").bindparams(match=_sqlite_match(words)))
+            .subquery("matched")
+        )
+        statement = (
+            select(SearchDocument.id)
+            .join(matched, matched.c.doc_id == SearchDocument.id)
+            .where(*conditions)
+            .order_by(matched.c.rank, SearchDocument.id)
+        )
+    else:
+        query = _tsquery(words)
+        tsv: Any = literal_column("search_documents.tsv")
+        statement = (
+            select(SearchDocument.id)
+            .where(tsv.op("@@")(query), *conditions)
+            .order_by(func.ts_rank(tsv, query).desc(), SearchDocument.id)
+        )
+    return list(db.scalars(statement.limit(limit)))

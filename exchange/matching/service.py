@@ -1,0 +1,137 @@
+"""Matches for a need, opportunities for a supplier, and related items: candidates from the full-text
+indexes, facts from the database, scores and reasons from the scoring core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange.core.errors import NotFound
+from exchange.core.viewer import Viewer
+from exchange.matching import candidates, core, facts
+from exchange.matching.documents import SUPPLIER_SIDE
+from exchange.matching.models import SupplierDocument
+from exchange.needs import service as needs_service
+from exchange.needs.models import Need, NeedStage
+from exchange.organisations.models import Organisation
+from exchange.search.models import SearchDocument
+from exchange.search.service import visible_to
+
+TEXT_CANDIDATES = 200
+BUYER_CANDIDATES = 50
+QUERY_TERMS = 12
+# Matches scoring less than this share of the best possible score are too weak to show anyone.
+SHOWN_FROM_PERCENT = 5
+# About how many documents the candidate query may match (see facts.enough_terms).
+QUERY_REACH = 5000
+# Stages at which a need can still take up a supplier's help: from an idea to open for proposals.
+OPEN_STAGES = (NeedStage.IDEA, NeedStage.EARLY_MARKET_ENGAGEMENT, NeedStage.OPEN_FOR_PROPOSALS)
+
+
+@dataclass(frozen=True)
+class SupplierMatch:
+    organisation_id: int
+    name: str
+    slug: str
+    match: core.Match
+
+
+@dataclass(frozen=True)
+class NeedMatches:
+    need: Need
+    matches: list[SupplierMatch]
+    not_meeting: list[SupplierMatch]
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    need: Need
+    buyer: str
+    match: core.Match
+
+
+def _check_council(viewer: Viewer, need: Need) -> None:
+    """Matches are the council's working material: its members (and administrators) only."""
+    if not (viewer.is_member(need.organisation_id) or viewer.is_admin):
+        raise NotFound("need")
+
+
+def rank_suppliers(db: Session, need: Need, limit: int = 20) -> core.Ranking:
+    """The best suppliers for a need, without access checks (callers check; benchmarks have no viewer)."""
+    need_facts = facts.needs(db, [need])[need.id]
+    forms = facts.word_forms(facts.need_text(need))
+    corpus = facts.corpus(db, need_facts.terms)
+    terms = facts.enough_terms(corpus, facts.rarest_terms(corpus, forms), QUERY_TERMS, QUERY_REACH)
+    words = facts.words_for(terms, forms)
+    ids = candidates.suppliers_by_text(db, words, TEXT_CANDIDATES)
+    ids += candidates.suppliers_by_buyer(db, need_facts.buyer, BUYER_CANDIDATES)
+    if len(set(ids)) < limit:
+        # Too few words in common: widen to every word, then to any supplier, so a list is never short.
+        ids += candidates.suppliers_by_text(db, sorted({w for f in forms.values() for w in f}), TEXT_CANDIDATES)
+        ids += list(
+            db.scalars(select(SupplierDocument.organisation_id).order_by(SupplierDocument.organisation_id).limit(limit))
+        )
+    ids = [i for i in dict.fromkeys(ids) if i != need.organisation_id]
+    suppliers = facts.suppliers(db, ids)
+    pairs = [
+        (organisation_id, need_facts, suppliers[organisation_id])
+        for organisation_id in ids
+        if organisation_id in suppliers
+    ]
+    return core.rank(pairs, corpus, limit)
+
+
+def _present(db: Session, ranked: list[core.Match]) -> list[SupplierMatch]:
+    ids = [m.key for m in ranked]
+    organisations = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    return [
+        SupplierMatch(m.key, organisations[m.key].name, organisations[m.key].slug, m)
+        for m in ranked
+        if m.key in organisations
+    ]
+
+
+def matches_for_need(db: Session, viewer: Viewer, need_id: int, limit: int = 20) -> NeedMatches:
+    need = needs_service.get(db, viewer, need_id)
+    _check_council(viewer, need)
+    ranking = rank_suppliers(db, need, limit)
+    return NeedMatches(need, _present(db, _strong(ranking.matches)), _present(db, _strong(ranking.not_meeting)))
+
+
+def _strong(matches: list[core.Match]) -> list[core.Match]:
+    return [m for m in matches if m.percent >= SHOWN_FROM_PERCENT]
+
+
+def opportunities(db: Session, viewer: Viewer, organisation_id: int, limit: int = 10) -> list[Opportunity]:
+    """Open needs this viewer may see, ranked for one of the viewer's supplier organisations."""
+    organisation = db.get(Organisation, organisation_id)
+    if organisation is None or not (viewer.is_member(organisation_id) or viewer.is_admin):
+        raise NotFound("organisation")
+    if organisation.kind not in SUPPLIER_SIDE:
+        return []
+    supplier = facts.suppliers(db, [organisation_id]).get(organisation_id)
+    document = db.get(SupplierDocument, organisation_id)
+    if supplier is None or document is None:
+        return []
+    forms = facts.word_forms(f"{document.name}\n{document.body}")
+    corpus = facts.corpus(db, forms)
+    terms = facts.enough_terms(corpus, facts.weightiest_terms(corpus, supplier.terms), QUERY_TERMS, QUERY_REACH)
+    words = facts.words_for(terms, forms)
+    conditions = [
+        SearchDocument.kind == "need",
+        SearchDocument.stage.in_([s.value for s in OPEN_STAGES]),
+        SearchDocument.organisation_id != organisation_id,
+        visible_to(viewer),
+    ]
+    document_ids = candidates.documents_by_text(db, words, conditions, TEXT_CANDIDATES)
+    if not document_ids:
+        return []
+    need_ids = list(db.scalars(select(SearchDocument.item_id).where(SearchDocument.id.in_(document_ids))))
+    found = {n.id: n for n in db.scalars(select(Need).where(Need.id.in_(need_ids)))}
+    visible = [n for n in found.values() if needs_service.can_see(viewer, n)]
+    need_facts = facts.needs(db, visible)
+    corpus = facts.corpus(db, {t for f in need_facts.values() for t in f.terms})
+    ranking = core.rank([(n.id, need_facts[n.id], supplier) for n in visible], corpus, limit)
+    return [Opportunity(found[m.key], need_facts[m.key].buyer, m) for m in _strong(ranking.matches)]

@@ -1,0 +1,109 @@
+"""Adding suppliers to a need's shortlist and taking them off: the council's members only, everyone else 404."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from exchange.audit import service as audit
+from exchange.core.errors import Invalid, NotFound
+from exchange.core.viewer import Viewer
+from exchange.listings.models import ListingStatus, Offer, Pitch
+from exchange.listings.service import ListingT
+from exchange.matching.documents import SUPPLIER_SIDE
+from exchange.needs import service as needs
+from exchange.needs.models import Need
+from exchange.organisations.models import Organisation
+from exchange.shortlists.models import ShortlistEntry
+
+SOURCES = frozenset({"match", "search", "proposal"})
+
+
+def council_need(db: Session, viewer: Viewer, need_id: int) -> Need:
+    """A need whose shortlist this viewer may see and change: one of its council's members' (or an admin's)."""
+    need = needs.get(db, viewer, need_id)
+    if not (viewer.is_member(need.organisation_id) or viewer.is_admin):
+        raise NotFound("need")
+    return need
+
+
+def entries(db: Session, need: Need) -> list[ShortlistEntry]:
+    return list(
+        db.scalars(
+            select(ShortlistEntry)
+            .options(joinedload(ShortlistEntry.organisation))
+            .where(ShortlistEntry.need_id == need.id)
+            .order_by(ShortlistEntry.created_at, ShortlistEntry.id)
+        )
+    )
+
+
+def shortlisted_ids(db: Session, need: Need) -> set[int]:
+    return set(db.scalars(select(ShortlistEntry.organisation_id).where(ShortlistEntry.need_id == need.id)))
+
+
+def _listing(db: Session, model: type[ListingT], item_id: int | None, organisation_id: int) -> int | None:
+    """A published pitch or offer of this supplier, or a clear error: nothing else can be attached."""
+    if item_id is None:
+        return None
+    item = db.get(model, item_id)
+    if item is None or item.organisation_id != organisation_id or item.status is not ListingStatus.PUBLISHED:
+        raise Invalid(f"That {model.__name__.lower()} is not one of this supplier's published listings")
+    return item.id
+
+
+def add(
+    db: Session,
+    viewer: Viewer,
+    need_id: int,
+    organisation_id: int,
+    source: str = "match",
+    pitch_id: int | None = None,
+    offer_id: int | None = None,
+) -> ShortlistEntry:
+    """Put a supplier on the shortlist; adding one already there changes nothing and returns its entry."""
+    need = council_need(db, viewer, need_id)
+    if source not in SOURCES:
+        raise Invalid("Choose where the supplier was found")
+    supplier = db.get(Organisation, organisation_id)
+    if supplier is None or supplier.kind not in SUPPLIER_SIDE:
+        raise Invalid("Choose a supplier to shortlist")
+    existing = db.scalar(
+        select(ShortlistEntry).where(ShortlistEntry.need_id == need.id, ShortlistEntry.organisation_id == supplier.id)
+    )
+    if existing is not None:
+        return existing
+    entry = ShortlistEntry(
+        need_id=need.id,
+        organisation_id=supplier.id,
+        source=source,
+        pitch_id=_listing(db, Pitch, pitch_id, supplier.id),
+        offer_id=_listing(db, Offer, offer_id, supplier.id),
+        added_by_id=viewer.user_id,
+    )
+    try:
+        # A savepoint: when a colleague shortlisted the same supplier a moment ago, theirs stands.
+        with db.begin_nested():
+            db.add(entry)
+    except IntegrityError:
+        return db.scalars(
+            select(ShortlistEntry).where(
+                ShortlistEntry.need_id == need.id, ShortlistEntry.organisation_id == supplier.id
+            )
+        ).one()
+    audit.record(db, viewer.user_id, "shortlist.added", "need", need.id, organisation_id=supplier.id, source=source)
+    return entry
+
+
+def remove(db: Session, viewer: Viewer, need_id: int, organisation_id: int) -> None:
+    need = council_need(db, viewer, need_id)
+    entry = db.scalar(
+        select(ShortlistEntry).where(
+            ShortlistEntry.need_id == need.id, ShortlistEntry.organisation_id == organisation_id
+        )
+    )
+    if entry is None:
+        raise NotFound("shortlist entry")
+    db.delete(entry)
+    audit.record(db, viewer.user_id, "shortlist.removed", "need", need.id, organisation_id=organisation_id)
