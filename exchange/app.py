@@ -27,6 +27,7 @@ from exchange.matching import api as matching_api
 from exchange.matching import views as matching_views
 from exchange.needs import api as need_api
 from exchange.needs import views as need_views
+from exchange.notifications import views as notification_views
 from exchange.organisations import api as organisation_api
 from exchange.organisations import views as organisation_views
 from exchange.profiles import api as profile_api
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         need_views,
         matching_views,
         shortlist_views,
+        notification_views,
         dashboard_views,
         admin_views,
         docs_views,

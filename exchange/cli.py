@@ -198,6 +198,19 @@ def send_email() -> None:
     typer.echo(f"sent {sent}")
 
 
+@app.command("send-digests")
+def send_digests() -> None:
+    """Queue the weekly opportunities emails that are due (run daily, e.g. from cron), then send the outbox."""
+    from exchange.matching.digest import send_digests as run
+    from exchange.outbox.service import deliver_pending
+
+    database = _database()
+    with database.transaction() as db:
+        result = run(db)
+    sent = deliver_pending(database, get_settings())
+    typer.echo(f"{result.emails_queued} digests queued for {result.users_considered} subscribers; {sent} emails sent")
+
+
 @bench_app.command("http")
 def bench_http(
     listings: Annotated[int, typer.Option(help="Listings to generate.")] = 100_000,

@@ -6,6 +6,7 @@ from exchange.core.database import Base
 from exchange.listings.models import Offer, Pitch
 from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.needs.models import Need
+from exchange.notifications.models import Notification, NotificationSetting
 from exchange.organisations.models import CouncilEmailDomain, Member, Organisation
 from exchange.outbox.models import OutboxMessage
 from exchange.profiles.models import Certification, Declaration, Insurance, PastContract, Reference, SupplierProfile
@@ -24,6 +25,8 @@ __all__ = [
     "MatchTerm",
     "Member",
     "Need",
+    "Notification",
+    "NotificationSetting",
     "Offer",
     "Organisation",
     "OutboxMessage",

@@ -12,6 +12,7 @@ from exchange.core.templating import render
 from exchange.core.viewer import Viewer
 from exchange.listings import service as listings
 from exchange.listings.models import Offer, Pitch
+from exchange.matching import service as matching
 from exchange.needs import service as needs
 from exchange.organisations import service as organisations
 from exchange.profiles import service as profiles
@@ -38,6 +39,11 @@ def dashboard(
         "profiles": profiles.summaries(db, supplier_side),
         "references_to_confirm": profiles.references_naming(db, public_sector),
         "is_supplier": bool(supplier_side),
+        "opportunities": [
+            o
+            for organisation_id in sorted(supplier_side)
+            for o in matching.opportunities(db, viewer, organisation_id, 3)
+        ],
         "is_council": bool(public_sector),
         "join_requests": organisations.pending_requests_for(db, viewer),
         "unverified": organisations.unverified_organisations(db) if viewer.is_admin else [],

@@ -28,7 +28,8 @@ STOP_WORDS = frozenset(
     so some still such than that the their theirs them themselves then there these they this those though
     through thus to too under until up upon us use used uses using very via was way we well were what when where
     whether which while who whom whose why will with within without would yet you your yours yourself
-    yourselves ltd limited plc llp llc inc co uk service services""".split()  # noqa: SIM905 (reads as prose)
+    yourselves someone something anyone anything everyone everything ltd limited plc llp llc inc co uk service
+    services""".split()  # noqa: SIM905 (reads as prose)
 )
 SUFFIXES = ("ing", "ment", "ers", "er", "es", "s")
 

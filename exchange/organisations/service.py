@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -240,5 +242,21 @@ def supplier_side_memberships(db: Session, viewer: Viewer) -> list[Organisation]
                 Organisation.kind.not_in([OrganisationKind.COUNCIL, OrganisationKind.PUBLIC_BODY]),
             )
             .order_by(Organisation.name)
+        )
+    )
+
+
+def active_members(db: Session, organisation_ids: Iterable[int]) -> list[User]:
+    """The people of these organisations (active memberships only), each once: whom to tell about them."""
+    ids = set(organisation_ids)
+    if not ids:
+        return []
+    return list(
+        db.scalars(
+            select(User)
+            .join(Member, Member.user_id == User.id)
+            .where(Member.organisation_id.in_(ids), Member.status == MemberStatus.ACTIVE)
+            .distinct()
+            .order_by(User.id)
         )
     )

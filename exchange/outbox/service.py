@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -17,10 +18,11 @@ from exchange.outbox.models import OutboxMessage
 
 log = logging.getLogger("exchange.outbox")
 MAX_ATTEMPTS = 5
+SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
-def queue_email(db: Session, to: str, subject: str, body: str) -> OutboxMessage:
-    message = OutboxMessage(to_address=to, subject=subject, body_text=body)
+def queue_email(db: Session, to: str, subject: str, body: str, unsubscribe_url: str | None = None) -> OutboxMessage:
+    message = OutboxMessage(to_address=to, subject=subject, body_text=body, unsubscribe_url=unsubscribe_url)
     db.add(message)
     return message
 
@@ -66,10 +68,14 @@ def send(message: OutboxMessage, settings: Settings) -> None:
             message.body_text,
         )
         return
-    email = EmailMessage()
+    # Long header lines are allowed (up to SMTP's 998): a folded List-Unsubscribe address would arrive
+    # encoded, and mail clients would not offer it.
+    email = EmailMessage(policy=SMTP_POLICY)
     email["From"] = settings.mail_from
     email["To"] = message.to_address
     email["Subject"] = message.subject
+    if message.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
     email.set_content(message.body_text)
     url = urlsplit(settings.smtp_url)
     smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP

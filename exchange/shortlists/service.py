@@ -13,7 +13,10 @@ from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.listings.service import ListingT
 from exchange.matching.documents import SUPPLIER_SIDE
 from exchange.needs import service as needs
-from exchange.needs.models import Need
+from exchange.needs.models import Need, Visibility
+from exchange.notifications import service as notifications
+from exchange.notifications.models import NotificationKind
+from exchange.organisations import service as organisations
 from exchange.organisations.models import Organisation
 from exchange.shortlists.models import ShortlistEntry
 
@@ -93,7 +96,22 @@ def add(
             )
         ).one()
     audit.record(db, viewer.user_id, "shortlist.added", "need", need.id, organisation_id=supplier.id, source=source)
+    if need.visibility is Visibility.PUBLIC:
+        _tell_supplier(db, need, supplier)
     return entry
+
+
+def _tell_supplier(db: Session, need: Need, supplier: Organisation) -> None:
+    """Only about public needs: the people told must be able to open the need the message links to."""
+    council = db.get_one(Organisation, need.organisation_id)
+    notifications.notify(
+        db,
+        organisations.active_members(db, [supplier.id]),
+        NotificationKind.SHORTLISTED,
+        f"{council.name} shortlisted {supplier.name}",
+        f"{council.name} added {supplier.name} to its shortlist for “{need.title}”.",
+        f"/needs/{need.id}",
+    )
 
 
 def remove(db: Session, viewer: Viewer, need_id: int, organisation_id: int) -> None:
