@@ -33,10 +33,18 @@ WEIGHTS: Mapping[str, float] = {
     "region": 0.2,
     "budget": 0.2,
     "listing": 0.3,
+    "small_or_social": 0.05,
     "endorsements": 0.1,
     "completeness": 0.05,
 }
 MAX_SCORE = sum(WEIGHTS.values())
+SIZE_WORDS: Mapping[str, str] = {
+    "micro": "micro business",
+    "small": "small business",
+    "medium": "medium-sized business",
+    "sme": "small or medium-sized business",
+}
+SMALL_SIZES = frozenset(SIZE_WORDS)
 # A factor adding less than this is too small to be worth a reason on the page.
 SHOWN_FROM = 0.01
 CERTIFICATION_LABELS: Mapping[str, str] = {
@@ -93,6 +101,9 @@ class SupplierFacts:
     # Normalised region keys (see ``region_key``); empty when the supplier has not said.
     regions: frozenset[str] = frozenset()
     certifications: frozenset[str] = frozenset()
+    # "micro", "small", "medium", "large", "sme" or None; VCSE: a voluntary, community or social enterprise.
+    size: str | None = None
+    is_vcse: bool = False
     endorsements: int = 0
     completeness: float | None = None
 
@@ -270,6 +281,11 @@ def _contributions(
         kind = "offers" if raw.listing.kind == "offer" else "pitches"
         item = (raw.listing.kind, raw.listing.id)
         add("listing", raw.listing_share, f"{kind.capitalize()}: {raw.listing.title}", item)
+    # Councils are asked to open their spending to small firms and social enterprises (Procurement Act 2023).
+    if supplier.is_vcse:
+        add("small_or_social", 1.0, "A voluntary, community or social enterprise")
+    elif supplier.size in SMALL_SIZES:
+        add("small_or_social", 1.0, f"A {SIZE_WORDS[supplier.size]}")
     if supplier.endorsements:
         n = supplier.endorsements
         add("endorsements", min(1.0, n / 3), f"Endorsed by {n} council{'s' if n > 1 else ''}")
@@ -299,31 +315,48 @@ def _requirements(need: NeedFacts, supplier: SupplierFacts) -> tuple[list[str], 
     return met, unmet
 
 
-def rank(pairs: Sequence[tuple[int, NeedFacts, SupplierFacts]], corpus: Corpus, limit: int = 20) -> Ranking:
-    """Score each (key, need, supplier) pair against the others and return the best, explained.
+Pair = tuple[int, NeedFacts, SupplierFacts]
 
-    The pairs share one side: one need with many suppliers, or one supplier with many needs. Order of the
-    input does not matter: ties are broken by key.
+
+class Scorer:
+    """Scores pairs against one set of candidates: text relevance is scaled by the best candidate's.
+
+    The pairs share one side: one need with many suppliers, or one supplier with many needs. A pair can be
+    scored again later with more facts (see ``matching.service``) and keeps the same scale.
     """
-    lengths = [c.length for _, _, s in pairs for c in s.contracts]
-    contract_length = sum(lengths) / len(lengths) if lengths else 1.0
-    raws = [_raw(need, supplier, corpus, contract_length) for _, need, supplier in pairs]
-    scale = _Raw(
-        text=max((r.text for r in raws), default=0.0) or 1.0,
-        best_contract=None,
-        best_contract_text=max((r.best_contract_text for r in raws), default=0.0) or 1.0,
-        follow_on_text=0.0,
-        listing=None,
-        listing_share=0.0,
-    )
-    matches: list[Match] = []
-    for (key, need, supplier), raw in zip(pairs, raws, strict=True):
-        contributions = _contributions(need, supplier, raw, scale, corpus)
+
+    def __init__(self, pairs: Sequence[Pair], corpus: Corpus) -> None:
+        self.corpus = corpus
+        lengths = [c.length for _, _, s in pairs for c in s.contracts]
+        self.contract_length = sum(lengths) / len(lengths) if lengths else 1.0
+        self.raws = {key: _raw(need, supplier, corpus, self.contract_length) for key, need, supplier in pairs}
+        self.scale = _Raw(
+            text=max((r.text for r in self.raws.values()), default=0.0) or 1.0,
+            best_contract=None,
+            best_contract_text=max((r.best_contract_text for r in self.raws.values()), default=0.0) or 1.0,
+            follow_on_text=0.0,
+            listing=None,
+            listing_share=0.0,
+        )
+
+    def score(self, key: int, need: NeedFacts, supplier: SupplierFacts) -> Match:
+        raw = self.raws.get(key) or _raw(need, supplier, self.corpus, self.contract_length)
+        contributions = _contributions(need, supplier, raw, self.scale, self.corpus)
         contributions.sort(key=lambda c: (-c.points, c.factor))
         met, unmet = _requirements(need, supplier)
         score = math.fsum(c.points for c in contributions)
-        matches.append(Match(key, score, tuple(contributions), tuple(met), tuple(unmet)))
-    matches.sort(key=lambda m: (-m.score, m.key))
-    meeting = [m for m in matches if m.meets_requirements]
-    not_meeting = [m for m in matches if not m.meets_requirements]
+        return Match(key, score, tuple(contributions), tuple(met), tuple(unmet))
+
+
+def best(matches: Iterable[Match], limit: int) -> Ranking:
+    """The best matches first (ties broken by key, so the input's order does not matter), requirements apart."""
+    ordered = sorted(matches, key=lambda m: (-m.score, m.key))
+    meeting = [m for m in ordered if m.meets_requirements]
+    not_meeting = [m for m in ordered if not m.meets_requirements]
     return Ranking(meeting[:limit], not_meeting[:limit])
+
+
+def rank(pairs: Sequence[Pair], corpus: Corpus, limit: int = 20) -> Ranking:
+    """Score each (key, need, supplier) pair against the others and return the best, explained."""
+    scorer = Scorer(pairs, corpus)
+    return best((scorer.score(*pair) for pair in pairs), limit)

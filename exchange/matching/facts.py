@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from exchange.matching import text
 from exchange.matching.core import ContractFacts, Corpus, ListingFacts, NeedFacts, SupplierFacts, region_key
 from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.needs.models import Need
-from exchange.organisations.models import Organisation
+from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.profiles import service as profiles
 from exchange.profiles.models import SupplierProfile
 from exchange.reference.models import Category, Region
@@ -79,8 +80,12 @@ def corpus(db: Session, terms: Iterable[str]) -> Corpus:
     return Corpus(int(documents or 0), float(average or 0.0), frequency)
 
 
-def suppliers(db: Session, organisation_ids: Iterable[int]) -> dict[int, SupplierFacts]:
-    """Organisation id -> its facts, for suppliers that have an evidence document."""
+def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: bool = True) -> dict[int, SupplierFacts]:
+    """Organisation id -> its facts, for suppliers that have an evidence document.
+
+    Profile completeness is the costliest fact and the lightest factor: callers ranking many candidates read it
+    later, for the leading few only (``with_completeness=False``, then ``with_completeness_of``).
+    """
     ids = sorted(set(organisation_ids))
     if not ids:
         return {}
@@ -107,17 +112,24 @@ def suppliers(db: Session, organisation_ids: Iterable[int]) -> dict[int, Supplie
             listings[organisation_id].append(ListingFacts(kind, item_id, title, text.term_counts(f"{title} {summary}")))
     regions = _region_names(db)
     where: dict[int, set[str]] = defaultdict(set)
-    for organisation_id, region_id in db.execute(
-        select(Organisation.id, Organisation.region_id).where(Organisation.id.in_(ids))
+    # An organisation registered as a VCSE is one, whatever its profile says yet.
+    vcse_kind: dict[int, bool] = {}
+    for organisation_id, region_id, kind in db.execute(
+        select(Organisation.id, Organisation.region_id, Organisation.kind).where(Organisation.id.in_(ids))
     ):
+        vcse_kind[organisation_id] = kind is OrganisationKind.VCSE
         if region_id is not None and region_id in regions:
             where[organisation_id].add(region_key(regions[region_id]))
-    for organisation_id, names in db.execute(
-        select(SupplierProfile.organisation_id, SupplierProfile.regions).where(SupplierProfile.organisation_id.in_(ids))
+    sizes: dict[int, tuple[str | None, bool]] = {}
+    for organisation_id, names, size, is_vcse in db.execute(
+        select(
+            SupplierProfile.organisation_id, SupplierProfile.regions, SupplierProfile.size, SupplierProfile.is_vcse
+        ).where(SupplierProfile.organisation_id.in_(ids))
     ):
         where[organisation_id].update(region_key(name) for name in names or [])
+        sizes[organisation_id] = (size, bool(is_vcse))
     certifications = profiles.certifications_held(db, ids)
-    completeness = profiles.completeness(db, ids)
+    completeness = profiles.completeness(db, ids) if with_completeness else {}
     return {
         organisation_id: SupplierFacts(
             organisation_id=organisation_id,
@@ -128,6 +140,8 @@ def suppliers(db: Session, organisation_ids: Iterable[int]) -> dict[int, Supplie
             listings=tuple(listings[organisation_id]),
             regions=frozenset(where[organisation_id]),
             certifications=frozenset(certifications.get(organisation_id, set())),
+            size=sizes.get(organisation_id, (None, False))[0],
+            is_vcse=sizes.get(organisation_id, (None, False))[1] or vcse_kind.get(organisation_id, False),
             completeness=completeness.get(organisation_id),
         )
         for organisation_id, document in documents.items()
@@ -154,7 +168,7 @@ def rarest_terms(corpus_: Corpus, terms: Iterable[str]) -> list[str]:
     return sorted(used, key=lambda term: (corpus_.document_frequency[term], term))
 
 
-def enough_terms(corpus_: Corpus, ranked: Sequence[str], most: int, documents: int, fewest: int = 3) -> list[str]:
+def enough_terms(corpus_: Corpus, ranked: Sequence[str], most: int, documents: int, fewest: int = 1) -> list[str]:
     """The first terms of a ranking, stopping once they would match about ``documents`` documents.
 
     A full-text query for any of many common words makes the engine rank tens of thousands of documents;
@@ -187,3 +201,12 @@ def word_forms(source: str) -> dict[str, set[str]]:
 def words_for(terms: Sequence[str], forms: dict[str, set[str]]) -> list[str]:
     """The words of the given terms, for a full-text query (each engine stems them its own way)."""
     return [word for term in terms for word in sorted(forms.get(term, {term}))]
+
+
+def with_completeness_of(
+    db: Session, suppliers_: Mapping[int, SupplierFacts], ids: Iterable[int]
+) -> dict[int, SupplierFacts]:
+    """The given suppliers' facts with their profile completeness read in."""
+    wanted = [i for i in ids if i in suppliers_]
+    shares = profiles.completeness(db, wanted)
+    return {i: replace(suppliers_[i], completeness=shares.get(i)) for i in wanted}

@@ -19,13 +19,15 @@ from exchange.organisations.models import Organisation
 from exchange.search.models import SearchDocument
 from exchange.search.service import visible_to
 
-TEXT_CANDIDATES = 200
-BUYER_CANDIDATES = 50
+TEXT_CANDIDATES = 120
+BUYER_CANDIDATES = 40
 QUERY_TERMS = 12
+# How many times the asked-for number of matches is scored again with the costlier facts.
+RESCORED = 3
 # Matches scoring less than this share of the best possible score are too weak to show anyone.
 SHOWN_FROM_PERCENT = 5
 # About how many documents the candidate query may match (see facts.enough_terms).
-QUERY_REACH = 5000
+QUERY_REACH = 3000
 # Stages at which a need can still take up a supplier's help: from an idea to open for proposals.
 OPEN_STAGES = (NeedStage.IDEA, NeedStage.EARLY_MARKET_ENGAGEMENT, NeedStage.OPEN_FOR_PROPOSALS)
 
@@ -74,13 +76,19 @@ def rank_suppliers(db: Session, need: Need, limit: int = 20) -> core.Ranking:
             db.scalars(select(SupplierDocument.organisation_id).order_by(SupplierDocument.organisation_id).limit(limit))
         )
     ids = [i for i in dict.fromkeys(ids) if i != need.organisation_id]
-    suppliers = facts.suppliers(db, ids)
-    pairs = [
-        (organisation_id, need_facts, suppliers[organisation_id])
-        for organisation_id in ids
-        if organisation_id in suppliers
-    ]
-    return core.rank(pairs, corpus, limit)
+    suppliers = facts.suppliers(db, ids, with_completeness=False)
+    pairs = [(i, need_facts, suppliers[i]) for i in ids if i in suppliers]
+    return _rank_in_two_steps(db, pairs, corpus, limit)
+
+
+def _rank_in_two_steps(db: Session, pairs: list[core.Pair], corpus: core.Corpus, limit: int) -> core.Ranking:
+    """Score every candidate, then score the leading ones again with their profile completeness."""
+    scorer = core.Scorer(pairs, corpus)
+    first = core.best((scorer.score(*pair) for pair in pairs), RESCORED * limit)
+    leading = [m.key for m in first.matches + first.not_meeting]
+    complete = facts.with_completeness_of(db, {key: supplier for key, _, supplier in pairs}, leading)
+    need_of = {key: need for key, need, _ in pairs}
+    return core.best((scorer.score(key, need_of[key], complete[key]) for key in leading), limit)
 
 
 def _present(db: Session, ranked: list[core.Match]) -> list[SupplierMatch]:

@@ -30,7 +30,7 @@ def test_a_folder_is_imported_ranked_and_written_without_reading_the_labels(tmp_
         assert len(line["supplier_ids"]) >= 10
         assert len(set(line["supplier_ids"])) == len(line["supplier_ids"])
         assert set(line["supplier_ids"]) <= supplier_ids
-    assert (result.suppliers, result.needs, len(result.latencies_ms)) == (40, 6, 6)
+    assert (result.suppliers, result.needs, len(result.latencies_ms), len(result.again_ms)) == (40, 6, 6, 6)
     assert "matching one need: median" in result.summary()
 
 

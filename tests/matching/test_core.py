@@ -194,3 +194,15 @@ def test_scores_are_deterministic_and_the_order_does_not_depend_on_the_input_ord
     assert first == second
     scores = [m.score for m in first.matches]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_small_firms_and_social_enterprises_get_a_small_lift_and_say_why() -> None:
+    work = contract("Online budget consultation")
+    large = supplier(1, work, size="large")
+    small = supplier(2, work, size="small")
+    social = supplier(3, work, is_vcse=True)
+    ranking = ranked(need(), large, small, social, *FILLER)
+    assert score_of(ranking, 2) > score_of(ranking, 1) and score_of(ranking, 3) > score_of(ranking, 1)
+    reasons = {m.key: [c.reason for c in m.reasons] for m in ranking.matches}
+    assert "A small business" in reasons[2]
+    assert "A voluntary, community or social enterprise" in reasons[3]

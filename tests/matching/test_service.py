@@ -196,3 +196,23 @@ def test_a_past_contract_added_on_the_profile_is_matchable_at_once(db: Session, 
     profiles.remove_item(db, supplier_viewer, world.consultants, PastContract, contract.id)
     titles = [c["title"] for c in db.get_one(SupplierDocument, world.consultants.id).contracts]
     assert "Citizens' budget assembly" not in titles
+
+
+def test_related_items_come_from_other_organisations_across_kinds_and_never_private_ones(
+    db: Session, world: World
+) -> None:
+    from exchange.matching.related import related
+
+    leeds_officer = factories.officer(db, "LDS")
+    leeds = factories.council(db, "LDS")
+    other_need = factories.need(db, leeds_officer, leeds, title="Budget consultation with young people")
+    hidden = factories.need(
+        db, leeds_officer, leeds, title="Budget consultation for staff", visibility=Visibility.ORGANISATION
+    )
+    offer = factories.offer(db, world.consultants_admin, world.consultants, title="Budget consultation platform")
+    own = factories.need(db, world.officer, world.council, title="Budget consultation follow-up")
+    anonymous = factories.viewer(db, factories.user(db))
+    found = related(db, anonymous, "need", world.need.id, world.need.organisation_id, "Online budget consultation")
+    keys = {(hit.kind, hit.item_id) for hit in found}
+    assert ("need", other_need.id) in keys and ("offer", offer.id) in keys
+    assert ("need", hidden.id) not in keys and ("need", own.id) not in keys and ("need", world.need.id) not in keys
