@@ -6,17 +6,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer
 from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.settings import get_settings
 from exchange.core.templating import render_page_or_fragment
-from exchange.core.viewer import Viewer
-from exchange.needs.models import NEED_STAGE_LABELS
+from exchange.core.viewer import ANONYMOUS, Viewer
+from exchange.needs.models import NEED_STAGE_LABELS, NeedStage
 from exchange.reference import service as reference
 from exchange.search import service
+from exchange.search.feed import atom_feed
 from exchange.search.schemas import SearchQuery
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -79,5 +81,26 @@ def search_page(
         "kind_colours": KIND_COLOURS,
         "stage_labels": {stage.value: label for stage, label in NEED_STAGE_LABELS.items()},
         "region_names": {r.id: r.name for r in reference.regions(db)},
+        "feed_url": "/needs.atom" + page_url(query, 1).removeprefix("/search"),
     }
     return render_page_or_fragment(request, "search/index.html", "search/_area.html", context)
+
+
+FEED_SIZE = 50
+
+
+@router.get("/needs.atom")
+def needs_feed(request: Request, db: Session = Depends(get_db)) -> Response:
+    """Needs open for proposals, newest first, with the search page's words, category and region filters."""
+    asked = parse_query(request)
+    query = asked.model_copy(
+        update={"kind": ("need",), "stage": (NeedStage.OPEN_FOR_PROPOSALS.value,), "sort": "newest", "page": 1}
+    ).model_copy(update={"per_page": FEED_SIZE})
+    results = service.search(db, ANONYMOUS, query)
+    self_path = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    page_path = page_url(query, 1)
+    categories = {c.id: c.label for c in reference.top_categories(db)}
+    body = atom_feed(
+        "Needs open for proposals", get_settings().base_url.rstrip("/"), self_path, page_path, results.hits, categories
+    )
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
