@@ -26,7 +26,7 @@ B = 0.85
 WEIGHTS: Mapping[str, float] = {
     "text": 1.0,
     "similar_work": 0.3,
-    "same_buyer": 0.8,
+    "same_buyer": 1.0,
     "follow_on": 0.2,
     "category": 0.3,
     "experience": 0.2,
@@ -38,6 +38,7 @@ WEIGHTS: Mapping[str, float] = {
     "completeness": 0.05,
 }
 MAX_SCORE = sum(WEIGHTS.values())
+FIRST_CONTRACT = 0.7
 SIZE_WORDS: Mapping[str, str] = {
     "micro": "micro business",
     "small": "small business",
@@ -162,6 +163,22 @@ class Ranking:
     not_meeting: list[Match]
 
 
+def same_buyer(contract_buyer: str, need_buyer: str) -> bool:
+    """The same buyer, or a part of it named within the other: "Home Office" and "Home Office - National Law
+    Enforcement Data Programme". Normalised names (see text.normalise_name); one word alone is too loose."""
+    if not contract_buyer or not need_buyer:
+        return False
+    if contract_buyer == need_buyer:
+        return True
+    shorter, longer = sorted((contract_buyer, need_buyer), key=len)
+    return len(shorter.split()) >= 2 and f" {shorter} " in f" {longer} "
+
+
+def buyer_relationship(contracts: int) -> float:
+    """How much a track record with the buyer counts: one contract 70%, three or more in full."""
+    return min(1.0, FIRST_CONTRACT + (1 - FIRST_CONTRACT) * math.log1p(contracts - 1) / math.log1p(2))
+
+
 def region_key(name: str) -> str:
     """Data sets say "North East England" where the exchange says "North East"."""
     key = " ".join(name.lower().split())
@@ -201,7 +218,7 @@ def _raw(need: NeedFacts, supplier: SupplierFacts, corpus: Corpus, contract_leng
         value = bm25(query, contract.terms, contract.length, contract_length, corpus)
         if value > best_text:
             best, best_text = contract, value
-        if contract.buyer_key == need.buyer_key:
+        if same_buyer(contract.buyer_key, need.buyer_key):
             follow_on = max(follow_on, value)
     listing: ListingFacts | None = None
     share = 0.0
@@ -254,10 +271,14 @@ def _contributions(
         buyer = f" for {contract.buyer}" if contract.buyer else ""
         strength = (raw.best_contract_text / scale.best_contract_text) ** 2
         add("similar_work", strength, f"Delivered similar work{buyer}{when}: “{contract.title}”")
-    same_buyer = [c for c in supplier.contracts if need.buyer_key and c.buyer_key == need.buyer_key]
-    if same_buyer:
-        count = len(same_buyer)
-        add("same_buyer", 1.0, f"Has worked for {need.buyer} before ({count} contract{'s' if count > 1 else ''})")
+    for_buyer = [c for c in supplier.contracts if same_buyer(c.buyer_key, need.buyer_key)]
+    if for_buyer:
+        count = len(for_buyer)
+        add(
+            "same_buyer",
+            buyer_relationship(count),
+            f"Has worked for {for_buyer[0].buyer or need.buyer} before ({count} contract{'s' if count > 1 else ''})",
+        )
         if raw.follow_on_text > 0:
             add(
                 "follow_on",
