@@ -32,6 +32,9 @@ from exchange.organisations import api as organisation_api
 from exchange.organisations import views as organisation_views
 from exchange.profiles import api as profile_api
 from exchange.profiles import views as profile_views
+from exchange.proposals import api as proposal_api
+from exchange.proposals import procurement_views
+from exchange.proposals import views as proposal_views
 from exchange.search import api as search_api
 from exchange.search import views as search_views
 from exchange.shortlists import views as shortlist_views
@@ -75,6 +78,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         profile_views,
         listing_views,
         need_views,
+        procurement_views,
+        proposal_views,
         matching_views,
         shortlist_views,
         notification_views,
@@ -85,6 +90,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(module.router, include_in_schema=False)
     for api in (search_api, listing_api, need_api, matching_api, organisation_api, profile_api):
         app.include_router(api.router, prefix="/api/v1")
+    app.include_router(proposal_api.router, prefix="/api/v1")
 
     app.mount("/assets", StaticFiles(directory=settings.static_dir, check_dir=False), name="assets")
 

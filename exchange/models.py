@@ -10,6 +10,14 @@ from exchange.notifications.models import Notification, NotificationSetting
 from exchange.organisations.models import CouncilEmailDomain, Member, Organisation
 from exchange.outbox.models import OutboxMessage
 from exchange.profiles.models import Certification, Declaration, Insurance, PastContract, Reference, SupplierProfile
+from exchange.proposals.models import (
+    Clarification,
+    EvaluationCriterion,
+    NeedProcurement,
+    Proposal,
+    ProposalAnswer,
+    Requirement,
+)
 from exchange.reference.models import Category, Region
 from exchange.search.models import SearchDocument, SearchIndexState
 from exchange.shortlists.models import ShortlistEntry
@@ -19,12 +27,15 @@ __all__ = [
     "Base",
     "Category",
     "Certification",
+    "Clarification",
     "CouncilEmailDomain",
     "Declaration",
+    "EvaluationCriterion",
     "Insurance",
     "MatchTerm",
     "Member",
     "Need",
+    "NeedProcurement",
     "Notification",
     "NotificationSetting",
     "Offer",
@@ -32,8 +43,11 @@ __all__ = [
     "OutboxMessage",
     "PastContract",
     "Pitch",
+    "Proposal",
+    "ProposalAnswer",
     "Reference",
     "Region",
+    "Requirement",
     "SearchDocument",
     "SearchIndexState",
     "ShortlistEntry",

@@ -22,6 +22,7 @@ from exchange.needs import service
 from exchange.needs.models import VISIBILITY_LABELS, Need, NeedStage
 from exchange.needs.schemas import NEED_LABELS, NeedForm, StageChange
 from exchange.profiles.models import CertificationKind
+from exchange.proposals.need_page import need_page_context
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
@@ -127,6 +128,7 @@ def detail(
             need.organisation_id,
             f"{need.title}\n{need.summary}\n{' '.join(need.tags or [])}",
         ),
+        **need_page_context(db, viewer, need),
     }
     return render(request, "needs/detail.html", context)
 

@@ -29,6 +29,7 @@ from exchange.organisations.service import join_council_by_email_domain
 from exchange.reference.models import Category, Region
 from exchange.search import indexer
 from exchange.seeding.demo_profiles import load_demo_profiles
+from exchange.seeding.demo_proposals import load_demo_proposals
 
 
 class DemoDataError(ValueError):
@@ -152,6 +153,7 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
         audit.record(db, None, "need.created", "need", need.id, stage=need.stage.value, source="demo")
         indexer.index_need(db, need)
     load_demo_profiles(db, seed_dir, organisations, councils)
+    load_demo_proposals(db, seed_dir, organisations)
     for organisation in organisations.values():
         supplier_documents.refresh_supplier(db, organisation.id)
     return {

@@ -24,6 +24,8 @@ class ShortlistEntry(Timestamped, Base):
     source: Mapped[str] = mapped_column(String(20), default="match")
     pitch_id: Mapped[int | None] = mapped_column(ForeignKey("pitches.id", ondelete="SET NULL"))
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"))
+    # The proposal that brought the supplier here, when it came from the need's proposals.
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")

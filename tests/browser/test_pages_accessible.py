@@ -136,3 +136,46 @@ def test_a_councils_view_of_references_and_profiles_is_accessible(page: Page, co
     expect(page.locator("#section-declarations")).to_contain_text("Mandatory grounds")
     screenshot(page, "council-supplier-profile")
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_proposal_pages_are_accessible(page: Page, console: ConsoleLog, live_server: LiveServer) -> None:
+    """A need that invites proposals, as the public, a supplier writing a proposal, and the council see it."""
+    from tests.browser.test_proposal_journey import need_id
+
+    need = f"/needs/{need_id(live_server)}"
+    page.goto(need)
+    expect(page.locator("#clarifications")).to_be_visible()
+    screenshot(page, "proposals-need-anonymous")
+    assert_accessible(page)
+
+    sign_in(page, "tunde@kerbsidelabs.example")
+    for path, name in ((f"{need}/respond", "start"), (f"{need}/clarifications/new", "ask")):
+        page.goto(path)
+        expect(page.locator("h1")).to_have_count(1)
+        screenshot(page, f"proposals-{name}")
+        assert_accessible(page)
+    page.goto(f"{need}/respond")
+    page.get_by_role("button", name="Start your proposal").click()
+    page.get_by_label("Your evidence for essential requirement 1").fill("x" * 2_001)
+    expect(page.locator(".govuk-character-count__status").first).to_contain_text("too many")
+    page.get_by_role("button", name="Save as draft and come back later").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("2,000 characters or fewer")
+    screenshot(page, "proposals-edit-error")
+    assert_accessible(page)
+    page.goto(page.url.removesuffix("/edit") + "/review")
+    screenshot(page, "proposals-review")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, "officer@burnley.example.gov.uk")
+    for path, name in ((need, "need-council"), (f"{need}/proposals", "list"), (f"{need}/clarifications", "answer")):
+        page.goto(path)
+        screenshot(page, f"proposals-{name}")
+        assert_accessible(page)
+    page.goto(f"{need}/proposals")
+    page.locator(".exchange-proposal-card a").first.click()
+    screenshot(page, "proposals-council-proposal")
+    assert_accessible(page)
+    page.goto(f"{need}/procurement")
+    assert_accessible(page)

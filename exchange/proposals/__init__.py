@@ -1,0 +1,1 @@
+"""Needs that invite proposals: procurement settings, public clarifications, and suppliers' proposals."""
