@@ -144,3 +144,11 @@ def test_a_supplier_sees_its_opportunities_on_a_page_and_in_the_api(
 
     other_client.sign_in(world.officer.email, factories.PASSWORD)
     assert other_client.get(f"/api/v1/organisations/{world.supplier.id}/opportunities").status_code == 404
+
+
+@pytest.mark.parametrize("limit", ["0", "51", "many"])
+def test_a_bad_limit_is_refused_with_a_clear_error(client: Client, world: World, limit: str) -> None:
+    client.sign_in(world.officer.email, factories.PASSWORD)
+    response = client.get(f"/api/v1/needs/{world.need.id}/matches?limit={limit}")
+    assert response.status_code == 422
+    assert "limit" in response.text
