@@ -20,6 +20,9 @@ from exchange.core.settings import Settings, get_settings
 from exchange.core.templating import make_environment
 from exchange.dashboard import views as dashboard_views
 from exchange.docs import views as docs_views
+from exchange.evaluation import api as evaluation_api
+from exchange.evaluation import outcome_views
+from exchange.evaluation import views as evaluation_views
 from exchange.home import views as home_views
 from exchange.listings import api as listing_api
 from exchange.listings import views as listing_views
@@ -28,6 +31,7 @@ from exchange.matching import views as matching_views
 from exchange.needs import api as need_api
 from exchange.needs import views as need_views
 from exchange.notifications import views as notification_views
+from exchange.ocds import api as ocds_api
 from exchange.organisations import api as organisation_api
 from exchange.organisations import views as organisation_views
 from exchange.profiles import api as profile_api
@@ -82,6 +86,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         proposal_views,
         matching_views,
         shortlist_views,
+        evaluation_views,
+        outcome_views,
         notification_views,
         dashboard_views,
         admin_views,
@@ -91,6 +97,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for api in (search_api, listing_api, need_api, matching_api, organisation_api, profile_api):
         app.include_router(api.router, prefix="/api/v1")
     app.include_router(proposal_api.router, prefix="/api/v1")
+    app.include_router(evaluation_api.router, prefix="/api/v1")
+    app.include_router(ocds_api.router, prefix="/api/v1")
 
     app.mount("/assets", StaticFiles(directory=settings.static_dir, check_dir=False), name="assets")
 

@@ -267,3 +267,73 @@ def bench_score(labels: Path, rankings: Path) -> None:
     scores = score(labels, rankings)
     recall = "  ".join(f"recall@{k} {value:.3f}" for k, value in scores.recall.items())
     typer.echo(f"{scores.requests} requests  {recall}  MRR@10 {scores.mrr_at_10:.3f}")
+
+
+schedule_app = typer.Typer(
+    help="Matchmaking session schedules (the JSON format of SCHEDULING.md).", no_args_is_help=True
+)
+app.add_typer(schedule_app, name="schedule")
+
+
+@schedule_app.command("solve")
+def schedule_solve(
+    instance: Annotated[Path, typer.Argument(help="The instance (JSON).", exists=True, dir_okay=False)],
+    out: Annotated[Path, typer.Option(help="Where to write the schedule (JSON).")],
+    seconds: Annotated[float, typer.Option(help="Time limit in seconds.", min=0.1)] = 5.0,
+    seed: Annotated[int, typer.Option(help="Random seed of the local search.")] = 0,
+    fairness_cost: Annotated[
+        float,
+        typer.Option(help="Share of value that may be given up so more people with a wish meet someone.", min=0, max=1),
+    ] = 0.01,
+) -> None:
+    """Schedule the meetings of INSTANCE; print the value, its proven upper bound, and how fair and compact it is."""
+    import json
+    import time
+
+    from exchange.scheduling import metrics, solver
+    from exchange.scheduling.model import InstanceError, parse_instance, schedule_to_dict
+
+    try:
+        parsed = parse_instance(json.loads(instance.read_text(encoding="utf-8")))
+    except json.JSONDecodeError as error:
+        typer.echo(f"{instance} is not valid JSON: {error}", err=True)
+        raise typer.Exit(1) from None
+    except InstanceError as error:
+        typer.echo(f"{instance}: {error}", err=True)
+        raise typer.Exit(1) from None
+    started = time.perf_counter()
+    try:
+        result = solver.solve(parsed, seconds=seconds, seed=seed, fairness_cost=fairness_cost)
+    except InstanceError as error:
+        typer.echo(f"{instance}: {error}", err=True)
+        raise typer.Exit(1) from None
+    elapsed = time.perf_counter() - started
+    out.write_text(json.dumps(schedule_to_dict(result), indent=1) + "\n", encoding="utf-8")
+    figures = metrics.measure(parsed, result)
+    typer.echo(
+        f"{figures.meetings} meetings  value {figures.value:.2f}  upper bound {result.upper_bound:.2f}  "
+        f"gap {figures.gap_percent:.2f}%  with a wish but no meeting {figures.no_meeting}  "
+        f"idle gaps {figures.idle_gaps}  time {elapsed:.2f}s"
+    )
+    typer.echo(f"wrote {out}")
+
+
+@bench_app.command("schedule")
+def bench_schedule(
+    sizes: Annotated[str, typer.Option(help="Participants per instance, comma-separated.")] = "100,500,2000",
+    slots: Annotated[int, typer.Option(help="Slots in the day.", min=1)] = 12,
+    seed_value: Annotated[int, typer.Option("--seed", help="Random seed of the generated instances.")] = 1,
+    seconds: Annotated[float, typer.Option(help="The solver's time limit per instance.", min=0.1)] = 5.0,
+) -> None:
+    """Generate realistic sessions; print the solver's figures beside the greedy baseline's, on the same instances."""
+    from rich.console import Console
+
+    from exchange.bench.schedule import run
+
+    try:
+        counts = [int(size) for size in sizes.split(",") if size.strip()]
+    except ValueError:
+        raise typer.BadParameter("--sizes must be whole numbers separated by commas") from None
+    if not counts or min(counts) < 2:
+        raise typer.BadParameter("--sizes needs at least one size of 2 participants or more")
+    run(counts, slots, seed_value, seconds, Console())

@@ -3,6 +3,7 @@
 from exchange.accounts.models import SignInAttempt, User
 from exchange.audit.models import AuditEvent
 from exchange.core.database import Base
+from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
 from exchange.listings.models import Offer, Pitch
 from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.needs.models import Need
@@ -23,6 +24,7 @@ from exchange.search.models import SearchDocument, SearchIndexState
 from exchange.shortlists.models import ShortlistEntry
 
 __all__ = [
+    "AgreedScore",
     "AuditEvent",
     "Base",
     "Category",
@@ -31,10 +33,13 @@ __all__ = [
     "CouncilEmailDomain",
     "Declaration",
     "EvaluationCriterion",
+    "EvaluationScore",
     "Insurance",
     "MatchTerm",
     "Member",
+    "Moderation",
     "Need",
+    "NeedOutcome",
     "NeedProcurement",
     "Notification",
     "NotificationSetting",
@@ -45,6 +50,7 @@ __all__ = [
     "Pitch",
     "Proposal",
     "ProposalAnswer",
+    "ProposalFeedback",
     "Reference",
     "Region",
     "Requirement",

@@ -10,12 +10,14 @@ from exchange.accounts.dependencies import signed_in_viewer
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.templating import render
 from exchange.core.viewer import Viewer
+from exchange.evaluation import outcome as outcomes
 from exchange.listings import service as listings
 from exchange.listings.models import Offer, Pitch
 from exchange.matching import service as matching
 from exchange.needs import service as needs
 from exchange.organisations import service as organisations
 from exchange.profiles import service as profiles
+from exchange.proposals import dashboard as proposals
 
 router = APIRouter(route_class=TransactionalRoute)
 
@@ -30,6 +32,7 @@ def dashboard(
         m.organisation_id for m in memberships if m.organisation_id in active and m.organisation.is_public_sector
     }
     supplier_side = active - public_sector
+    own_proposals = proposals.own_proposals(db, supplier_side)
     context = {
         "page_title": "Your dashboard",
         "memberships": memberships,
@@ -44,6 +47,10 @@ def dashboard(
             for organisation_id in sorted(supplier_side)
             for o in matching.opportunities(db, viewer, organisation_id, 3)
         ],
+        "own_proposals": own_proposals,
+        "outcomes": outcomes.outcomes_of(db, {line.need.id for line in own_proposals}),
+        "proposals_received": proposals.received(db, public_sector),
+        "questions_waiting": proposals.questions_waiting(db, public_sector),
         "is_council": bool(public_sector),
         "join_requests": organisations.pending_requests_for(db, viewer),
         "unverified": organisations.unverified_organisations(db) if viewer.is_admin else [],

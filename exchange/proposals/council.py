@@ -49,11 +49,7 @@ def shortlist(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> Sh
     proposal, _ = get_visible(db, viewer, need.id, proposal_id)
     if proposal.status is not ProposalStatus.SUBMITTED:
         raise Conflict("This proposal was withdrawn by its supplier: it cannot be shortlisted.")
-    entry = shortlists.add(db, viewer, need.id, proposal.organisation_id, source="proposal")
-    if entry.proposal_id is None:
-        entry.proposal_id = proposal.id
-        db.flush()
-    return entry
+    return shortlists.add(db, viewer, need.id, proposal.organisation_id, source="proposal", proposal_id=proposal.id)
 
 
 def shortlisted_organisations(db: Session, need: Need) -> set[int]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exchange.core.viewer import Viewer
+from exchange.evaluation import outcome as outcomes
 from exchange.needs.models import Need
 from exchange.proposals import clarifications, procurement, service
 from exchange.proposals.models import Proposal, ProposalStatus
@@ -34,4 +35,5 @@ def need_page_context(db: Session, viewer: Viewer, need: Need) -> dict[str, Any]
         "own_proposals": service.own_for_need(db, viewer, need) if responding else [],
         "questions_waiting": clarifications.waiting_count(db, need) if is_council else 0,
         "proposals_received": received,
+        "outcome": outcomes.outcome_of(db, need.id),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from exchange.audit import service as audit
@@ -192,6 +192,19 @@ def _sync_requirements(db: Session, view: ProcurementView, kind: RequirementKind
         db.delete(row)
 
 
+def _sync_criteria(db: Session, view: ProcurementView, form: ProcurementForm) -> None:
+    """Keep the rows of criteria still named the same: evaluators' scores point at them."""
+    unused = {criterion.name.lower(): criterion for criterion in view.criteria}
+    for position, given in enumerate(form.criteria, start=1):
+        row = unused.pop(given.name.lower(), None)
+        if row is None:
+            db.add(EvaluationCriterion(need_id=view.need.id, position=position, name=given.name, weight=given.weight))
+        else:
+            row.position, row.name, row.weight = position, given.name, given.weight
+    for row in unused.values():
+        db.delete(row)
+
+
 def _changed_while_locked(view: ProcurementView, form: ProcurementForm) -> dict[str, str]:
     errors = {}
     if [r.text for r in view.essential] != form.essential_requirements:
@@ -219,9 +232,7 @@ def update(db: Session, viewer: Viewer, need_id: int, form: ProcurementForm) -> 
     db.add(settings)
     _sync_requirements(db, view, RequirementKind.ESSENTIAL, form.essential_requirements)
     _sync_requirements(db, view, RequirementKind.NICE_TO_HAVE, form.nice_to_have_requirements)
-    db.execute(delete(EvaluationCriterion).where(EvaluationCriterion.need_id == need.id))
-    for position, criterion in enumerate(form.criteria, start=1):
-        db.add(EvaluationCriterion(need_id=need.id, position=position, name=criterion.name, weight=criterion.weight))
+    _sync_criteria(db, view, form)
     db.flush()
     audit.record(
         db,

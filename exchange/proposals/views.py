@@ -18,6 +18,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, format_date, is_htmx, render
 from exchange.core.viewer import Viewer
+from exchange.evaluation import outcome as outcomes
 from exchange.needs import service as needs
 from exchange.outbox.tasks import send_queued_email_after_commit
 from exchange.profiles import service as profiles
@@ -289,6 +290,7 @@ def proposal_page(
         "is_supplier": is_supplier,
         "check": service.check(db, view) if is_supplier else None,
         "shortlisted": council.shortlisted_organisations(db, need) if not is_supplier else set(),
+        "outcome": outcomes.outcome_of(db, need.id),
     }
     return render(request, "proposals/show.html", context)
 

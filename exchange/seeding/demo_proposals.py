@@ -1,7 +1,8 @@
-"""Procurement settings, answered clarification questions and a submitted proposal for the demo set
-(seed_data/demo_proposals.json), so that the proposal pages of a demo need have something to show.
+"""Procurement settings, answered clarification questions and submitted proposals for the demo set
+(seed_data/demo_proposals.json), so that the proposal and evaluation pages of demo needs have something to show.
 
-Dates are days from today, so the demo need is always open for proposals whenever the demo is loaded.
+Dates are days from today, so whenever the demo is loaded one need is open for proposals and the other has
+closed, with two proposals waiting to be shortlisted and evaluated.
 """
 
 from __future__ import annotations

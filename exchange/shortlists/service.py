@@ -18,6 +18,7 @@ from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.organisations import service as organisations
 from exchange.organisations.models import Organisation
+from exchange.proposals.models import Proposal, ProposalStatus
 from exchange.shortlists.models import ShortlistEntry
 
 SOURCES = frozenset({"match", "search", "proposal"})
@@ -64,25 +65,27 @@ def add(
     source: str = "match",
     pitch_id: int | None = None,
     offer_id: int | None = None,
+    proposal_id: int | None = None,
 ) -> ShortlistEntry:
-    """Put a supplier on the shortlist; adding one already there changes nothing and returns its entry."""
+    """Put a supplier on the shortlist; adding one already there changes nothing and returns its entry, except
+    that an entry without a proposal is pointed at the supplier's proposal when one is given."""
     need = council_need(db, viewer, need_id)
     if source not in SOURCES:
         raise Invalid("Choose where the supplier was found")
     supplier = db.get(Organisation, organisation_id)
     if supplier is None or supplier.kind not in SUPPLIER_SIDE:
         raise Invalid("Choose a supplier to shortlist")
-    existing = db.scalar(
-        select(ShortlistEntry).where(ShortlistEntry.need_id == need.id, ShortlistEntry.organisation_id == supplier.id)
-    )
+    proposal_id = _submitted_proposal(db, need, supplier.id, proposal_id)
+    existing = _entry(db, need.id, supplier.id)
     if existing is not None:
-        return existing
+        return _link_proposal(db, existing, proposal_id)
     entry = ShortlistEntry(
         need_id=need.id,
         organisation_id=supplier.id,
         source=source,
         pitch_id=_listing(db, Pitch, pitch_id, supplier.id),
         offer_id=_listing(db, Offer, offer_id, supplier.id),
+        proposal_id=proposal_id,
         added_by_id=viewer.user_id,
     )
     try:
@@ -90,14 +93,43 @@ def add(
         with db.begin_nested():
             db.add(entry)
     except IntegrityError:
-        return db.scalars(
-            select(ShortlistEntry).where(
-                ShortlistEntry.need_id == need.id, ShortlistEntry.organisation_id == supplier.id
-            )
-        ).one()
+        existing = _entry(db, need.id, supplier.id)
+        if existing is None:
+            raise
+        return _link_proposal(db, existing, proposal_id)
     audit.record(db, viewer.user_id, "shortlist.added", "need", need.id, organisation_id=supplier.id, source=source)
     if need.visibility is Visibility.PUBLIC:
         _tell_supplier(db, need, supplier)
+    return entry
+
+
+def _entry(db: Session, need_id: int, organisation_id: int) -> ShortlistEntry | None:
+    return db.scalar(
+        select(ShortlistEntry).where(
+            ShortlistEntry.need_id == need_id, ShortlistEntry.organisation_id == organisation_id
+        )
+    )
+
+
+def _submitted_proposal(db: Session, need: Need, organisation_id: int, proposal_id: int | None) -> int | None:
+    """Only this supplier's submitted proposal for this need can be attached to its entry."""
+    if proposal_id is None:
+        return None
+    proposal = db.get(Proposal, proposal_id)
+    if (
+        proposal is None
+        or proposal.need_id != need.id
+        or proposal.organisation_id != organisation_id
+        or proposal.status is not ProposalStatus.SUBMITTED
+    ):
+        raise Invalid("That proposal is not one this supplier submitted for this need")
+    return proposal.id
+
+
+def _link_proposal(db: Session, entry: ShortlistEntry, proposal_id: int | None) -> ShortlistEntry:
+    if proposal_id is not None and entry.proposal_id is None:
+        entry.proposal_id = proposal_id
+        db.flush()
     return entry
 
 

@@ -179,3 +179,52 @@ def test_proposal_pages_are_accessible(page: Page, console: ConsoleLog, live_ser
     assert_accessible(page)
     page.goto(f"{need}/procurement")
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_evaluation_pages_are_accessible(page: Page, console: ConsoleLog, live_server: LiveServer) -> None:
+    """The council's evaluation pages on the open demo need: the evaluation before and after moderation, the
+    scoring form with an error, the moderation form with its error summary, and the outcome form."""
+    from tests.browser.test_proposal_journey import need_id
+
+    need = f"/needs/{need_id(live_server)}"
+    supplier = "Pennine Community Meals"
+    sign_in(page, "officer@burnley.example.gov.uk")
+    page.goto(f"{need}/proposals")
+    page.locator(".exchange-proposal-card", has_text=supplier).get_by_role("button").click()
+    expect(page.locator(".exchange-proposal-card", has_text=supplier).get_by_text("Shortlisted")).to_be_visible()
+
+    page.goto(f"{need}/evaluation")
+    screenshot(page, "evaluation-scoring")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Score for {supplier}").click()
+    for criterion, value in (("technical quality", "101"), ("social value", "70"), ("price", "60")):
+        section = page.locator(".exchange-criterion-score", has=page.get_by_label(f"Your score for {criterion}"))
+        section.get_by_label(f"Your score for {criterion}, from 0 to 100").fill(value)
+        section.get_by_label(f"Why you gave this score for {criterion}").fill("Evidence of daily welfare checks.")
+        with page.expect_response(lambda r: "/scores/" in r.url):
+            section.get_by_role("button").click()
+    expect(page.locator(".govuk-error-message")).to_contain_text("The score must be 100 or less")
+    screenshot(page, "evaluation-scores-error")
+    assert_accessible(page)
+
+    page.goto(f"{need}/evaluation")
+    page.get_by_role("button", name="Start moderation").click()
+    expect(page.get_by_role("table", name="Ranking by agreed weighted total")).to_be_visible()
+    screenshot(page, "evaluation-matrix")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Moderate for {supplier}").click()
+    page.get_by_role("button", name="Save agreed scores and feedback").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the agreed score for technical quality")
+    screenshot(page, "evaluation-moderation-error")
+    assert_accessible(page)
+
+    page.goto(f"{need}/outcome")
+    expect(page.get_by_text("a supplier can be chosen only after they close")).to_be_visible()
+    screenshot(page, "evaluation-outcome-open-need")
+    assert_accessible(page)
+
+    # Off the shortlist again, so other tests see the shortlist as the demo loads it.
+    page.goto(f"{need}/shortlist")
+    page.get_by_role("button", name=f"Remove {supplier} from shortlist").click()
+    expect(page.get_by_text("Nobody is on the shortlist yet")).to_be_visible()

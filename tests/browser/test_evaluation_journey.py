@@ -1,0 +1,184 @@
+"""Two officers of one council evaluate the proposals for a closed need in real Chromium: the first shortlists
+both proposals from the proposals list and scores them one criterion at a time (in place, no reload), the
+second scores on their own without seeing the first's scores, starts moderation, reads the matrix, downloads
+it, agrees the scores with feedback and awards the contract. The losing supplier then signs in and reads its
+own scores and feedback, and nothing of anyone else's. axe-core runs on every page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from exchange.evaluation.models import NeedOutcome, OutcomeKind
+from exchange.needs.models import Need, NeedStage
+from exchange.notifications.models import Notification, NotificationKind
+from exchange.profiles.completeness import today
+from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
+from tests.browser.test_supplier_profile_journey import sign_in
+
+NEED = "Residents' say on the town centre and canalside masterplan"
+WINNER = "Civic Design Lab, Northgate University"
+LOSER = "CivicVoice Ltd"
+FIRST, SECOND = "Rachel Whitworth", "Daniel Ashworth"
+CRITERIA = ["quality of approach", "reach and inclusion", "price"]
+
+
+def need_id(live_server: LiveServer) -> int:
+    with live_server.database.session(write=False) as db:
+        return db.scalars(select(Need.id).where(Need.title == NEED)).one()
+
+
+def score_in_place(page: Page, supplier: str, scores: list[int], shot: str) -> None:
+    """From the evaluation page: open the supplier's scoring form and save each criterion without a reload."""
+    page.get_by_role("link", name=f"Score for {supplier}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Score the proposal from {supplier}")
+    page.evaluate("window.__notReloaded = true")
+    for criterion, value in zip(CRITERIA, scores, strict=True):
+        section = page.locator(".exchange-criterion-score", has=page.get_by_label(f"Your score for {criterion}"))
+        section.get_by_label(f"Your score for {criterion}, from 0 to 100").fill(str(value))
+        section.get_by_label(f"Why you gave this score for {criterion}").fill(f"{value} for {criterion}: see notes.")
+        with page.expect_response(lambda r: "/scores/" in r.url and r.request.headers.get("hx-request") == "true"):
+            section.get_by_role("button", name=re.compile(f"^Save score for {criterion}", re.IGNORECASE)).click()
+        expect(section.get_by_role("status")).to_contain_text(f"Your score is {value}.")
+    assert page.evaluate("window.__notReloaded") is True
+    screenshot(page, shot)
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the evaluation").first.click()
+
+
+def moderate(page: Page, supplier: str, scores: list[int], feedback: str, shot: str) -> None:
+    page.get_by_role("link", name=f"Moderate for {supplier}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Moderate the scores for {supplier}")
+    for criterion, value in zip(CRITERIA, scores, strict=True):
+        page.get_by_label(f"Agreed score for {criterion}, from 0 to 100").fill(str(value))
+        page.get_by_label(f"Moderation note for {criterion}").fill(f"Agreed {value} at the moderation meeting.")
+    page.get_by_label(re.compile(f"Feedback for {re.escape(supplier)}")).fill(feedback)
+    screenshot(page, shot)
+    assert_accessible(page)
+    page.get_by_role("button", name="Save agreed scores and feedback").click()
+    expect(page.get_by_text(f"The agreed scores and feedback for {supplier} are saved.")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_two_officers_evaluate_award_and_the_losing_supplier_reads_its_feedback(
+    page: Page, console: ConsoleLog, live_server: LiveServer
+) -> None:
+    need = f"/needs/{need_id(live_server)}"
+
+    # The first officer shortlists both proposals from the proposals list, in place.
+    sign_in(page, "officer@burnley.example.gov.uk")
+    page.goto(need)
+    tabs = page.get_by_role("navigation", name="This need")
+    tabs.get_by_role("link", name="Proposals", exact=True).click()
+    for supplier in (LOSER, WINNER):
+        card = page.locator(".exchange-proposal-card", has_text=supplier)
+        with page.expect_response(lambda r: r.url.endswith("/shortlist") and r.request.method == "POST"):
+            card.get_by_role("button", name=f"Add {supplier} to shortlist").click()
+        expect(card.get_by_text("Shortlisted")).to_be_visible()
+    assert_accessible(page)
+
+    tabs.get_by_role("link", name="Evaluation").click()
+    expect(page.get_by_role("table", name="Your scores")).to_be_visible()
+    screenshot(page, "evaluation-journey-01-before-scoring")
+    assert_accessible(page)
+
+    # A score out of range comes back in place with its message, and nothing is saved.
+    page.get_by_role("link", name=f"Score for {LOSER}").click()
+    page.get_by_label("Your score for price, from 0 to 100").fill("120")
+    page.get_by_label("Why you gave this score for price").fill("Too generous.")
+    with page.expect_response(lambda r: "/scores/" in r.url and r.status == 422):
+        page.get_by_role("button", name="Save score for Price").click()
+    expect(page.locator(".govuk-error-message", has_text="The score must be 100 or less")).to_be_visible()
+    screenshot(page, "evaluation-journey-02-score-error")
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the evaluation").first.click()
+
+    score_in_place(page, LOSER, [65, 60, 70], "evaluation-journey-03-scored")
+    score_in_place(page, WINNER, [80, 75, 85], "evaluation-journey-04-scored-second")
+    expect(page.get_by_role("table", name="Your scores")).to_contain_text("64.5")
+
+    # The second officer sees how many have scored, never what they gave.
+    page.context.clear_cookies()
+    sign_in(page, "procurement@burnley.example.gov.uk")
+    page.goto(f"{need}/evaluation")
+    own = page.get_by_role("table", name="Your scores")
+    expect(own).not_to_contain_text("64.5")
+    expect(page.get_by_text(FIRST)).to_have_count(0)
+    score_in_place(page, LOSER, [55, 62, 68], "evaluation-journey-05-second-evaluator")
+    score_in_place(page, WINNER, [78, 70, 90], "evaluation-journey-06-second-evaluator-done")
+
+    # Moderation: every evaluator's scores side by side, with their spread and totals.
+    page.get_by_role("button", name="Start moderation").click()
+    ranking = page.get_by_role("table", name="Ranking by agreed weighted total")
+    expect(ranking).to_contain_text(f"{FIRST}\u2019s total")
+    expect(ranking).to_contain_text(f"{SECOND}\u2019s total")
+    expect(page.get_by_role("table", name="Quality of approach (50%)")).to_contain_text("55 to 65")
+    screenshot(page, "evaluation-journey-07-matrix")
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.reader(io.StringIO(download_info.value.path().read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "Supplier" and {rows[1][0], rows[2][0]} == {LOSER, WINNER}
+
+    moderate(
+        page,
+        LOSER,
+        [60, 61, 69],
+        "A clear plan, but fewer in-person events than we need.",
+        "evaluation-journey-08-moderate",
+    )
+    moderate(
+        page, WINNER, [79, 72, 88], "A strong deliberative method at a good price.", "evaluation-journey-09-moderate"
+    )
+    first_row = ranking.get_by_role("row").nth(1)
+    expect(first_row).to_contain_text(WINNER)
+    expect(first_row).to_contain_text("78.7")
+    screenshot(page, "evaluation-journey-10-ranked")
+    assert_accessible(page)
+
+    # The outcome: awarded to the highest-ranked supplier.
+    tabs.get_by_role("link", name="Outcome").click()
+    page.get_by_label("Awarded to a supplier").check()
+    page.get_by_label(WINNER).check()
+    page.get_by_label("Value of the contract").fill("27,800")
+    starts = today() + timedelta(days=30)
+    page.get_by_label("Start date").fill(f"{starts.day}/{starts.month}/{starts.year}")
+    screenshot(page, "evaluation-journey-11-outcome-form")
+    assert_accessible(page)
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_text("The outcome is recorded: awarded.")).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text(WINNER)
+    screenshot(page, "evaluation-journey-12-outcome-recorded")
+    assert_accessible(page)
+
+    with live_server.database.session(write=False) as db:
+        recorded = db.scalars(select(NeedOutcome).where(NeedOutcome.need_id == need_id(live_server))).one()
+        assert recorded.kind is OutcomeKind.AWARDED and recorded.value == 27_800
+        assert db.get_one(Need, recorded.need_id).stage is NeedStage.AWARDED
+
+    # The losing supplier reads its own result.
+    page.context.clear_cookies()
+    sign_in(page, "founder@civicvoice.example")
+    expect(page.get_by_role("table", name="Your proposals")).to_contain_text("Not successful")
+    page.get_by_role("link", name="Notifications").click()
+    page.get_by_role("link", name=re.compile(f"Outcome of your proposal: {re.escape(NEED)}")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The outcome of your proposal")
+    expect(page.get_by_text("was not successful this time")).to_be_visible()
+    expect(page.get_by_text("A clear plan, but fewer in-person events than we need.")).to_be_visible()
+    scores = page.get_by_role("table", name="The scores the council agreed for your proposal")
+    expect(scores).to_contain_text("62.1")
+    body = page.locator("main").inner_text()
+    for private in (FIRST, SECOND, "A strong deliberative method", "moderation meeting", "78.7"):
+        assert private not in body, private
+    screenshot(page, "evaluation-journey-13-supplier-feedback")
+    assert_accessible(page)
+
+    with live_server.database.session(write=False) as db:
+        told = db.scalars(select(Notification.title).where(Notification.kind == NotificationKind.OUTCOME)).all()
+        assert f"Your proposal was successful: {NEED}" in told and f"Outcome of your proposal: {NEED}" in told
