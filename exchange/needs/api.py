@@ -63,4 +63,4 @@ def update_need(
 def change_stage(
     need_id: PathId, body: StageChange, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Need:
-    return service.change_stage(db, viewer, need_id, body.stage)
+    return service.change_stage_by_hand(db, viewer, need_id, body.stage)

@@ -125,6 +125,19 @@ def change_stage(db: Session, viewer: Viewer, need_id: int, to: NeedStage) -> Ne
     return need
 
 
+# Stages that say what was decided: only the outcome (exchange.evaluation.outcome) moves a need there, with
+# the winner or the reasons, and tells every proposer.
+DECIDED_BY_OUTCOME = frozenset({NeedStage.AWARDED, NeedStage.NO_SUITABLE_SUPPLIER})
+
+
+def change_stage_by_hand(db: Session, viewer: Viewer, need_id: int, to: NeedStage) -> Need:
+    """A stage change asked for on the need page or the API: anything but an outcome."""
+    need = get_for_edit(db, viewer, need_id)
+    if to in DECIDED_BY_OUTCOME and to in ALLOWED_TRANSITIONS[need.stage]:
+        raise Conflict(f"Record the outcome on the need's Outcome page to mark it {to.label.lower()}")
+    return change_stage(db, viewer, need_id, to)
+
+
 def for_organisations(db: Session, organisation_ids: frozenset[int] | set[int]) -> list[Need]:
     if not organisation_ids:
         return []

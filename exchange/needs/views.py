@@ -169,6 +169,6 @@ def change_stage(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     data = validate(StageChange, form_to_dict(form), {"stage": "the new stage"})
-    need = service.change_stage(db, viewer, need_id, data.stage)
+    need = service.change_stage_by_hand(db, viewer, need_id, data.stage)
     flash(request, f"The need is now: {need.stage.label.lower()}.")
     return RedirectResponse(f"/needs/{need_id}", status_code=303)

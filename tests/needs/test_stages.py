@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from exchange.accounts.models import User
 from exchange.needs.models import Need, NeedStage
-from exchange.needs.service import ALLOWED_TRANSITIONS
+from exchange.needs.service import ALLOWED_TRANSITIONS, DECIDED_BY_OUTCOME
 from tests import factories
 from tests.client import Client
 
@@ -47,7 +47,14 @@ def test_the_table_is_the_one_the_council_process_needs() -> None:
     assert all(not ALLOWED_TRANSITIONS[stage] for stage in NeedStage if stage.is_final)
 
 
-@pytest.mark.parametrize(("before", "after"), ALLOWED)
+BY_HAND = [(before, after) for before, after in ALLOWED if after not in DECIDED_BY_OUTCOME]
+
+
+def test_outcome_stages_are_allowed_moves_the_outcome_makes() -> None:
+    assert {after for _, after in ALLOWED if after in DECIDED_BY_OUTCOME} == set(DECIDED_BY_OUTCOME)
+
+
+@pytest.mark.parametrize(("before", "after"), BY_HAND)
 def test_every_allowed_move_works_and_is_audited(
     client: Client, db: Session, officer: User, before: NeedStage, after: NeedStage
 ) -> None:
@@ -128,7 +135,7 @@ def test_an_unknown_stage_is_refused_with_422(client: Client, db: Session, offic
 def test_a_whole_journey_leaves_a_complete_history(client: Client, db: Session, officer: User) -> None:
     need = need_at(db, officer, S.IDEA)
     client.sign_in(officer.email, factories.PASSWORD)
-    journey = [S.EARLY_MARKET_ENGAGEMENT, S.OPEN_FOR_PROPOSALS, S.CLOSED, S.AWARDED]
+    journey = [S.EARLY_MARKET_ENGAGEMENT, S.OPEN_FOR_PROPOSALS, S.CLOSED, S.CANCELLED]
 
     for stage in journey:
         assert client.api("POST", f"/api/v1/needs/{need.id}/stage", {"stage": stage.value}).status_code == 200
@@ -137,3 +144,17 @@ def test_a_whole_journey_leaves_a_complete_history(client: Client, db: Session, 
     assert [(e.data["from_stage"], e.data["to_stage"]) for e in events] == list(
         zip([S.IDEA.value, *[s.value for s in journey[:-1]]], [s.value for s in journey], strict=True)
     )
+
+
+@pytest.mark.parametrize("stage", [S.AWARDED, S.NO_SUITABLE_SUPPLIER])
+def test_an_outcome_stage_is_only_reached_by_recording_the_outcome(
+    client: Client, db: Session, officer: User, stage: S
+) -> None:
+    need = need_at(db, officer, S.CLOSED)
+    client.sign_in(officer.email, factories.PASSWORD)
+    page = client.post(f"/needs/{need.id}/stage", {"stage": stage.value})
+    api = client.api("POST", f"/api/v1/needs/{need.id}/stage", {"stage": stage.value})
+    assert page.status_code == api.status_code == 409
+    assert "Outcome page" in page.text
+    db.refresh(need)
+    assert need.stage is S.CLOSED
