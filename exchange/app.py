@@ -13,6 +13,10 @@ from starlette.middleware.sessions import SessionMiddleware
 from exchange.accounts import views as account_views
 from exchange.accounts.dependencies import verify_csrf
 from exchange.admin import views as admin_views
+from exchange.case_studies import api as case_study_api
+from exchange.case_studies import authoring_views as case_study_authoring_views
+from exchange.case_studies import views as case_study_views
+from exchange.conversations import views as conversation_views
 from exchange.core import error_handlers
 from exchange.core.database import Database, make_engine
 from exchange.core.middleware import SecurityHeadersMiddleware
@@ -24,16 +28,23 @@ from exchange.evaluation import api as evaluation_api
 from exchange.evaluation import outcome_views
 from exchange.evaluation import views as evaluation_views
 from exchange.home import views as home_views
+from exchange.knowledge import api as knowledge_api
+from exchange.knowledge import endorsement_views, follow_views, panel, saved_search_views
+from exchange.knowledge import views as knowledge_views
 from exchange.listings import api as listing_api
 from exchange.listings import views as listing_views
 from exchange.matching import api as matching_api
 from exchange.matching import views as matching_views
+from exchange.moderation import views as moderation_views
 from exchange.needs import api as need_api
 from exchange.needs import views as need_views
 from exchange.notifications import views as notification_views
 from exchange.ocds import api as ocds_api
 from exchange.organisations import api as organisation_api
 from exchange.organisations import views as organisation_views
+from exchange.payments import admin_views as payment_admin_views
+from exchange.payments import views as payment_views
+from exchange.payments.analytics import ViewCounter
 from exchange.profiles import api as profile_api
 from exchange.profiles import views as profile_views
 from exchange.proposals import api as proposal_api
@@ -41,6 +52,11 @@ from exchange.proposals import procurement_views
 from exchange.proposals import views as proposal_views
 from exchange.search import api as search_api
 from exchange.search import views as search_views
+from exchange.sessions import agenda_views as session_agenda_views
+from exchange.sessions import api as session_api
+from exchange.sessions import registration_views as session_registration_views
+from exchange.sessions import schedule_views as session_schedule_views
+from exchange.sessions import views as session_views
 from exchange.shortlists import views as shortlist_views
 
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -62,6 +78,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or Database(make_engine(settings.database_url))
     app.state.templates = make_environment(settings)
+    panel.install(app.state.templates)
 
     app.add_middleware(
         SessionMiddleware,
@@ -72,6 +89,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.secure_cookies,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    app.add_middleware(ViewCounter)
     error_handlers.install(app)
 
     for module in (
@@ -89,8 +107,22 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         evaluation_views,
         outcome_views,
         notification_views,
+        session_views,
+        session_registration_views,
+        session_schedule_views,
+        session_agenda_views,
+        conversation_views,
+        moderation_views,
         dashboard_views,
+        knowledge_views,
+        endorsement_views,
+        follow_views,
+        saved_search_views,
+        case_study_authoring_views,
+        case_study_views,
         admin_views,
+        payment_views,
+        payment_admin_views,
         docs_views,
     ):
         app.include_router(module.router, include_in_schema=False)
@@ -99,6 +131,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(proposal_api.router, prefix="/api/v1")
     app.include_router(evaluation_api.router, prefix="/api/v1")
     app.include_router(ocds_api.router, prefix="/api/v1")
+    app.include_router(knowledge_api.router, prefix="/api/v1")
+    app.include_router(session_api.router, prefix="/api/v1")
+    app.include_router(case_study_api.router, prefix="/api/v1")
+
+    payment_views.install(app)
 
     app.mount("/assets", StaticFiles(directory=settings.static_dir, check_dir=False), name="assets")
 

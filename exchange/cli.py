@@ -200,15 +200,30 @@ def send_email() -> None:
 
 @app.command("send-digests")
 def send_digests() -> None:
-    """Queue the weekly opportunities emails that are due (run daily, e.g. from cron), then send the outbox."""
+    """Queue the digests that are due (run daily, e.g. from cron), then send the outbox.
+
+    The weekly opportunities email, each saved search's daily or weekly email of new results, and the daily
+    email of what is new from the organisations and categories people follow.
+    """
+    from exchange.knowledge.digests import send_saved_search_digests
+    from exchange.knowledge.following_digest import send_following_digests
     from exchange.matching.digest import send_digests as run
     from exchange.outbox.service import deliver_pending
 
     database = _database()
     with database.transaction() as db:
         result = run(db)
+    with database.transaction() as db:
+        saved = send_saved_search_digests(db)
+    with database.transaction() as db:
+        following = send_following_digests(db)
     sent = deliver_pending(database, get_settings())
-    typer.echo(f"{result.emails_queued} digests queued for {result.users_considered} subscribers; {sent} emails sent")
+    typer.echo(
+        f"{result.emails_queued} digests queued for {result.users_considered} subscribers; "
+        f"{saved.emails_queued} saved-search emails queued for {saved.searches_considered} saved searches; "
+        f"{following.emails_queued} emails of news from what people follow; "
+        f"{sent} emails sent"
+    )
 
 
 @bench_app.command("http")

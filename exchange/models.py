@@ -2,14 +2,19 @@
 
 from exchange.accounts.models import SignInAttempt, User
 from exchange.audit.models import AuditEvent
+from exchange.case_studies.models import CaseStudy, CaseStudyInterest, CaseStudyTerm
+from exchange.conversations.models import Group, GroupFacilitator, Post, PostSupport
 from exchange.core.database import Base
 from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
+from exchange.knowledge.models import Endorsement, Follow, SavedSearch
 from exchange.listings.models import Offer, Pitch
 from exchange.matching.models import MatchTerm, SupplierDocument
+from exchange.moderation.models import Report
 from exchange.needs.models import Need
 from exchange.notifications.models import Notification, NotificationSetting
 from exchange.organisations.models import CouncilEmailDomain, Member, Organisation
 from exchange.outbox.models import OutboxMessage
+from exchange.payments.models import BillingCustomer, ProfileView, Subscription, WebhookEvent
 from exchange.profiles.models import Certification, Declaration, Insurance, PastContract, Reference, SupplierProfile
 from exchange.proposals.models import (
     Clarification,
@@ -21,21 +26,38 @@ from exchange.proposals.models import (
 )
 from exchange.reference.models import Category, Region
 from exchange.search.models import SearchDocument, SearchIndexState
+from exchange.sessions.models import (
+    MatchmakingSession,
+    MeetingFollowUp,
+    SessionMeeting,
+    SessionParticipant,
+    SessionPreference,
+)
 from exchange.shortlists.models import ShortlistEntry
 
 __all__ = [
     "AgreedScore",
     "AuditEvent",
     "Base",
+    "BillingCustomer",
+    "CaseStudy",
+    "CaseStudyInterest",
+    "CaseStudyTerm",
     "Category",
     "Certification",
     "Clarification",
     "CouncilEmailDomain",
     "Declaration",
+    "Endorsement",
     "EvaluationCriterion",
     "EvaluationScore",
+    "Follow",
+    "Group",
+    "GroupFacilitator",
     "Insurance",
     "MatchTerm",
+    "MatchmakingSession",
+    "MeetingFollowUp",
     "Member",
     "Moderation",
     "Need",
@@ -48,17 +70,27 @@ __all__ = [
     "OutboxMessage",
     "PastContract",
     "Pitch",
+    "Post",
+    "PostSupport",
+    "ProfileView",
     "Proposal",
     "ProposalAnswer",
     "ProposalFeedback",
     "Reference",
     "Region",
+    "Report",
     "Requirement",
+    "SavedSearch",
     "SearchDocument",
     "SearchIndexState",
+    "SessionMeeting",
+    "SessionParticipant",
+    "SessionPreference",
     "ShortlistEntry",
     "SignInAttempt",
+    "Subscription",
     "SupplierDocument",
     "SupplierProfile",
     "User",
+    "WebhookEvent",
 ]

@@ -27,6 +27,9 @@ class User(Timestamped, Base):
     # Bumped on password change or reset: every older session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # A suspended account cannot sign in, and its sessions end (see moderation).
+    suspended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    suspended_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     memberships: Mapped[list[Member]] = relationship(back_populates="user", lazy="raise")
 

@@ -134,6 +134,11 @@ def sign_in(db: Session, form: SignIn, ip_address: str, settings: Settings) -> U
             "Enter a correct email address and password",
             field_errors={"email": "The email address or password is not right"},
         )
+    if user.suspended_at is not None:
+        # Only said to whoever knows the password, so it tells nobody else that the account exists.
+        raise SignInFailed(
+            "This account is suspended", field_errors={"email": "This account is suspended: contact the administrators"}
+        )
     user.last_sign_in_at = utcnow()
     return user
 
@@ -178,7 +183,7 @@ def load_viewer(db: Session, user_id: int, session_version: int) -> Viewer:
     user = db.scalar(
         select(User).where(User.id == user_id).options(selectinload(User.memberships).selectinload(Member.organisation))
     )
-    if user is None or user.session_version != session_version:
+    if user is None or user.session_version != session_version or user.suspended_at is not None:
         return ANONYMOUS
     active = [m for m in user.memberships if m.status is MemberStatus.ACTIVE]
     return Viewer(

@@ -95,6 +95,12 @@ def form_to_dict(form: FormData, lists: tuple[str, ...] = ()) -> dict[str, Any]:
     return data
 
 
+def chosen_id(values: dict[str, Any], name: str) -> int:
+    """A row id chosen from a list (0, which matches nothing, when missing or not a number)."""
+    value = str(values.get(name, ""))
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
 def validate(schema: type[SchemaT], data: dict[str, Any], labels: dict[str, str] | None = None) -> SchemaT:
     """Validate or raise ``Invalid`` carrying one message per field."""
     try:

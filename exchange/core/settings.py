@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     stripe_secret_key: str | None = None
     stripe_publishable_key: str | None = None
     stripe_webhook_secret: str | None = None
+    # Where the stripe SDK sends its requests; only tests point it elsewhere (localstripe, a recording stub).
+    stripe_api_base: str | None = None
+    # Plans, their Stripe Price lookup keys and limits; the file shipped with the exchange unless set.
+    plans_file: Path | None = None
+    # How long a plan is kept after a renewal payment fails, while the card is put right.
+    payment_grace_days: int = 14
     templates_dir: Path = PROJECT_ROOT / "web" / "templates"
     static_dir: Path = PROJECT_ROOT / "web" / "static" / "dist"
     seed_dir: Path = PROJECT_ROOT / "seed_data"
@@ -44,11 +50,20 @@ class Settings(BaseSettings):
                 raise ValueError("EXCHANGE_SECRET_KEY must be set to a random value of 32+ characters in production")
             if not self.base_url.startswith("https://"):
                 raise ValueError("EXCHANGE_BASE_URL must be https in production")
+            if self.stripe_secret_key and not self.stripe_webhook_secret:
+                raise ValueError("EXCHANGE_STRIPE_WEBHOOK_SECRET must be set when EXCHANGE_STRIPE_SECRET_KEY is")
+            if (self.stripe_secret_key or "").startswith("sk_test_") or self.stripe_api_base:
+                raise ValueError("Stripe test keys and EXCHANGE_STRIPE_API_BASE are refused in production")
         return self
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def payments_enabled(self) -> bool:
+        """Payments are off unless a Stripe secret key is configured: then no Stripe call is ever made."""
+        return bool(self.stripe_secret_key)
 
     @property
     def secure_cookies(self) -> bool:

@@ -7,6 +7,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import signed_in_viewer
+from exchange.conversations import service as conversations
+from exchange.conversations.subjects import can_enter_groups
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.templating import render
 from exchange.core.viewer import Viewer
@@ -14,10 +16,12 @@ from exchange.evaluation import outcome as outcomes
 from exchange.listings import service as listings
 from exchange.listings.models import Offer, Pitch
 from exchange.matching import service as matching
+from exchange.moderation import service as moderation
 from exchange.needs import service as needs
 from exchange.organisations import service as organisations
 from exchange.profiles import service as profiles
 from exchange.proposals import dashboard as proposals
+from exchange.sessions import service as sessions
 
 router = APIRouter(route_class=TransactionalRoute)
 
@@ -53,6 +57,10 @@ def dashboard(
         "questions_waiting": proposals.questions_waiting(db, public_sector),
         "is_council": bool(public_sector),
         "join_requests": organisations.pending_requests_for(db, viewer),
+        "sessions": sessions.taking_part(db, active),
+        "questions_to_answer": conversations.unanswered_for(db, supplier_side),
+        "is_moderator": moderation.is_moderator(db, viewer),
+        "can_enter_groups": can_enter_groups(viewer),
         "unverified": organisations.unverified_organisations(db) if viewer.is_admin else [],
     }
     return render(request, "dashboard/index.html", context)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
+from exchange.conversations import service as conversations
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -138,6 +139,7 @@ def _add_routes(kind: ListingKind) -> None:
             "listing": listing,
             "page_title": listing.title,
             "can_edit": viewer.is_member(listing.organisation_id),
+            "thread": conversations.thread(db, viewer, kind.name, listing.id),
             "related": related(
                 db,
                 viewer,

@@ -36,6 +36,7 @@ WEIGHTS: Mapping[str, float] = {
     "small_or_social": 0.05,
     "endorsements": 0.1,
     "completeness": 0.05,
+    "case_study": 0.1,
 }
 MAX_SCORE = sum(WEIGHTS.values())
 FIRST_CONTRACT = 0.7
@@ -92,6 +93,16 @@ class ListingFacts:
 
 
 @dataclass(frozen=True)
+class CaseStudyFacts:
+    """A published case study naming the supplier: the council that wrote it, and the need it came from."""
+
+    id: int
+    council: str
+    title: str
+    need_id: int | None = None
+
+
+@dataclass(frozen=True)
 class SupplierFacts:
     organisation_id: int
     name: str
@@ -106,7 +117,10 @@ class SupplierFacts:
     size: str | None = None
     is_vcse: bool = False
     endorsements: int = 0
+    # The councils that endorsed it, for the reason's words; ``endorsements`` counts them.
+    endorsed_by: tuple[str, ...] = ()
     completeness: float | None = None
+    case_studies: tuple[CaseStudyFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,8 @@ class NeedFacts:
     categories: frozenset[str] = frozenset()
     budget: int | None = None
     required_certifications: frozenset[str] = frozenset()
+    # So that a case study about this very need is not counted as evidence for it.
+    need_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -309,10 +325,23 @@ def _contributions(
         add("small_or_social", 1.0, f"A {SIZE_WORDS[supplier.size]}")
     if supplier.endorsements:
         n = supplier.endorsements
-        add("endorsements", min(1.0, n / 3), f"Endorsed by {n} council{'s' if n > 1 else ''}")
+        add("endorsements", min(1.0, n / 3), f"Endorsed by {endorsers(supplier.endorsed_by, n)}")
     if supplier.completeness:
         add("completeness", supplier.completeness, f"Profile {round(100 * supplier.completeness)}% complete")
+    written = [c for c in supplier.case_studies if need.need_id is None or c.need_id != need.need_id]
+    if written:
+        add("case_study", 1.0, f"{written[0].council} wrote up a case study of its work: {written[0].title}")
     return out
+
+
+def endorsers(names: Sequence[str], count: int) -> str:
+    """The endorsing councils in words: "Burnley Borough Council", "A and B" or "A, B and 3 other councils"."""
+    if not names:
+        return f"{count} council{'s' if count > 1 else ''}"
+    others = count - min(len(names), 2)
+    if others <= 0:
+        return " and ".join(names[:2])
+    return f"{', '.join(names[:2])} and {others} other council{'s' if others > 1 else ''}"
 
 
 def _requirements(need: NeedFacts, supplier: SupplierFacts) -> tuple[list[str], list[str]]:

@@ -10,9 +10,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from exchange.case_studies import signals
+from exchange.knowledge import endorsements
 from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.matching import text
-from exchange.matching.core import ContractFacts, Corpus, ListingFacts, NeedFacts, SupplierFacts, region_key
+from exchange.matching.core import (
+    CaseStudyFacts,
+    ContractFacts,
+    Corpus,
+    ListingFacts,
+    NeedFacts,
+    SupplierFacts,
+    region_key,
+)
 from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.needs.models import Need
 from exchange.organisations.models import Organisation, OrganisationKind
@@ -64,6 +74,7 @@ def needs(db: Session, items: Sequence[Need]) -> dict[int, NeedFacts]:
             categories=frozenset(tags | ({label.lower()} if label else set())),
             budget=need.budget_max or need.budget_min,
             required_certifications=frozenset(need.required_certifications or []),
+            need_id=need.id,
         )
     return facts
 
@@ -129,7 +140,9 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
         where[organisation_id].update(region_key(name) for name in names or [])
         sizes[organisation_id] = (size, bool(is_vcse))
     certifications = profiles.certifications_held(db, ids)
+    endorsed_by = endorsements.endorsers_of(db, ids)
     completeness = profiles.completeness(db, ids) if with_completeness else {}
+    case_studies = signals.written_about(db, ids)
     return {
         organisation_id: SupplierFacts(
             organisation_id=organisation_id,
@@ -143,6 +156,9 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
             size=sizes.get(organisation_id, (None, False))[0],
             is_vcse=sizes.get(organisation_id, (None, False))[1] or vcse_kind.get(organisation_id, False),
             completeness=completeness.get(organisation_id),
+            endorsements=len(endorsed_by.get(organisation_id, ())),
+            endorsed_by=tuple(endorsed_by.get(organisation_id, ())),
+            case_studies=tuple(CaseStudyFacts(*row) for row in case_studies.get(organisation_id, ())),
         )
         for organisation_id, document in documents.items()
     }

@@ -16,6 +16,7 @@ from exchange.matching.models import SupplierDocument
 from exchange.needs import service as needs_service
 from exchange.needs.models import Need, NeedStage
 from exchange.organisations.models import Organisation
+from exchange.payments import entitlements
 from exchange.search.models import SearchDocument
 from exchange.search.service import visible_to
 
@@ -38,6 +39,8 @@ class SupplierMatch:
     name: str
     slug: str
     match: core.Match
+    # Supplier Plus: labelled "Featured" where it appears; the ranking and its order are the scores' alone.
+    featured: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,9 @@ def _rank_in_two_steps(db: Session, pairs: list[core.Pair], corpus: core.Corpus,
 def _present(db: Session, ranked: list[core.Match]) -> list[SupplierMatch]:
     ids = [m.key for m in ranked]
     organisations = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    featured = entitlements.organisations_with(db, ids, entitlements.FEATURED)
     return [
-        SupplierMatch(m.key, organisations[m.key].name, organisations[m.key].slug, m)
+        SupplierMatch(m.key, organisations[m.key].name, organisations[m.key].slug, m, m.key in featured)
         for m in ranked
         if m.key in organisations
     ]

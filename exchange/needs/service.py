@@ -26,6 +26,14 @@ ALLOWED_TRANSITIONS: dict[NeedStage, frozenset[NeedStage]] = {
 }
 
 
+def _alert_subscribers(db: Session, need: Need) -> None:
+    # Imported here: matching builds on needs, so needs cannot import it at module level.
+    from exchange.matching.alerts import alert_subscribers
+
+    db.flush()
+    alert_subscribers(db, need)
+
+
 def can_see(viewer: Viewer, need: Need) -> bool:
     if need.visibility is Visibility.PUBLIC or viewer.is_member(need.organisation_id) or viewer.is_admin:
         return True
@@ -69,6 +77,7 @@ def create(db: Session, viewer: Viewer, organisation_id: int, form: NeedForm) ->
     db.add(need)
     db.flush()
     audit.record(db, viewer.user_id, "need.created", "need", need.id, stage=need.stage.value)
+    _alert_subscribers(db, need)
     indexer.index_need(db, need)
     return need
 
@@ -121,6 +130,7 @@ def change_stage(db: Session, viewer: Viewer, need_id: int, to: NeedStage) -> Ne
     need.stage = to
     db.flush()
     audit.record(db, viewer.user_id, "need.stage_changed", "need", need.id, from_stage=before.value, to_stage=to.value)
+    _alert_subscribers(db, need)
     indexer.index_need(db, need)
     return need
 

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.audit import service as audit
+from exchange.conversations import service as conversations
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -129,6 +130,7 @@ def detail(
             f"{need.title}\n{need.summary}\n{' '.join(need.tags or [])}",
         ),
         **need_page_context(db, viewer, need),
+        "thread": conversations.thread(db, viewer, "need", need.id),
     }
     return render(request, "needs/detail.html", context)
 

@@ -19,6 +19,13 @@ class NotificationKind(enum.StrEnum):
     SHORTLISTED = "shortlisted"
     OUTCOME = "outcome"
     OPPORTUNITY_DIGEST = "opportunity_digest"
+    SAVED_SEARCH_DIGEST = "saved_search_digest"
+    FOLLOWING_DIGEST = "following_digest"
+    SESSION_AGENDA = "session_agenda"
+    OPPORTUNITY_ALERT = "opportunity_alert"
+    QUESTION_ASKED = "question_asked"
+    QUESTION_ANSWERED = "question_answered"
+    CONTENT_MODERATED = "content_moderated"
 
     @property
     def about(self) -> KindDescription:
@@ -48,6 +55,33 @@ KIND_DESCRIPTIONS = {
         "New opportunities (weekly)",
         "A weekly email of new open needs that match your organisation.",
         email_by_default=False,
+    ),
+    # On by default: saving a search and choosing how often is itself asking for these emails.
+    NotificationKind.SAVED_SEARCH_DIGEST: KindDescription(
+        "New results for your saved searches",
+        "A daily or weekly email, as you chose for each search, of new needs, pitches and offers it finds.",
+    ),
+    NotificationKind.FOLLOWING_DIGEST: KindDescription(
+        "New from what you follow (daily)",
+        "New needs, pitches and offers from the organisations and in the categories you follow.",
+    ),
+    NotificationKind.SESSION_AGENDA: KindDescription(
+        "Matchmaking session agendas",
+        "When the agenda of a session you registered for is published or changes, or a meeting is cancelled.",
+    ),
+    NotificationKind.OPPORTUNITY_ALERT: KindDescription(
+        "Early alerts of matching needs (Supplier Plus)",
+        "As soon as a need that matches your organisation well opens to suppliers.",
+    ),
+    NotificationKind.QUESTION_ASKED: KindDescription(
+        "Public questions to your organisation",
+        "When someone asks a question about one of your pitches, offers or case studies.",
+    ),
+    NotificationKind.QUESTION_ANSWERED: KindDescription(
+        "Replies to your questions", "When a question you asked, or said you have too, gets an answer or a reply."
+    ),
+    NotificationKind.CONTENT_MODERATED: KindDescription(
+        "Moderation of what you wrote", "When a moderator approves or hides something you wrote, and why."
     ),
 }
 

@@ -22,6 +22,7 @@ from exchange.needs import service as needs
 from exchange.organisations import directory, service
 from exchange.organisations.models import ORGANISATION_KIND_LABELS, OrganisationKind
 from exchange.organisations.schemas import OrganisationEdit
+from exchange.payments import entitlements
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/organisations")
@@ -60,6 +61,7 @@ def detail(
         "offers": listings.published_by(db, Offer, organisation.id),
         "needs": needs.visible_from(db, viewer, organisation.id),
         "is_admin": viewer.is_organisation_admin(organisation.id),
+        "supporter": entitlements.has_feature(db, organisation.id, "supporter_badge"),
         "members": service.members(db, organisation.id) if viewer.is_organisation_admin(organisation.id) else [],
     }
     return render(request, "organisations/detail.html", context)

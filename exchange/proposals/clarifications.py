@@ -15,6 +15,7 @@ from exchange.audit import service as audit
 from exchange.core.errors import Conflict, NotAllowed, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
+from exchange.knowledge import follows
 from exchange.needs import service as needs
 from exchange.needs.models import Need
 from exchange.notifications.models import NotificationKind
@@ -77,14 +78,17 @@ def ask(db: Session, viewer: Viewer, need_id: int, form: QuestionForm) -> Clarif
 
 
 def _told_of_answer(db: Session, clarification: Clarification) -> list[User]:
-    """Whoever asked, and everyone at an organisation with a draft or submitted proposal for the need."""
+    """Whoever asked, everyone at an organisation with a draft or submitted proposal, and the need's followers."""
     responding = select(Proposal.organisation_id).where(
         Proposal.need_id == clarification.need_id,
         Proposal.status.in_((ProposalStatus.DRAFT, ProposalStatus.SUBMITTED)),
     )
     members = select(Member.user_id).where(Member.organisation_id.in_(responding), Member.status == MemberStatus.ACTIVE)
     asker = User.id == clarification.asked_by_id if clarification.asked_by_id is not None else false()
-    return list(db.scalars(select(User).where(or_(User.id.in_(members), asker)).order_by(User.id)))
+    followers = follows.need_followers(db, clarification.need_id)
+    return list(
+        db.scalars(select(User).where(or_(User.id.in_(members), User.id.in_(followers), asker)).order_by(User.id))
+    )
 
 
 def answer(db: Session, viewer: Viewer, need_id: int, clarification_id: int, form: AnswerForm) -> Clarification:

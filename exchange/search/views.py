@@ -16,6 +16,7 @@ from exchange.core.settings import get_settings
 from exchange.core.templating import render_page_or_fragment
 from exchange.core.viewer import ANONYMOUS, Viewer
 from exchange.needs.models import NEED_STAGE_LABELS, NeedStage
+from exchange.payments.featured import featured_first, supporters
 from exchange.reference import service as reference
 from exchange.search import service
 from exchange.search.feed import atom_feed
@@ -73,9 +74,12 @@ def search_page(
     request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
 ) -> HTMLResponse:
     query = parse_query(request)
-    results = service.search(db, viewer, query)
+    # Supplier Plus listings lead their page, labelled "Featured"; the ranking itself is unchanged.
+    results, featured = featured_first(db, service.search(db, viewer, query))
     context = {
         "results": results,
+        "featured": featured,
+        "supporters": supporters(db, results),
         "pagination": pagination(query, results.pages),
         "kind_names": KIND_NAMES,
         "kind_colours": KIND_COLOURS,

@@ -28,8 +28,10 @@ from exchange.organisations.models import (
 from exchange.organisations.service import join_council_by_email_domain
 from exchange.reference.models import Category, Region
 from exchange.search import indexer
+from exchange.seeding.demo_case_studies import load_demo_case_studies
 from exchange.seeding.demo_profiles import load_demo_profiles
 from exchange.seeding.demo_proposals import load_demo_proposals
+from exchange.seeding.demo_sessions import load_demo_sessions
 
 
 class DemoDataError(ValueError):
@@ -154,12 +156,15 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
         indexer.index_need(db, need)
     load_demo_profiles(db, seed_dir, organisations, councils)
     load_demo_proposals(db, seed_dir, organisations)
+    load_demo_case_studies(db, seed_dir, organisations)
     for organisation in organisations.values():
         supplier_documents.refresh_supplier(db, organisation.id)
+    sessions = load_demo_sessions(db, seed_dir, organisations)
     return {
         "users": len(users),
         "organisations": len(organisations),
         "pitches": len(data["pitches"]),
         "offers": len(data["offers"]),
         "needs": len(data["needs"]),
+        "sessions": sessions,
     }

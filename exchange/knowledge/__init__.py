@@ -1,0 +1,1 @@
+"""Knowledge sharing: trends of demand and supply, endorsements, follows and saved searches with alerts."""

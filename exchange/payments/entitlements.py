@@ -1,0 +1,109 @@
+"""What an organisation's plan lets it do. Other domains ask here; nothing here asks Stripe.
+
+Entitlements come only from subscription rows, and those are written only by verified webhook events
+(re-read from Stripe), so with payments off every organisation is on the free plan and its limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange.core.errors import Conflict
+from exchange.core.models import utcnow
+from exchange.core.settings import get_settings
+from exchange.payments.models import ENTITLING_STATUSES, Subscription
+from exchange.payments.plans import Plan, catalogue
+
+ACTIVE_PITCHES = "active_pitches"
+ACTIVE_OFFERS = "active_offers"
+SESSION_PARTICIPANTS = "session_participants"
+FEATURED = "featured"
+ANALYTICS = "analytics"
+EARLY_ALERTS = "early_alerts"
+SUPPORTER_BADGE = "supporter_badge"
+
+
+class LimitReached(Conflict):
+    """A free limit, explained where it is reached, naming the plan that raises it."""
+
+    def __init__(self, message: str, upgrade_plan: Plan | None) -> None:
+        super().__init__(message)
+        self.upgrade_plan = upgrade_plan
+
+
+def _entitling(subscription: Subscription, now: datetime) -> bool:
+    if not subscription.entitles(now):
+        return False
+    # Missed webhooks (or payments switched off since) must not keep a plan forever: a period long over ends it.
+    grace = timedelta(days=get_settings().payment_grace_days)
+    end = subscription.current_period_end
+    return end is None or now < end + grace
+
+
+def current_subscriptions(db: Session, organisation_ids: Iterable[int]) -> dict[int, Subscription]:
+    """Each organisation's entitling subscription (the latest, should there be two)."""
+    ids = set(organisation_ids)
+    if not ids:
+        return {}
+    now = utcnow()
+    rows = db.scalars(
+        select(Subscription)
+        .where(Subscription.organisation_id.in_(ids), Subscription.status.in_(ENTITLING_STATUSES))
+        .order_by(Subscription.id)
+    )
+    found: dict[int, Subscription] = {}
+    for row in rows:
+        if _entitling(row, now) and catalogue().plans.get(row.plan_key):
+            found[row.organisation_id] = row
+    return found
+
+
+def plan_for(db: Session, organisation_id: int) -> Plan:
+    subscription = current_subscriptions(db, [organisation_id]).get(organisation_id)
+    return catalogue().plans[subscription.plan_key] if subscription else catalogue().free
+
+
+def limit(db: Session, organisation_id: int, name: str) -> int | None:
+    """The plan's limit called ``name`` (e.g. "active_offers"); None when no plan or free limit names it."""
+    plan = plan_for(db, organisation_id)
+    value = plan.limits.get(name, catalogue().free.limits.get(name))
+    return None if value is None else max(value, catalogue().free.limits.get(name, 0))
+
+
+def participant_limit(db: Session, organisation_id: int) -> int | None:
+    """How many participants a session run by this organisation's officers may have (None: no limit)."""
+    return limit(db, organisation_id, SESSION_PARTICIPANTS)
+
+
+def has_feature(db: Session, organisation_id: int, feature: str) -> bool:
+    return feature in plan_for(db, organisation_id).features
+
+
+def organisations_with(db: Session, organisation_ids: Iterable[int], feature: str) -> set[int]:
+    """Of these organisations, those whose plan has ``feature`` (one query, for lists of results)."""
+    plans = catalogue().plans
+    return {
+        organisation_id
+        for organisation_id, subscription in current_subscriptions(db, organisation_ids).items()
+        if feature in plans[subscription.plan_key].features
+    }
+
+
+def check_limit(db: Session, organisation_id: int, name: str, current: int, noun: str) -> None:
+    """Refuse one more of ``noun`` when ``current`` already reaches the limit, saying which plan allows more."""
+    allowed = limit(db, organisation_id, name)
+    if allowed is None or current < allowed:
+        return
+    upgrade = catalogue().plan_offering(name)
+    if upgrade is not None and plan_for(db, organisation_id).key != upgrade.key:
+        message = (
+            f"You already have {current} active {noun}, the most the free plan allows. "
+            f"{upgrade.name} lets you publish more than {allowed} {noun}; or withdraw one first."
+        )
+    else:
+        message = f"You already have {current} active {noun}, the most your plan allows. Withdraw one first."
+    raise LimitReached(message, upgrade)

@@ -1,0 +1,199 @@
+"""The pricing page, checkout and billing portal hand-offs, each organisation's billing page, and the webhook."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import stripe
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from exchange.accounts.dependencies import current_viewer, signed_in_viewer
+from exchange.core.errors import Conflict, Invalid, NotAllowed
+from exchange.core.forms import submitted_form
+from exchange.core.http import TransactionalRoute, after_commit, get_database, get_db
+from exchange.core.ids import PathId
+from exchange.core.templating import render
+from exchange.core.viewer import Viewer
+from exchange.payments import analytics, entitlements, service, webhooks
+from exchange.payments.chart import Series, bar_chart
+from exchange.payments.gateway import Gateway, PaymentsUnavailable, verify_event
+from exchange.payments.plans import catalogue
+
+router = APIRouter(route_class=TransactionalRoute)
+
+WEBHOOK_PATH = "/payments/stripe/webhook"
+
+
+def payments_enabled(request: Request) -> bool:
+    return bool(request.app.state.settings.payments_enabled)
+
+
+def gateway(request: Request) -> Gateway:
+    """The app's one Stripe gateway; with payments off there is none, and asking for it is a 404."""
+    if not payments_enabled(request):
+        raise PaymentsUnavailable()
+    found: Gateway | None = getattr(request.app.state, "payments_gateway", None)
+    if found is None:
+        found = Gateway(request.app.state.settings)
+        request.app.state.payments_gateway = found
+    return found
+
+
+def _pricing(
+    request: Request, db: Session, viewer: Viewer, values: dict[str, str], errors: dict[str, str], status: int = 200
+) -> HTMLResponse:
+    organisations = service.organisations_to_bill(db, viewer) if viewer.signed_in else []
+    context: dict[str, Any] = {
+        "page_title": "Pricing",
+        "payments_enabled": payments_enabled(request),
+        "catalogue": catalogue(),
+        "organisations": organisations,
+        "current": {o.id: entitlements.plan_for(db, o.id) for o in organisations},
+        "attempt": secrets.token_hex(16),
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "payments/pricing.html", context, status_code=status)
+
+
+@router.get("/pricing", response_class=HTMLResponse)
+def pricing(request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> HTMLResponse:
+    return _pricing(request, db, viewer, {}, {})
+
+
+@router.post("/billing/checkout", response_class=HTMLResponse)
+def checkout(
+    request: Request,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    values = {key: str(form.get(key, "")).strip() for key in ("organisation_id", "price", "attempt")}
+    stripe_gateway = gateway(request)
+    errors: dict[str, str] = {}
+    if not values["organisation_id"].isdigit() or int(values["organisation_id"]) not in viewer.admin_of:
+        errors["organisation_id"] = "Choose an organisation you administer"
+    if not values["price"]:
+        errors["price"] = "Choose a plan and how often to pay"
+    if errors:
+        return _pricing(request, db, viewer, values, errors, 422)
+    try:
+        url = service.start_checkout(
+            db,
+            viewer,
+            stripe_gateway,
+            int(values["organisation_id"]),
+            values["price"],
+            values["attempt"],
+            request.app.state.settings.base_url,
+        )
+    except Invalid as error:
+        return _pricing(request, db, viewer, values, error.field_errors or {"price": error.message}, 422)
+    except (Conflict, NotAllowed) as error:
+        return _pricing(request, db, viewer, values, {"price": error.message}, error.status_code)
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/billing/success", response_class=HTMLResponse)
+def checkout_success(request: Request, viewer: Viewer = Depends(signed_in_viewer)) -> HTMLResponse:
+    # The plan starts when Stripe's signed webhook says the payment went through, not on this visit.
+    return render(request, "payments/returned.html", {"page_title": "Thank you", "success": True})
+
+
+@router.get("/billing/cancelled", response_class=HTMLResponse)
+def checkout_cancelled(request: Request, viewer: Viewer = Depends(signed_in_viewer)) -> HTMLResponse:
+    return render(request, "payments/returned.html", {"page_title": "Payment cancelled", "success": False})
+
+
+@router.get("/billing/{organisation_id}", response_class=HTMLResponse)
+def billing_page(
+    request: Request, organisation_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> HTMLResponse:
+    context = {
+        "page_title": "Plan and billing",
+        "billing": service.billing(db, viewer, organisation_id),
+        "payments_enabled": payments_enabled(request),
+        "is_admin": organisation_id in viewer.admin_of,
+    }
+    return render(request, "payments/billing.html", context)
+
+
+@router.post("/billing/{organisation_id}/portal")
+def billing_portal(
+    request: Request, organisation_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Response:
+    service.billable_organisation(db, viewer, organisation_id)
+    url = service.open_portal(db, viewer, gateway(request), organisation_id, request.app.state.settings.base_url)
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/billing/{organisation_id}/analytics", response_class=HTMLResponse)
+def analytics_page(
+    request: Request, organisation_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> HTMLResponse:
+    organisation = service.billable_organisation(db, viewer, organisation_id)
+    context: dict[str, Any] = {
+        "page_title": "Profile analytics",
+        "organisation": organisation,
+        "payments_enabled": payments_enabled(request),
+        "upgrade": catalogue().plans.get("supplier_plus"),
+        "weeks": [],
+    }
+    if entitlements.has_feature(db, organisation_id, entitlements.ANALYTICS):
+        weeks = analytics.weekly(db, viewer, organisation_id)
+        labels = [f"{week.starts.day} {week.starts:%b}" for week in weeks]
+        context["weeks"] = weeks
+        context["chart"] = bar_chart(
+            f"Views, matches and shortlistings of {organisation.name} by week",
+            labels,
+            [
+                Series("Views", [w.views for w in weeks]),
+                Series("Matching needs", [w.matches for w in weeks]),
+                Series("Shortlistings", [w.shortlistings for w in weeks]),
+            ],
+        )
+    return render(request, "payments/analytics.html", context)
+
+
+async def raw_body(request: Request) -> bytes:
+    """The bytes exactly as Stripe signed them: parsing first would break the signature."""
+    return await request.body()
+
+
+@router.post(WEBHOOK_PATH)
+def stripe_webhook(request: Request, payload: bytes = Depends(raw_body), db: Session = Depends(get_db)) -> Response:
+    """Exempt from CSRF (see accounts.dependencies), so the signature is the only way in."""
+    settings = request.app.state.settings
+    if not settings.payments_enabled:
+        return JSONResponse({"detail": "Payments are not enabled on this instance."}, status_code=404)
+    if not settings.stripe_webhook_secret:
+        return JSONResponse({"detail": "The webhook secret is not configured."}, status_code=503)
+    try:
+        event = verify_event(payload, request.headers.get("Stripe-Signature"), settings.stripe_webhook_secret)
+    except (ValueError, stripe.SignatureVerificationError):
+        return JSONResponse({"detail": "The signature or payload is not valid."}, status_code=400)
+    if not str(event.get("id") or "").startswith("evt_"):
+        return JSONResponse({"detail": "The event has no id."}, status_code=400)
+    row, new = webhooks.record(db, event)
+    # Processed after commit, so Stripe gets its answer quickly; earlier failures are retried with it.
+    database, stripe_gateway, row_id = get_database(request), gateway(request), row.id
+    after_commit(
+        request, f"stripe-event-{row_id}", lambda: webhooks.process_then_retry(database, stripe_gateway, row_id)
+    )
+    return JSONResponse({"received": True, "duplicate": not new, "status": row.status.value})
+
+
+def install(app: Any) -> None:
+    """Give every page the failed-payment banner's facts (only organisation admins can fix a card)."""
+
+    def billing_problems(viewer: Viewer) -> list[Any]:
+        if not viewer.admin_of or not app.state.settings.payments_enabled:
+            return []
+        with app.state.database.session(write=False) as db:
+            return service.payment_problems(db, viewer.admin_of)
+
+    app.state.templates.globals["billing_problems"] = billing_problems

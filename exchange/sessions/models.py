@@ -1,0 +1,212 @@
+"""A matchmaking session: its time slots and tables, who registered, whom they want to meet, the meetings
+the schedule holds, and what came of each meeting."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange.core.database import Base
+from exchange.core.models import Timestamped, UtcDateTime, enum_column
+from exchange.organisations.models import Organisation
+
+
+class SessionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PROVISIONAL = "provisional"
+    FINAL = "final"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    SessionStatus.DRAFT: "Draft",
+    SessionStatus.OPEN: "Open for registration",
+    SessionStatus.PROVISIONAL: "Provisional agenda published",
+    SessionStatus.FINAL: "Final agenda published",
+    SessionStatus.CANCELLED: "Cancelled",
+}
+
+
+class Side(enum.StrEnum):
+    """Which side of the table: a meeting pairs one council-side participant with one supplier-side one."""
+
+    COUNCIL = "council"
+    SUPPLIER = "supplier"
+
+
+class WishLevel(enum.StrEnum):
+    MUST = "must"
+    LIKE = "like"
+    NO = "no"
+
+    @property
+    def label(self) -> str:
+        return WISH_LABELS[self]
+
+
+WISH_LABELS = {WishLevel.MUST: "Must meet", WishLevel.LIKE: "Would like to meet", WishLevel.NO: "No thanks"}
+
+
+class FollowUpKind(enum.StrEnum):
+    SEND_PROPOSAL = "send_proposal"
+    ARRANGE_DEMO = "arrange_demo"
+    KEEP_IN_TOUCH = "keep_in_touch"
+    NOT_A_FIT = "not_a_fit"
+
+    @property
+    def label(self) -> str:
+        return FOLLOW_UP_LABELS[self]
+
+
+FOLLOW_UP_LABELS = {
+    FollowUpKind.SEND_PROPOSAL: "Send a proposal",
+    FollowUpKind.ARRANGE_DEMO: "Arrange a demo",
+    FollowUpKind.KEEP_IN_TOUCH: "Keep in touch",
+    FollowUpKind.NOT_A_FIT: "Not a fit",
+}
+
+
+class MatchmakingSession(Timestamped, Base):
+    __tablename__ = "matchmaking_sessions"
+    __table_args__ = (
+        CheckConstraint("tables >= 1", name="tables"),
+        CheckConstraint("max_meetings >= 1", name="max_meetings"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The organising organisation: its members run the session.
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    online_link: Mapped[str] = mapped_column(String(500), default="")
+    held_on: Mapped[date] = mapped_column(Date)
+    # The grid as the organiser gave it, and the slots it makes: [{"start": "09:30", "end": "09:50"}, ...].
+    grid: Mapped[dict[str, Any]] = mapped_column(JSON)
+    slots: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    tables: Mapped[int] = mapped_column(Integer)
+    max_meetings: Mapped[int] = mapped_column(Integer)
+    # Organisation kinds that may register (values of OrganisationKind).
+    open_to: Mapped[list[str]] = mapped_column(JSON)
+    exclusive_organisations: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    registration_closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    preferences_close_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[SessionStatus] = enum_column(SessionStatus, default=SessionStatus.DRAFT, index=True)
+    # Figures of the last generated schedule (value, bound, gap...), shown beside the timetable.
+    schedule_figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
+
+    @property
+    def slot_labels(self) -> list[str]:
+        return [slot["start"] for slot in self.slots]
+
+
+class SessionParticipant(Timestamped, Base):
+    """An organisation (or one team of it) taking part: its members share one calendar."""
+
+    __tablename__ = "session_participants"
+    __table_args__ = (UniqueConstraint("session_id", "organisation_id", "team"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("matchmaking_sessions.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Empty for an organisation's only team; a name for each when a company sends several.
+    team: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    attendees: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    side: Mapped[Side] = enum_column(Side)
+    # Slot indexes this participant can meet in; None: every slot.
+    available: Mapped[list[int] | None] = mapped_column(JSON)
+    max_meetings: Mapped[int] = mapped_column(Integer)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    no_show: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
+
+    @property
+    def name(self) -> str:
+        return f"{self.organisation.name} ({self.team})" if self.team else self.organisation.name
+
+
+class SessionPreference(Timestamped, Base):
+    __tablename__ = "session_preferences"
+    __table_args__ = (UniqueConstraint("participant_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("matchmaking_sessions.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("session_participants.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("session_participants.id", ondelete="CASCADE"))
+    level: Mapped[WishLevel] = enum_column(WishLevel)
+
+
+class SessionMeeting(Timestamped, Base):
+    __tablename__ = "session_meetings"
+    __table_args__ = (
+        # A table holds one meeting per slot; cancelled meetings stay on record but free their table.
+        Index(
+            "uq_session_meetings_place",
+            "session_id",
+            "slot",
+            "table_number",
+            unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("matchmaking_sessions.id", ondelete="CASCADE"), index=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("session_participants.id", ondelete="CASCADE"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("session_participants.id", ondelete="CASCADE"))
+    # Index into the session's slots; tables count from 1.
+    slot: Mapped[int] = mapped_column(Integer)
+    table_number: Mapped[int] = mapped_column(Integer)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    value: Mapped[float] = mapped_column(Float, default=0.0)
+    reason: Mapped[str] = mapped_column(String(400), default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("session_participants.id", ondelete="SET NULL"))
+
+    council: Mapped[SessionParticipant] = relationship(foreign_keys=[council_id], lazy="raise")
+    supplier: Mapped[SessionParticipant] = relationship(foreign_keys=[supplier_id], lazy="raise")
+
+
+class MeetingFollowUp(Timestamped, Base):
+    """What one side of a meeting means to do next; one per side of each meeting."""
+
+    __tablename__ = "meeting_follow_ups"
+    __table_args__ = (UniqueConstraint("meeting_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("session_meetings.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("session_participants.id", ondelete="CASCADE"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[FollowUpKind] = enum_column(FollowUpKind)
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")

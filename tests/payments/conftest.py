@@ -1,0 +1,251 @@
+"""Payments tests against real components: localstripe on loopback, a live exchange it delivers webhooks to.
+
+localstripe keeps its state in one fixed file under /tmp and one process-wide store, so a single instance
+serves the whole run (session scope) and each test starts from ``DELETE /_config/data``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import stripe
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from exchange.core.database import Database
+from exchange.core.settings import Settings
+from tests import factories
+from tests.client import Client
+from tests.conftest import TEST_SECRET, drop_database, free_port, new_database_url, prepare_database
+
+WEBHOOK_SECRET = "whsec_test_secret_for_the_payments_tests"
+STRIPE_KEY = "sk_test_payments_tests"
+PLAN_IDS = ("supplier_plus_monthly", "supplier_plus_yearly", "council_supporter_yearly")
+GOOD_CARD = "4242424242424242"
+
+
+@dataclass
+class LocalStripe:
+    url: str
+
+    def client(self) -> stripe.StripeClient:
+        return stripe.StripeClient(STRIPE_KEY, base_addresses={"api": self.url})
+
+    def reset(self) -> None:
+        from localstripe import webhooks
+
+        httpx.delete(f"{self.url}/_config/data").raise_for_status()
+        # Registrations outlive a data reset; a test that wants deliveries registers its own.
+        webhooks._webhooks.clear()
+        stripe_client = self.client()
+        product = stripe_client.v1.products.create(params={"name": "Exchange plans"})
+        for plan_id in PLAN_IDS:
+            interval = "month" if plan_id.endswith("monthly") else "year"
+            stripe_client.v1.plans.create(
+                params={"id": plan_id, "product": product.id, "amount": 1500, "currency": "gbp", "interval": interval}
+            )
+
+    def deliver_webhooks_to(self, url: str) -> None:
+        response = httpx.post(f"{self.url}/_config/webhooks/exchange", data={"url": url, "secret": WEBHOOK_SECRET})
+        response.raise_for_status()
+
+    def set_card(self, customer_id: str, number: str) -> None:
+        stripe_client = self.client()
+        card = {"number": number, "exp_month": 12, "exp_year": 2040, "cvc": "123"}
+        method = stripe_client.v1.payment_methods.create(params={"type": "card", "card": card})  # type: ignore[typeddict-item]
+        stripe_client.v1.payment_methods.attach(method.id, params={"customer": customer_id})
+        stripe_client.v1.customers.update(
+            customer_id, params={"invoice_settings": {"default_payment_method": method.id}}
+        )
+
+    def customer(self, organisation_id: int) -> str:
+        customer = self.client().v1.customers.create(
+            params={"name": f"Organisation {organisation_id}", "metadata": {"organisation_id": str(organisation_id)}}
+        )
+        self.set_card(customer.id, GOOD_CARD)
+        return str(customer.id)
+
+    def subscribe(self, customer_id: str, plan_id: str, organisation_id: int) -> str:
+        subscription = self.client().v1.subscriptions.create(
+            params={
+                "customer": customer_id,
+                "items": [{"plan": plan_id}],  # type: ignore[typeddict-unknown-key]
+                "metadata": {"organisation_id": str(organisation_id)},
+            }
+        )
+        return str(subscription.id)
+
+
+def _serve(app: web.Application, port: int, started: threading.Event, holder: dict[str, Any]) -> None:
+    """What aiohttp's run_app does, on loopback only, in this thread's own loop (so that it can be stopped)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    runner = web.AppRunner(app, handle_signals=False)
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    holder["loop"] = loop
+    started.set()
+    loop.run_forever()
+    # Webhooks localstripe still means to send (it waits a second first) are dropped with the server.
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(runner.cleanup())
+    loop.close()
+
+
+@pytest.fixture(scope="session")
+def localstripe_server() -> Iterator[LocalStripe]:
+    from localstripe.server import app as localstripe_app
+
+    port = free_port()
+    started, holder = threading.Event(), {}
+    thread = threading.Thread(target=_serve, args=(localstripe_app, port, started, holder), daemon=True)
+    thread.start()
+    assert started.wait(30), "localstripe did not start"
+    yield LocalStripe(f"http://127.0.0.1:{port}")
+    holder["loop"].call_soon_threadsafe(holder["loop"].stop)
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def localstripe(localstripe_server: LocalStripe) -> LocalStripe:
+    localstripe_server.reset()
+    return localstripe_server
+
+
+def payments_settings(database_url: str, api_base: str, base_url: str = "http://testserver") -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        base_url=base_url,
+        stripe_secret_key=STRIPE_KEY,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=api_base,
+    )
+
+
+@pytest.fixture
+def paid_app(database_url: str, database: Database, localstripe: LocalStripe):  # type: ignore[no-untyped-def]
+    """The exchange with payments on, its Stripe calls going to localstripe."""
+    from exchange.app import create_app
+
+    return create_app(payments_settings(database_url, localstripe.url), database)
+
+
+@pytest.fixture
+def paid_client(paid_app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+    with Client(paid_app) as client:
+        yield client
+
+
+def signed(
+    event: dict[str, Any], secret: str = WEBHOOK_SECRET, timestamp: int | None = None
+) -> tuple[str, dict[str, str]]:
+    """A payload and its Stripe-Signature header, made with the SDK's own signing scheme."""
+    payload = json.dumps(event)
+    header = stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
+    return payload, {"Stripe-Signature": header, "Content-Type": "application/json"}
+
+
+def event(event_id: str, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "object": "event",
+        "type": kind,
+        "created": int(time.time()),
+        "livemode": False,
+        "api_version": "2026-10-28",
+        "data": {"object": data},
+    }
+
+
+def deliver(client: Client, body: dict[str, Any], **signing: Any) -> httpx.Response:
+    payload, headers = signed(body, **signing)
+    return client.request("POST", "/payments/stripe/webhook", content=payload, headers=headers)
+
+
+@pytest.fixture
+def small_limits(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An instance that sets a tight free limit (3 pitches, 3 offers) in its own plans file."""
+    from exchange.core.settings import get_settings
+    from exchange.payments.plans import DEFAULT_PLANS_FILE
+
+    text = DEFAULT_PLANS_FILE.read_text(encoding="utf-8")
+    text = text.replace("active_pitches = 25\n", "active_pitches = 3\n").replace(
+        "active_offers = 25\n", "active_offers = 3\n"
+    )
+    path = tmp_path / "plans.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(get_settings(), "plans_file", path)
+
+
+@dataclass
+class Supplier:
+    admin: Any
+    organisation: Any
+
+
+@pytest.fixture
+def supplier_admin(db: Session) -> Supplier:
+    person = factories.user(db)
+    return Supplier(person, factories.supplier(db, person))
+
+
+def wait_for(condition: Callable[[], Any], what: str, limit: float = 30.0) -> Any:
+    """Poll until ``condition()`` is truthy; webhooks arrive from another process a moment later."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+@dataclass
+class LiveExchange:
+    url: str
+    database: Database
+
+
+@pytest.fixture(scope="session")
+def live_exchange(tmp_path_factory: pytest.TempPathFactory, localstripe_server: LocalStripe) -> Iterator[LiveExchange]:
+    """The exchange served by uvicorn on its own committed database, so localstripe can reach its webhook."""
+    import uvicorn
+
+    from exchange.app import create_app
+
+    database_url = new_database_url(tmp_path_factory, "payments-live")
+    try:
+        prepare_database(database_url).dispose()
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        app = create_app(payments_settings(database_url, localstripe_server.url, url))
+        server = uvicorn.Server(uvicorn.Config(app=app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        wait_for(lambda: _healthy(url), "the live exchange to start")
+        yield LiveExchange(url, app.state.database)
+        server.should_exit = True
+        thread.join(timeout=15)
+        app.state.database.engine.dispose()
+    finally:
+        drop_database(database_url)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
