@@ -4,7 +4,8 @@ Revision ID: 0013
 Revises: 0012
 Create Date: 2026-11-26
 
-Public questions and discussions, closed groups of the verified public sector, reports and moderation.
+Public questions and discussions, closed groups of the verified public sector, reports and moderation
+(with pitches and offers hidden by moderators, and suspended accounts).
 """
 
 from collections.abc import Sequence
@@ -42,7 +43,16 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
             "content_kind",
-            sa.Enum("post", "case_study", name="contentkind", native_enum=False, create_constraint=True, length=40),
+            sa.Enum(
+                "post",
+                "case_study",
+                "pitch",
+                "offer",
+                name="contentkind",
+                native_enum=False,
+                create_constraint=True,
+                length=40,
+            ),
             nullable=False,
         ),
         sa.Column("content_id", sa.Integer(), nullable=False),
@@ -170,12 +180,22 @@ def upgrade() -> None:
     with op.batch_alter_table("post_supports", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_post_supports_post_id"), ["post_id"], unique=False)
 
+    for table in ("pitches", "offers"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("hidden_at", sa.DateTime(timezone=True), nullable=True))
+            batch_op.add_column(sa.Column("hidden_reason", sa.String(length=500), server_default="", nullable=False))
+
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("suspended_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("suspended_reason", sa.String(length=500), server_default="", nullable=False))
 
 
 def downgrade() -> None:
+    for table in ("pitches", "offers"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("hidden_reason")
+            batch_op.drop_column("hidden_at")
+
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("suspended_reason")
         batch_op.drop_column("suspended_at")

@@ -32,7 +32,7 @@ def endorsed_item(db: Session, kind: EndorsedKind, item_id: int) -> tuple[Organi
     """The supplier endorsed (and the offer, for an offer): only what anyone may see can be endorsed."""
     if kind is EndorsedKind.OFFER:
         offer = db.get(Offer, item_id)
-        if offer is None or offer.status is not ListingStatus.PUBLISHED:
+        if offer is None or not offer.is_public:
             raise NotFound()
         return db.get_one(Organisation, offer.organisation_id), offer
     organisation = db.get(Organisation, item_id)

@@ -136,11 +136,11 @@ def _titles(db: Session, kind: FollowKind, ids: list[int]) -> dict[int, tuple[st
         ),
         FollowKind.NEED: (select(Need.id, Need.title), lambda row: f"/needs/{row[0]}"),
         FollowKind.PITCH: (
-            select(Pitch.id, Pitch.title).where(Pitch.status == ListingStatus.PUBLISHED),
+            select(Pitch.id, Pitch.title).where(Pitch.status == ListingStatus.PUBLISHED, Pitch.hidden_at.is_(None)),
             lambda row: f"/pitches/{row[0]}",
         ),
         FollowKind.OFFER: (
-            select(Offer.id, Offer.title).where(Offer.status == ListingStatus.PUBLISHED),
+            select(Offer.id, Offer.title).where(Offer.status == ListingStatus.PUBLISHED, Offer.hidden_at.is_(None)),
             lambda row: f"/offers/{row[0]}",
         ),
         FollowKind.CATEGORY: (

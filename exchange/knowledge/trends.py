@@ -121,7 +121,7 @@ def _grid(db: Session, key: str, labels: Sequence[tuple[int, str]], dimension: s
         if row is not None:
             counts[row][positions[_stage_column(stage)]] += count
     for name, model in (("pitch", Pitch), ("offer", Offer)):
-        query = select(row_key(model), func.count()).select_from(model).where(model.status == ListingStatus.PUBLISHED)
+        query = select(row_key(model), func.count()).select_from(model).where(model.status == ListingStatus.PUBLISHED, model.hidden_at.is_(None))
         if key == "category":
             query = query.join(Category, Category.id == model.category_id)
         for row, count in db.execute(query.group_by(row_key(model))):
@@ -189,7 +189,7 @@ def per_month(db: Session, today: date) -> list[Month]:
     found: dict[str, dict[str, int]] = {"needs": {}, "pitches": {}}
     for name, model, condition in (
         ("needs", Need, _public_needs()),
-        ("pitches", Pitch, Pitch.status == ListingStatus.PUBLISHED),
+        ("pitches", Pitch, (Pitch.status == ListingStatus.PUBLISHED) & Pitch.hidden_at.is_(None)),
     ):
         month = _month_of(db, model.created_at)
         query = select(month, func.count()).where(condition, model.created_at >= start).group_by(month)

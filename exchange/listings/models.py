@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.core.database import Base
-from exchange.core.models import Timestamped, enum_column
+from exchange.core.models import Timestamped, UtcDateTime, enum_column
 from exchange.organisations.models import Organisation
 from exchange.reference.models import Category, Region
 
@@ -50,6 +51,13 @@ class ListingBase(Timestamped):
     description: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[ListingStatus] = enum_column(ListingStatus, default=ListingStatus.PUBLISHED)
+    # Set by a moderator (who did it is in the audit log): hidden from everyone but the publisher, who sees why.
+    hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status is ListingStatus.PUBLISHED and self.hidden_at is None
 
 
 class Pitch(ListingBase, Base):

@@ -97,7 +97,7 @@ def get(db: Session, viewer: Viewer, model: type[ListingT], listing_id: int) -> 
     )
     if listing is None:
         raise NotFound()
-    if listing.status is not ListingStatus.PUBLISHED and not viewer.is_member(listing.organisation_id):
+    if not listing.is_public and not (viewer.is_member(listing.organisation_id) or viewer.is_admin):
         raise NotFound()
     return listing
 
@@ -146,7 +146,11 @@ def published_by(db: Session, model: type[ListingT], organisation_id: int, limit
     return list(
         db.scalars(
             select(model)
-            .where(model.organisation_id == organisation_id, model.status == ListingStatus.PUBLISHED)
+            .where(
+                model.organisation_id == organisation_id,
+                model.status == ListingStatus.PUBLISHED,
+                model.hidden_at.is_(None),
+            )
             .order_by(model.updated_at.desc())
             .limit(limit)
         )

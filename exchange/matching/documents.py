@@ -88,7 +88,11 @@ def refresh_supplier(db: Session, organisation_id: int) -> None:
     for model in (Pitch, Offer):
         listings = db.execute(
             select(model.title, model.summary)
-            .where(model.organisation_id == organisation_id, model.status == ListingStatus.PUBLISHED)
+            .where(
+                model.organisation_id == organisation_id,
+                model.status == ListingStatus.PUBLISHED,
+                model.hidden_at.is_(None),
+            )
             .order_by(model.id)
         ).all()
         lines.extend(f"{title}. {summary}" for title, summary in listings)

@@ -117,7 +117,7 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
     for kind, model in (("pitch", Pitch), ("offer", Offer)):
         for item_id, organisation_id, title, summary in db.execute(
             select(model.id, model.organisation_id, model.title, model.summary)
-            .where(model.organisation_id.in_(ids), model.status == ListingStatus.PUBLISHED)
+            .where(model.organisation_id.in_(ids), model.status == ListingStatus.PUBLISHED, model.hidden_at.is_(None))
             .order_by(model.id)
         ):
             listings[organisation_id].append(ListingFacts(kind, item_id, title, text.term_counts(f"{title} {summary}")))

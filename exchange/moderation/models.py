@@ -15,6 +15,8 @@ from exchange.core.models import Timestamped, UtcDateTime, enum_column
 class ContentKind(enum.StrEnum):
     POST = "post"
     CASE_STUDY = "case_study"
+    PITCH = "pitch"
+    OFFER = "offer"
 
 
 class ReportStatus(enum.StrEnum):

@@ -20,9 +20,13 @@ from exchange.conversations.subjects import resolve
 from exchange.core.errors import Conflict, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
+from exchange.listings import service as listings
+from exchange.listings.models import Offer, Pitch
+from exchange.matching import documents
 from exchange.moderation.models import ContentKind, Report, ReportStatus
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
+from exchange.search import indexer
 
 
 def facilitated_groups(db: Session, viewer: Viewer) -> set[int]:
@@ -41,9 +45,14 @@ def _may_moderate_post(db: Session, viewer: Viewer, post: Post) -> bool:
     return post.subject_kind is SubjectKind.GROUP and post.subject_id in facilitated_groups(db, viewer)
 
 
+LISTINGS: dict[ContentKind, type[Pitch] | type[Offer]] = {ContentKind.PITCH: Pitch, ContentKind.OFFER: Offer}
+
+
 def _content(db: Session, kind: ContentKind, content_id: int) -> Any:
     if kind is ContentKind.POST:
         return db.get(Post, content_id, options=[selectinload(Post.author)])
+    if kind in LISTINGS:
+        return db.get(LISTINGS[kind], content_id)
     return db.get(CaseStudy, content_id)
 
 
@@ -60,6 +69,8 @@ def report(db: Session, viewer: Viewer, kind: str, content_id: int, reason: str)
         subject = resolve(db, viewer, post.subject_kind, post.subject_id)
         if not conversations.shown_to(viewer, subject, post):
             raise NotFound("post")
+    elif content_kind in LISTINGS:
+        listings.get(db, viewer, LISTINGS[content_kind], content_id)
     else:
         resolve(db, viewer, SubjectKind.CASE_STUDY, content_id)
     assert viewer.user_id is not None
@@ -124,22 +135,27 @@ def _moderated_post(db: Session, viewer: Viewer, post_id: int) -> Post:
 
 
 def hide(db: Session, viewer: Viewer, kind: str, content_id: int, reason: str) -> Any:
-    """Hide a post or a case study; its author is told why, and sees the reason where it was."""
+    """Hide a post, a case study, a pitch or an offer; its author is told why, and sees the reason where it was.
+    Facilitators hide posts in their groups; everything else is for site administrators."""
     content_kind = ContentKind(kind) if kind in {k.value for k in ContentKind} else None
+    content: Any
     if content_kind is ContentKind.POST:
         content = _moderated_post(db, viewer, content_id)
         author_id = content.author_id
         content.status = PostStatus.HIDDEN
-    elif content_kind is ContentKind.CASE_STUDY and viewer.is_admin:
+    elif content_kind is not None and viewer.is_admin:
         content = _content(db, content_kind, content_id)
         if content is None:
-            raise NotFound("case study")
+            raise NotFound("content")
         author_id = content.created_by_id
     else:
         raise NotFound("content")
     content.hidden_reason = reason
-    content.hidden_by_id = viewer.user_id
     content.hidden_at = utcnow()
+    if isinstance(content, Pitch | Offer):
+        _take_listing_down(db, content)
+    else:
+        content.hidden_by_id = viewer.user_id
     _resolve_reports(db, viewer, content_kind, content_id, ReportStatus.UPHELD)
     audit.record(db, viewer.user_id, "moderation.hidden", content_kind.value, content_id, reason=reason)
     author = db.get(User, author_id)
@@ -154,6 +170,15 @@ def hide(db: Session, viewer: Viewer, kind: str, content_id: int, reason: str) -
         )
     db.flush()
     return content
+
+
+def _take_listing_down(db: Session, listing: Pitch | Offer) -> None:
+    """A hidden pitch or offer leaves search, related items and matching at once."""
+    if isinstance(listing, Pitch):
+        indexer.index_pitch(db, listing)
+    else:
+        indexer.index_offer(db, listing)
+    documents.refresh_supplier(db, listing.organisation_id)
 
 
 def approve(db: Session, viewer: Viewer, post_id: int) -> Post:

@@ -18,6 +18,7 @@ from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.moderation import service
+from exchange.moderation.models import ContentKind
 from exchange.outbox.tasks import send_queued_email_after_commit
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/moderation")
@@ -35,7 +36,7 @@ def _report_page(
 def report_form(
     request: Request, kind: str, content_id: PathId, viewer: Viewer = Depends(signed_in_viewer)
 ) -> HTMLResponse:
-    if kind not in {"post", "case_study"}:
+    if kind not in {k.value for k in ContentKind}:
         raise NotFound("content")
     return _report_page(request, kind, content_id, {}, {})
 

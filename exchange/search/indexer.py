@@ -67,7 +67,7 @@ def _common(db: Session, item: Pitch | Offer | Need, extra_text: list[str]) -> d
 
 
 def index_pitch(db: Session, pitch: Pitch) -> None:
-    if pitch.status is not ListingStatus.PUBLISHED:
+    if not pitch.is_public:
         remove(db, "pitch", pitch.id)
         return
     values = _common(db, pitch, [pitch.description])
@@ -75,7 +75,7 @@ def index_pitch(db: Session, pitch: Pitch) -> None:
 
 
 def index_offer(db: Session, offer: Offer) -> None:
-    if offer.status is not ListingStatus.PUBLISHED:
+    if not offer.is_public:
         remove(db, "offer", offer.id)
         return
     values = _common(db, offer, [offer.description, offer.price_model.label])

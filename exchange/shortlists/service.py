@@ -52,7 +52,7 @@ def _listing(db: Session, model: type[ListingT], item_id: int | None, organisati
     if item_id is None:
         return None
     item = db.get(model, item_id)
-    if item is None or item.organisation_id != organisation_id or item.status is not ListingStatus.PUBLISHED:
+    if item is None or item.organisation_id != organisation_id or not item.is_public:
         raise Invalid(f"That {model.__name__.lower()} is not one of this supplier's published listings")
     return item.id
 

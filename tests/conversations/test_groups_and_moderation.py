@@ -134,3 +134,22 @@ def test_the_queue_page_and_bad_input(people: People, client: Client) -> None:
     assert people.db.get(type(question), question.id).status is PostStatus.HIDDEN
     page = client.get(f"/pitches/{people.pitch.id}")
     assert "hidden by a moderator" in page.text and "Spam spam" not in page.text
+
+
+def test_a_reported_pitch_hidden_by_an_administrator_leaves_search(people: People, client: Client) -> None:
+    from exchange.search.models import SearchDocument
+
+    moderation.report(people.db, people.viewer(people.officer), "pitch", people.pitch.id, "Spam link")
+    with pytest.raises(NotFound):
+        moderation.hide(people.db, people.viewer(people.officer), "pitch", people.pitch.id, "No")
+    assert people.db.query(SearchDocument).filter_by(kind="pitch", item_id=people.pitch.id).count() == 1
+    moderation.hide(people.db, people.viewer(people.admin), "pitch", people.pitch.id, "Advertising unrelated goods")
+    assert people.db.query(SearchDocument).filter_by(kind="pitch", item_id=people.pitch.id).count() == 0
+    assert client.get(f"/pitches/{people.pitch.id}").status_code == 404
+    client.sign_in(people.founder.email, factories.PASSWORD)
+    own = client.get(f"/pitches/{people.pitch.id}")
+    assert own.status_code == 200 and "Advertising unrelated goods" in own.text
+    # Withdrawing and publishing again does not bring it back.
+    client.post(f"/pitches/{people.pitch.id}/status", {"status": "withdrawn"})
+    client.post(f"/pitches/{people.pitch.id}/status", {"status": "published"})
+    assert people.db.query(SearchDocument).filter_by(kind="pitch", item_id=people.pitch.id).count() == 0
