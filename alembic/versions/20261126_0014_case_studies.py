@@ -91,9 +91,7 @@ def upgrade() -> None:
         _foreign_key("created_by_id", "users", "case_study_interests", "SET NULL"),
         _foreign_key("organisation_id", "organisations", "case_study_interests", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_study_interests")),
-        sa.UniqueConstraint(
-            "case_study_id", "organisation_id", name=op.f("uq_case_study_interests_case_study_id")
-        ),
+        sa.UniqueConstraint("case_study_id", "organisation_id", name=op.f("uq_case_study_interests_case_study_id")),
     )
     for column in ("case_study_id", "organisation_id"):
         op.create_index(op.f(f"ix_case_study_interests_{column}"), "case_study_interests", [column], unique=False)

@@ -73,7 +73,9 @@ def listing_choices(db: Session, supplier_id: int | None) -> list[UsedListing]:
     for kind, model in (("pitch", Pitch), ("offer", Offer)):
         rows = db.execute(
             select(model.id, model.title)
-            .where(model.organisation_id == supplier_id, model.status == ListingStatus.PUBLISHED, model.hidden_at.is_(None))
+            .where(
+                model.organisation_id == supplier_id, model.status == ListingStatus.PUBLISHED, model.hidden_at.is_(None)
+            )
             .order_by(model.title)
         )
         found.extend(UsedListing(kind, item_id, title) for item_id, title in rows)

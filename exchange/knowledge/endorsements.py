@@ -20,7 +20,7 @@ from exchange.core.viewer import Viewer
 from exchange.evaluation.models import NeedOutcome, OutcomeKind
 from exchange.knowledge.models import EndorsedKind, Endorsement
 from exchange.knowledge.schemas import EndorsementForm
-from exchange.listings.models import ListingStatus, Offer
+from exchange.listings.models import Offer
 from exchange.needs.models import Need
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.profiles.models import Reference

@@ -121,7 +121,11 @@ def _grid(db: Session, key: str, labels: Sequence[tuple[int, str]], dimension: s
         if row is not None:
             counts[row][positions[_stage_column(stage)]] += count
     for name, model in (("pitch", Pitch), ("offer", Offer)):
-        query = select(row_key(model), func.count()).select_from(model).where(model.status == ListingStatus.PUBLISHED, model.hidden_at.is_(None))
+        query = (
+            select(row_key(model), func.count())
+            .select_from(model)
+            .where(model.status == ListingStatus.PUBLISHED, model.hidden_at.is_(None))
+        )
         if key == "category":
             query = query.join(Category, Category.id == model.category_id)
         for row, count in db.execute(query.group_by(row_key(model))):

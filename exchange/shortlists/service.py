@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 from exchange.audit import service as audit
 from exchange.core.errors import Invalid, NotFound
 from exchange.core.viewer import Viewer
-from exchange.listings.models import ListingStatus, Offer, Pitch
+from exchange.listings.models import Offer, Pitch
 from exchange.listings.service import ListingT
 from exchange.matching.documents import SUPPLIER_SIDE
 from exchange.needs import service as needs
