@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
@@ -20,6 +22,7 @@ from exchange.conversations import views as conversation_views
 from exchange.core import error_handlers
 from exchange.core.database import Database, make_engine
 from exchange.core.middleware import SecurityHeadersMiddleware
+from exchange.core.runtime import freeze_long_lived_objects
 from exchange.core.settings import Settings, get_settings
 from exchange.core.templating import make_environment
 from exchange.dashboard import views as dashboard_views
@@ -62,6 +65,13 @@ from exchange.shortlists import views as shortlist_views
 SESSION_MAX_AGE = 14 * 24 * 3600
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The worker has loaded everything it keeps for its whole life: see freeze_long_lived_objects.
+    freeze_long_lived_objects()
+    yield
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -74,6 +84,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(verify_csrf)],
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.database = database or Database(make_engine(settings.database_url))
