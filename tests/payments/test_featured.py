@@ -59,7 +59,7 @@ def test_a_lapsed_plan_is_not_featured(client: Client, db: Session) -> None:
     assert "exchange-featured" not in client.get("/search?q=otterly").text
 
 
-def test_a_featured_supplier_is_labelled_in_a_needs_matches_without_changing_the_order(
+def test_a_featured_supplier_is_placed_first_in_its_own_panel_without_changing_the_ranking(
     client: Client, db: Session
 ) -> None:
     officer = factories.officer(db, "BUN")
@@ -77,8 +77,12 @@ def test_a_featured_supplier_is_labelled_in_a_needs_matches_without_changing_the
     names = re.compile(r'summary-card__title"><a[^>]*>([^<]+)</a>')
     assert names.findall(before) == names.findall(after)
     assert "Budget Helpers Ltd" in names.findall(after)
-    assert after.count("exchange-featured") == 1
     assert re.search(r"Budget Helpers Ltd</a> <strong[^>]*exchange-featured", after)
+    assert "exchange-featured" not in before
+    # Placed above the ranked list, in a panel that says it is paid for, linking to the supplier's card.
+    panel = after.split('class="govuk-inset-text exchange-featured-panel"')[1].split("</aside>")[0]
+    assert f'href="#match-{weaker.id}">Budget Helpers Ltd</a>' in panel and "They pay to be featured" in panel
+    assert after.index("exchange-featured-panel") < after.index('class="govuk-summary-card exchange-match"')
 
 
 def test_a_supporting_councils_needs_carry_the_supporter_badge(client: Client, db: Session) -> None:
