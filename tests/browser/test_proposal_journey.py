@@ -115,3 +115,9 @@ def test_a_supplier_drafts_and_submits_a_proposal_and_the_officer_shortlists_it(
     with live_server.database.session(write=False) as db:
         entry = db.scalars(select(ShortlistEntry).where(ShortlistEntry.proposal_id == proposal.id)).one()
         assert entry.source == "proposal"
+
+    # Take it off again, so the tests after this one see the demo need's shortlist as loaded.
+    page.locator(".govuk-summary-card", has_text=SUPPLIER).get_by_role(
+        "button", name=re.compile(r"^Remove .* from shortlist$")
+    ).click()
+    expect(page.locator(".govuk-summary-card", has_text=SUPPLIER)).to_have_count(0)
