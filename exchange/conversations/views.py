@@ -14,7 +14,7 @@ from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.conversations import groups, service
 from exchange.conversations.models import SubjectKind
 from exchange.conversations.schemas import GROUP_LABELS, POST_LABELS, FacilitatorForm, GroupForm, PostForm
-from exchange.conversations.subjects import can_enter_groups
+from exchange.conversations.subjects import can_enter_groups, resolve
 from exchange.core.errors import Invalid, NotFound
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -73,7 +73,7 @@ def ask(
     except Invalid as error:
         return _thread_page(request, db, viewer, kind, subject_id, values, error.field_errors, 422)
     send_queued_email_after_commit(request)
-    subject = service.thread(db, viewer, kind, subject_id).subject
+    subject = resolve(db, viewer, kind, subject_id)
     waiting = post.status.value == "pending"
     flash(request, "Thank you. As a new account, your first post waits for a moderator." if waiting else "Posted.")
     return RedirectResponse(f"{subject.url}#post-{post.id}", 303)

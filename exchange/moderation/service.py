@@ -39,10 +39,11 @@ def is_moderator(db: Session, viewer: Viewer) -> bool:
     return viewer.is_admin or bool(facilitated_groups(db, viewer))
 
 
-def _may_moderate_post(db: Session, viewer: Viewer, post: Post) -> bool:
+def _may_moderate_post(db: Session, viewer: Viewer, post: Post, groups: set[int] | None = None) -> bool:
     if viewer.is_admin:
         return True
-    return post.subject_kind is SubjectKind.GROUP and post.subject_id in facilitated_groups(db, viewer)
+    groups = facilitated_groups(db, viewer) if groups is None else groups
+    return post.subject_kind is SubjectKind.GROUP and post.subject_id in groups
 
 
 LISTINGS: dict[ContentKind, type[Pitch] | type[Offer]] = {ContentKind.PITCH: Pitch, ContentKind.OFFER: Offer}
@@ -95,7 +96,8 @@ class QueueItem:
 
 def queue(db: Session, viewer: Viewer) -> list[QueueItem]:
     """Open reports and posts waiting for approval that this moderator may act on (404 for anyone else)."""
-    if not is_moderator(db, viewer):
+    groups = facilitated_groups(db, viewer)
+    if not (viewer.is_admin or groups):
         raise NotFound("moderation")
     reports = list(db.scalars(select(Report).where(Report.status == ReportStatus.OPEN).order_by(Report.created_at)))
     grouped: dict[tuple[ContentKind, int], list[Report]] = {}
@@ -107,12 +109,12 @@ def queue(db: Session, viewer: Viewer) -> list[QueueItem]:
         content = _content(db, kind, content_id)
         if content is not None:
             items.append(QueueItem(kind, content, rows, False))
-    return [item for item in items if _may_act(db, viewer, item)]
+    return [item for item in items if _may_act(db, viewer, item, groups)]
 
 
-def _may_act(db: Session, viewer: Viewer, item: QueueItem) -> bool:
+def _may_act(db: Session, viewer: Viewer, item: QueueItem, groups: set[int]) -> bool:
     if item.kind is ContentKind.POST:
-        return _may_moderate_post(db, viewer, item.content)
+        return _may_moderate_post(db, viewer, item.content, groups)
     return viewer.is_admin
 
 

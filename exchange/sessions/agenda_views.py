@@ -3,6 +3,8 @@ happens after it; and the organiser's day: check-in, no-shows and the outcomes o
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -35,7 +37,7 @@ def agenda_page(
         "session": session,
         "agendas": agendas,
         "published": agenda.visible_to_participants(session),
-        "follow_ups_open": day.follow_ups_open(db, viewer, session_id),
+        "follow_ups_open": day.follow_ups_open(session),
         "follow_ups": day.follow_ups_of(db, own_ids),
         "kinds": list(FollowUpKind),
     }
@@ -54,7 +56,7 @@ def calendar_file(
     if found is None or not agenda.visible_to_participants(session):
         raise NotFound("agenda")
     participant, items = found
-    host = get_settings().base_url.split("//")[-1].split("/")[0] or "exchange"
+    host = urlsplit(get_settings().base_url).hostname or "exchange"
     body = ical.calendar(session, participant.name, items, host)
     headers = {"Content-Disposition": f'attachment; filename="session-{session.id}-agenda.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

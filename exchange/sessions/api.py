@@ -17,7 +17,7 @@ from exchange.sessions.schemas import AgendaMeetingOut, AgendaOut, SessionOut, S
 router = APIRouter(route_class=TransactionalRoute, tags=["sessions"], responses=API_ERRORS)
 
 
-def _out(db: Session, session: MatchmakingSession) -> SessionOut:
+def _out(session: MatchmakingSession, participants: int) -> SessionOut:
     return SessionOut(
         id=session.id,
         title=session.title,
@@ -31,21 +31,24 @@ def _out(db: Session, session: MatchmakingSession) -> SessionOut:
         status=session.status.value,
         registration_closes_at=session.registration_closes_at,
         preferences_close_at=session.preferences_close_at,
-        participants=len(service.participants(db, session.id)),
+        participants=participants,
     )
 
 
 @router.get("/sessions", response_model=list[SessionOut])
 def list_sessions(db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> list[SessionOut]:
     """Matchmaking sessions still to come, and those the viewer's organisations organise."""
-    return [_out(db, session) for session in service.listed(db, viewer)]
+    sessions = service.listed(db, viewer)
+    counts = service.participant_counts(db, [s.id for s in sessions])
+    return [_out(session, counts.get(session.id, 0)) for session in sessions]
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut)
 def get_session(
     session_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
 ) -> SessionOut:
-    return _out(db, service.get(db, viewer, session_id))
+    session = service.get(db, viewer, session_id)
+    return _out(session, service.participant_counts(db, [session.id]).get(session.id, 0))
 
 
 @router.get("/sessions/{session_id}/agenda", response_model=list[AgendaOut])

@@ -11,7 +11,7 @@ from exchange.core.errors import Conflict, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
 from exchange.sessions import service
-from exchange.sessions.models import MeetingFollowUp, SessionMeeting, SessionParticipant, SessionStatus
+from exchange.sessions.models import MatchmakingSession, MeetingFollowUp, SessionMeeting, SessionParticipant
 from exchange.sessions.schemas import FollowUpForm
 from exchange.sessions.slots import today_in_london
 
@@ -47,9 +47,8 @@ def set_no_show(db: Session, viewer: Viewer, session_id: int, participant_id: in
     return participant
 
 
-def follow_ups_open(db: Session, viewer: Viewer, session_id: int) -> bool:
+def follow_ups_open(session: MatchmakingSession) -> bool:
     """From the day of the session, once the agenda is published."""
-    session = service.get(db, viewer, session_id)
     return session.status in service.PUBLISHED and session.held_on <= today_in_london()
 
 
@@ -69,7 +68,7 @@ def record_follow_up(
     meeting = db.get(SessionMeeting, meeting_id)
     if meeting is None or meeting.session_id != session.id or not ({meeting.council_id, meeting.supplier_id} & own):
         raise NotFound("meeting")
-    if session.status is SessionStatus.CANCELLED or not follow_ups_open(db, viewer, session_id):
+    if not follow_ups_open(session):
         raise Conflict("Follow-ups can be recorded from the day of the session, once its agenda is published.")
     if meeting.cancelled_at is not None:
         raise Conflict("This meeting was cancelled.")

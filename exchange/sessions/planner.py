@@ -271,16 +271,26 @@ def _store(
     agenda.tell_about_changes(db, plan_.session, plan_.people.values(), before, agenda.signatures(stored))
 
 
-def organised_meeting(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> SessionMeeting:
+@dataclass
+class Placed:
+    """A session as its organiser changes it: the session, its live meetings, and the one being changed."""
+
+    session: MatchmakingSession
+    meetings: list[SessionMeeting]
+    meeting: SessionMeeting
+
+
+def organised_meeting(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> Placed:
     session = service.get_organised(db, viewer, session_id)
-    meeting = next((m for m in live_meetings(db, session.id) if m.id == meeting_id), None)
+    meetings = live_meetings(db, session.id)
+    meeting = next((m for m in meetings if m.id == meeting_id), None)
     if meeting is None:
         raise NotFound("meeting")
-    return meeting
+    return Placed(session, meetings, meeting)
 
 
 def toggle_lock(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> SessionMeeting:
-    meeting = organised_meeting(db, viewer, session_id, meeting_id)
+    meeting = organised_meeting(db, viewer, session_id, meeting_id).meeting
     meeting.locked = not meeting.locked
     action = "session.meeting_locked" if meeting.locked else "session.meeting_unlocked"
     audit.record(db, viewer.user_id, action, "session", session_id, meeting=meeting.id)
@@ -290,13 +300,12 @@ def toggle_lock(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -
 
 def move(db: Session, viewer: Viewer, session_id: int, meeting_id: int, slot: int, table: int) -> SessionMeeting:
     """Put a meeting in another slot or at another table, if every rule still holds; it is then locked."""
-    meeting = organised_meeting(db, viewer, session_id, meeting_id)
-    session = service.get_organised(db, viewer, session_id)
+    placed = organised_meeting(db, viewer, session_id, meeting_id)
+    session, current, meeting = placed.session, placed.meetings, placed.meeting
     if not 0 <= slot < len(session.slots) or not 1 <= table <= session.tables:
         raise Invalid(
             "Check the answers and try again", field_errors={"slot": "Choose a slot and a table from the lists"}
         )
-    current = live_meetings(db, session.id)
     plan_ = plan(db, session)
     before = set(metrics.check(plan_.instance, _as_schedule(plan_, current)))
     signatures = agenda.signatures(current)
@@ -318,18 +327,15 @@ def move(db: Session, viewer: Viewer, session_id: int, meeting_id: int, slot: in
 
 def remove(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> None:
     """The organiser takes a meeting out of the schedule (the pair may be scheduled again)."""
-    meeting = organised_meeting(db, viewer, session_id, meeting_id)
-    session = service.get_organised(db, viewer, session_id)
-    _no_follow_ups_for(db, meeting)
-    current = live_meetings(db, session.id)
-    signatures = agenda.signatures(current)
-    db.delete(meeting)
+    placed = organised_meeting(db, viewer, session_id, meeting_id)
+    _no_follow_ups_for(db, placed.meeting)
+    signatures = agenda.signatures(placed.meetings)
+    db.delete(placed.meeting)
     db.flush()
-    audit.record(db, viewer.user_id, "session.meeting_removed", "session", session.id, meeting=meeting_id)
-    people = service.participants(db, session.id)
-    agenda.tell_about_changes(
-        db, session, people, signatures, agenda.signatures([m for m in current if m.id != meeting_id])
-    )
+    audit.record(db, viewer.user_id, "session.meeting_removed", "session", session_id, meeting=meeting_id)
+    people = service.participants(db, session_id)
+    remaining = [m for m in placed.meetings if m.id != meeting_id]
+    agenda.tell_about_changes(db, placed.session, people, signatures, agenda.signatures(remaining))
 
 
 def _no_follow_ups_for(db: Session, meeting: SessionMeeting) -> None:

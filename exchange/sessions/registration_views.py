@@ -45,10 +45,10 @@ def _registration_page(
     return render(request, "sessions/register.html", context, status)
 
 
-def _read(form: FormData) -> tuple[dict[str, Any], RegistrationForm]:
+def _values(form: FormData) -> dict[str, Any]:
     values = form_to_dict(form, lists=("available",))
     values["available"] = [int(v) for v in values.get("available", []) if v.isdigit() and len(v) < 4]
-    return values, validate(RegistrationForm, values, REGISTRATION_LABELS)
+    return values
 
 
 @router.get("/register", response_class=HTMLResponse)
@@ -71,9 +71,9 @@ def register(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     session = service.get(db, viewer, session_id)
-    values = form_to_dict(form, lists=("available",))
+    values = _values(form)
     try:
-        values, data = _read(form)
+        data = validate(RegistrationForm, values, REGISTRATION_LABELS)
         participant = service.register(db, viewer, session_id, data)
     except Invalid as error:
         return _registration_page(request, db, viewer, session, values, error.field_errors, status=422)
@@ -112,21 +112,15 @@ def update_registration(
 ) -> Response:
     session = service.get(db, viewer, session_id)
     participant = service.own_participant(db, viewer, session_id, participant_id)
-    values = form_to_dict(form, lists=("available",))
-    values.update(organisation_id=participant.organisation_id, team=participant.team)
+    # The organisation and team of a registration do not change: a new team registers separately.
+    values = {**_values(form), "organisation_id": participant.organisation_id, "team": participant.team}
     try:
-        _, data = _read(_with_fixed(form, participant))
+        data = validate(RegistrationForm, values, REGISTRATION_LABELS)
         service.update_registration(db, viewer, session_id, participant_id, data)
     except Invalid as error:
         return _registration_page(request, db, viewer, session, values, error.field_errors, participant, 422)
     flash(request, "Your registration is saved.")
     return RedirectResponse(f"/sessions/{session_id}", 303)
-
-
-def _with_fixed(form: FormData, participant: SessionParticipant) -> FormData:
-    """The organisation and team of a registration do not change: a new team registers separately."""
-    items = [(k, v) for k, v in form.multi_items() if k not in {"organisation_id", "team"}]
-    return FormData([*items, ("organisation_id", str(participant.organisation_id)), ("team", participant.team)])
 
 
 @router.post("/participants/{participant_id}/withdraw")

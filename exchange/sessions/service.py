@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
-from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
 from exchange.organisations.models import Organisation
@@ -195,6 +195,18 @@ def participants(db: Session, session_id: int, *, withdrawn: bool = False) -> li
     return sorted(db.scalars(query), key=lambda p: (p.side, p.name.lower()))
 
 
+def participant_counts(db: Session, session_ids: list[int]) -> dict[int, int]:
+    """Session id -> how many take part (one query for a whole list)."""
+    if not session_ids:
+        return {}
+    query = (
+        select(SessionParticipant.session_id, func.count())
+        .where(SessionParticipant.session_id.in_(session_ids), SessionParticipant.withdrawn_at.is_(None))
+        .group_by(SessionParticipant.session_id)
+    )
+    return {session_id: count for session_id, count in db.execute(query)}
+
+
 def own_participants(db: Session, viewer: Viewer, session_id: int) -> list[SessionParticipant]:
     return [p for p in participants(db, session_id) if viewer.is_member(p.organisation_id)]
 
@@ -331,8 +343,3 @@ def withdraw(db: Session, viewer: Viewer, session_id: int, participant_id: int) 
     audit.record(db, viewer.user_id, "session.withdrawn", "session", session.id, participant=participant.id)
     db.flush()
     return participant
-
-
-def require_organiser_action(viewer: Viewer, session: MatchmakingSession) -> None:
-    if not is_organiser(viewer, session):
-        raise NotAllowed("Only the organisers of this session can do that.")

@@ -204,3 +204,19 @@ def test_check_in_swaps_the_row_in_place(world: World, client: Client) -> None:
     assert absent.status_code == 303
     world.db.expire_all()
     assert world.db.get(SessionParticipant, civic.id).no_show
+
+
+def test_a_registration_is_changed_but_keeps_its_organisation_and_team(world: World, client: Client) -> None:
+    sign_in(client, world, "civic")
+    civic = world.participants["civic"]
+    path = f"/sessions/{world.session.id}/participants/{civic.id}/edit"
+    assert client.get(path).status_code == 200
+    other = str(world.organisations["meals"].id)
+    bad = client.post(path, {"available": [], "max_meetings": "2", "organisation_id": other})
+    assert bad.status_code == 422 and "Choose at least one slot" in bad.text
+    saved = client.post(path, {"available": ["0", "2"], "max_meetings": "2", "organisation_id": other, "team": "X"})
+    assert saved.status_code == 303
+    world.db.expire_all()
+    changed = world.db.get(SessionParticipant, civic.id)
+    assert (changed.available, changed.max_meetings) == ([0, 2], 2)
+    assert (changed.organisation_id, changed.team) == (world.organisations["civic"].id, "")
