@@ -13,7 +13,7 @@ WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY exchange ./exchange
 # Editable, so that the package finds alembic/, seed_data/ and web/ beside it in /app.
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir -e ".[exact]"
 COPY alembic ./alembic
 COPY seed_data ./seed_data
 COPY web/templates ./web/templates

@@ -12,11 +12,14 @@
    place of meetings worth less; a participant with a wish still without a meeting takes the place of one worth
    no more. If, placed, the fairer choice of step 1 lost more than fairness may cost (the relaxation is only a
    guide when availability is restricted), the most valuable choice is placed too and the better kept.
-4. ``compaction``: Kempe-chain swaps of slots (annealed) that lower idle gaps, until the time is up.
+4. ``exact``: if the value is still short of the bound with availability restricted or meetings locked, and the
+   session is small enough (and the optional ``exact`` extra is installed), an integer program finds the proven
+   best schedule, or a tighter bound; the better of the two schedules is kept.
+5. ``compaction``: Kempe-chain swaps of slots (annealed) that lower idle gaps, until the time is up.
 
-Steps 3 and 4 never lower the value. The time limit covers everything: the flow may use half of it (stopped
-early, its bound is still proven, a little looser), placement and repair stop trying hard past 85% of it, and
-compaction takes what is left.
+Steps 3 to 5 never lower the value. The time limit covers everything: the flow may use half of it (stopped
+early, its bound is still proven, a little looser), placement, repair and the integer program stop trying hard
+past 85% of it, and compaction takes what is left.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from exchange.scheduling import colouring, compaction, ejection, placement, repair
+from exchange.scheduling import colouring, compaction, ejection, exact, placement, repair
 from exchange.scheduling.model import Instance, Schedule
 from exchange.scheduling.problem import Problem, compile_instance
 from exchange.scheduling.relaxation import Relaxation, Residual, relax, residual
@@ -36,6 +39,7 @@ FAIRNESS_COST = 0.01
 # Shares of the time limit by which the flow, then placement and repair, should be done.
 FLOW_SHARE, PLACEMENT_SHARE = 0.5, 0.85
 EJECTION_PASSES = 3
+TOLERANCE = 1e-9
 
 
 def partners_of(problem: Problem) -> list[list[int]]:
@@ -69,7 +73,7 @@ def build(
         focus = _around(left, rest.pairs) if relaxed.optimal else rest.pairs
         repair.fill(table, focus, deadline)
         for _ in range(EJECTION_PASSES):
-            if table.value >= relaxed.value - 1e-9:
+            if table.value >= relaxed.value - TOLERANCE:
                 break
             if not ejection.eject_for_value(table, focus, deadline):
                 break
@@ -100,11 +104,46 @@ def schedule(
         if other.value > table.value:
             table, stats["unplaced"] = other, unplaced
     stats["placement"] = time.perf_counter() - mark
+    bound = max(relaxed.bound, table.value)
+    if table.value < bound - TOLERANCE and not colouring.is_exact_case(table):
+        mark = time.perf_counter()
+        table, bound, stats["exact"] = _try_exact(problem, table, bound, deadline, fairness_cost)
+        stats["exact_seconds"] = time.perf_counter() - mark
     mark = time.perf_counter()
     stats["idle_gaps_before_compaction"] = table.gaps()
     compaction.compact(table, started + seconds, seed, passes)
     stats["compaction"] = time.perf_counter() - mark
-    return table, max(relaxed.bound, table.value), stats
+    return table, bound, stats
+
+
+def _try_exact(
+    problem: Problem, table: Timetable, bound: float, deadline: float, fairness_cost: float
+) -> tuple[Timetable, float, str]:
+    """The integer program's schedule if it is better than ``table``, the tighter of the two bounds, and what
+    happened, for the figures."""
+    if not exact.AVAILABLE:
+        return table, bound, "not installed"
+    if not exact.worth_trying(problem):
+        return table, bound, "too large"
+    result = exact.solve(problem, deadline, fairness_cost)
+    if result is None:
+        return table, bound, "no schedule in time"
+    bound = max(min(bound, result.bound), table.value, result.value)
+    candidate = Timetable(problem)
+    for council, supplier, slot in result.meetings:
+        if (council, supplier) not in candidate.locked:
+            candidate.place(council, supplier, slot)
+    best = max(table.value, candidate.value)
+    if _preference(candidate, best, fairness_cost) > _preference(table, best, fairness_cost):
+        table = candidate
+    return table, bound, "optimal" if result.optimal else "stopped at the time limit"
+
+
+def _preference(table: Timetable, best: float, fairness_cost: float) -> tuple[bool, int, float]:
+    """Schedules within the fairness cost of the best value first, then fewer participants with a wish and no
+    meeting, then the value."""
+    left_out = sum(1 for p in range(table.problem.size) if table.problem.wishes[p] and not table.count[p])
+    return (table.value >= (1 - fairness_cost) * best - TOLERANCE, -left_out, table.value)
 
 
 def solve(
