@@ -23,7 +23,7 @@ from exchange.knowledge.models import Follow, FollowKind
 from exchange.listings import service as listings
 from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.needs import service as needs
-from exchange.needs.models import Need, Visibility
+from exchange.needs.models import Need, open_to_everyone
 from exchange.organisations.models import Organisation
 from exchange.reference.models import Category
 
@@ -134,7 +134,7 @@ def _titles(db: Session, kind: FollowKind, ids: list[int]) -> dict[int, tuple[st
             select(Organisation.id, Organisation.name, Organisation.slug),
             lambda row: f"/organisations/{row[2]}",
         ),
-        FollowKind.NEED: (select(Need.id, Need.title), lambda row: f"/needs/{row[0]}"),
+        FollowKind.NEED: (select(Need.id, Need.title).where(Need.hidden_at.is_(None)), lambda row: f"/needs/{row[0]}"),
         FollowKind.PITCH: (
             select(Pitch.id, Pitch.title).where(Pitch.status == ListingStatus.PUBLISHED, Pitch.hidden_at.is_(None)),
             lambda row: f"/pitches/{row[0]}",
@@ -184,8 +184,8 @@ def followers_of(kind: FollowKind, target_id: int) -> Select[Any]:
 
 
 def need_followers(db: Session, need_id: int) -> Select[Any]:
-    """The followers to tell about a need's news: none unless the need is public, so nothing leaks to a
-    follower who could see it once but not since its council narrowed who may."""
-    visibility = db.scalar(select(Need.visibility).where(Need.id == need_id))
+    """The followers to tell about a need's news: none unless the need is open to everyone, so nothing leaks to a
+    follower who could see it once but not since its council narrowed who may, or a moderator hid it."""
+    shown = db.scalar(select(Need.id).where(Need.id == need_id, open_to_everyone()))
     query = followers_of(FollowKind.NEED, need_id)
-    return query if visibility is Visibility.PUBLIC else query.where(false())
+    return query if shown is not None else query.where(false())

@@ -17,6 +17,24 @@ class ContentKind(enum.StrEnum):
     CASE_STUDY = "case_study"
     PITCH = "pitch"
     OFFER = "offer"
+    NEED = "need"
+
+    @property
+    def noun(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def path(self) -> str:
+        """Where content of this kind has its pages; posts have none of their own, they are in their thread."""
+        return CONTENT_PATHS.get(self, "")
+
+
+CONTENT_PATHS = {
+    ContentKind.CASE_STUDY: "/case-studies",
+    ContentKind.PITCH: "/pitches",
+    ContentKind.OFFER: "/offers",
+    ContentKind.NEED: "/needs",
+}
 
 
 class ReportStatus(enum.StrEnum):

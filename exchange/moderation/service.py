@@ -1,10 +1,11 @@
 """Moderation: anyone signed in reports content; moderators (site administrators everywhere, facilitators in
-their own groups) approve first posts, hide content with a reason its author is shown, dismiss reports, and
-administrators suspend accounts. Every action is audited."""
+their own groups) approve first posts, hide content with a reason its author is shown, restore what was hidden,
+dismiss reports, and administrators suspend accounts. Every action is audited."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,10 +21,11 @@ from exchange.conversations.subjects import resolve
 from exchange.core.errors import Conflict, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
-from exchange.listings import service as listings
 from exchange.listings.models import Offer, Pitch
 from exchange.matching import documents
+from exchange.matching.alerts import alert_subscribers
 from exchange.moderation.models import ContentKind, Report, ReportStatus
+from exchange.needs.models import Need
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.search import indexer
@@ -46,23 +48,34 @@ def _may_moderate_post(db: Session, viewer: Viewer, post: Post, groups: set[int]
     return post.subject_kind is SubjectKind.GROUP and post.subject_id in groups
 
 
-LISTINGS: dict[ContentKind, type[Pitch] | type[Offer]] = {ContentKind.PITCH: Pitch, ContentKind.OFFER: Offer}
+# The models of everything but posts, which are found with their authors (see _content).
+MODELS: dict[ContentKind, type[CaseStudy] | type[Pitch] | type[Offer] | type[Need]] = {
+    ContentKind.CASE_STUDY: CaseStudy,
+    ContentKind.PITCH: Pitch,
+    ContentKind.OFFER: Offer,
+    ContentKind.NEED: Need,
+}
+HIDDEN_SHOWN = 50
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def content_kind_of(kind: str) -> ContentKind:
+    """The kind named in a path; any other word is not a page here (404)."""
+    try:
+        return ContentKind(kind)
+    except ValueError:
+        raise NotFound("content") from None
 
 
 def _content(db: Session, kind: ContentKind, content_id: int) -> Any:
     if kind is ContentKind.POST:
         return db.get(Post, content_id, options=[selectinload(Post.author)])
-    if kind in LISTINGS:
-        return db.get(LISTINGS[kind], content_id)
-    return db.get(CaseStudy, content_id)
+    return db.get(MODELS[kind], content_id)
 
 
-def report(db: Session, viewer: Viewer, kind: str, content_id: int, reason: str) -> Report:
-    """Report something the viewer can see; a second report of the same thing by the same person is refused."""
-    try:
-        content_kind = ContentKind(kind)
-    except ValueError:
-        raise NotFound("content") from None
+def reportable(db: Session, viewer: Viewer, kind: str, content_id: int) -> ContentKind:
+    """The kind of the content, if the viewer may see it and so report it (404 for anything else)."""
+    content_kind = content_kind_of(kind)
     if content_kind is ContentKind.POST:
         post = db.get(Post, content_id)
         if post is None:
@@ -70,10 +83,15 @@ def report(db: Session, viewer: Viewer, kind: str, content_id: int, reason: str)
         subject = resolve(db, viewer, post.subject_kind, post.subject_id)
         if not conversations.shown_to(viewer, subject, post):
             raise NotFound("post")
-    elif content_kind in LISTINGS:
-        listings.get(db, viewer, LISTINGS[content_kind], content_id)
     else:
-        resolve(db, viewer, SubjectKind.CASE_STUDY, content_id)
+        # Pitches, offers, needs and case studies are found through their own domain's access rules.
+        resolve(db, viewer, content_kind.value, content_id)
+    return content_kind
+
+
+def report(db: Session, viewer: Viewer, kind: str, content_id: int, reason: str) -> Report:
+    """Report something the viewer can see; a second report of the same thing by the same person is refused."""
+    content_kind = reportable(db, viewer, kind, content_id)
     assert viewer.user_id is not None
     row = Report(content_kind=content_kind, content_id=content_id, reporter_id=viewer.user_id, reason=reason)
     try:
@@ -118,6 +136,37 @@ def _may_act(db: Session, viewer: Viewer, item: QueueItem, groups: set[int]) -> 
     return viewer.is_admin
 
 
+@dataclass(frozen=True)
+class HiddenItem:
+    kind: ContentKind
+    content: Any
+
+
+def hidden(db: Session, viewer: Viewer) -> list[HiddenItem]:
+    """What moderators hid that this moderator may restore, the most recently hidden first (404 for anyone else)."""
+    groups = facilitated_groups(db, viewer)
+    if not (viewer.is_admin or groups):
+        raise NotFound("moderation")
+    posts = select(Post).where(Post.status == PostStatus.HIDDEN).options(selectinload(Post.author))
+    if not viewer.is_admin:
+        posts = posts.where(Post.subject_kind == SubjectKind.GROUP, Post.subject_id.in_(sorted(groups)))
+    found = [
+        HiddenItem(ContentKind.POST, post)
+        for post in db.scalars(posts.order_by(Post.hidden_at.desc(), Post.id.desc()).limit(HIDDEN_SHOWN))
+    ]
+    if viewer.is_admin:
+        for kind, model in MODELS.items():
+            rows = db.scalars(
+                select(model)
+                .where(model.hidden_at.is_not(None))
+                .order_by(model.hidden_at.desc(), model.id.desc())
+                .limit(HIDDEN_SHOWN)
+            )
+            found.extend(HiddenItem(kind, row) for row in rows)
+    found.sort(key=lambda item: item.content.hidden_at or EARLIEST, reverse=True)
+    return found[:HIDDEN_SHOWN]
+
+
 def _resolve_reports(db: Session, viewer: Viewer, kind: ContentKind, content_id: int, status: ReportStatus) -> None:
     for row in db.scalars(
         select(Report).where(
@@ -136,51 +185,81 @@ def _moderated_post(db: Session, viewer: Viewer, post_id: int) -> Post:
     return post
 
 
-def hide(db: Session, viewer: Viewer, kind: str, content_id: int, reason: str) -> Any:
-    """Hide a post, a case study, a pitch or an offer; its author is told why, and sees the reason where it was.
-    Facilitators hide posts in their groups; everything else is for site administrators."""
-    content_kind = ContentKind(kind) if kind in {k.value for k in ContentKind} else None
-    content: Any
-    if content_kind is ContentKind.POST:
-        content = _moderated_post(db, viewer, content_id)
-        author_id = content.author_id
-        content.status = PostStatus.HIDDEN
-    elif content_kind is not None and viewer.is_admin:
-        content = _content(db, content_kind, content_id)
-        if content is None:
-            raise NotFound("content")
-        author_id = content.created_by_id
-    else:
+def _moderated(db: Session, viewer: Viewer, kind: ContentKind, content_id: int) -> Any:
+    """Content this viewer may hide or restore: facilitators posts in their groups, administrators anything."""
+    if kind is ContentKind.POST:
+        return _moderated_post(db, viewer, content_id)
+    content = _content(db, kind, content_id) if viewer.is_admin else None
+    if content is None:
         raise NotFound("content")
+    return content
+
+
+def hide(db: Session, viewer: Viewer, kind: str, content_id: int, reason: str) -> Any:
+    """Hide a post, a case study, a pitch, an offer or a need; its author is told why, and sees the reason where it
+    was. Facilitators hide posts in their groups; everything else is for site administrators."""
+    content_kind = content_kind_of(kind)
+    content = _moderated(db, viewer, content_kind, content_id)
+    if isinstance(content, Post):
+        content.status = PostStatus.HIDDEN
     content.hidden_reason = reason
     content.hidden_at = utcnow()
-    if isinstance(content, Pitch | Offer):
-        _take_listing_down(db, content)
-    else:
+    if isinstance(content, Post | CaseStudy):
         content.hidden_by_id = viewer.user_id
+    _reindex(db, content)
     _resolve_reports(db, viewer, content_kind, content_id, ReportStatus.UPHELD)
     audit.record(db, viewer.user_id, "moderation.hidden", content_kind.value, content_id, reason=reason)
-    author = db.get(User, author_id)
-    if author is not None:
-        notifications.notify(
-            db,
-            [author],
-            NotificationKind.CONTENT_MODERATED,
-            "A moderator hid something you wrote",
-            f"The reason given: {reason}",
-            "",
-        )
+    _tell_author(db, content_kind, content, "A moderator hid something you wrote", f"The reason given: {reason}")
     db.flush()
     return content
 
 
-def _take_listing_down(db: Session, listing: Pitch | Offer) -> None:
-    """A hidden pitch or offer leaves search, related items and matching at once."""
-    if isinstance(listing, Pitch):
-        indexer.index_pitch(db, listing)
+def restore(db: Session, viewer: Viewer, kind: str, content_id: int) -> Any:
+    """Show again what a moderator (this one or another) hid, everywhere it was before; its author is told.
+    The same moderators who may hide it may restore it."""
+    content_kind = content_kind_of(kind)
+    content = _moderated(db, viewer, content_kind, content_id)
+    if content.hidden_at is None and not (isinstance(content, Post) and content.status is PostStatus.HIDDEN):
+        raise Conflict("This is not hidden: there is nothing to restore.")
+    if isinstance(content, Post):
+        content.status = PostStatus.VISIBLE
+    content.hidden_reason = ""
+    content.hidden_at = None
+    if isinstance(content, Post | CaseStudy):
+        content.hidden_by_id = None
+    _reindex(db, content)
+    if isinstance(content, Need):
+        # A need hidden before it opened to suppliers was never announced; subscribers hear of it once at most.
+        alert_subscribers(db, content)
+    audit.record(db, viewer.user_id, "moderation.restored", content_kind.value, content_id)
+    _tell_author(db, content_kind, content, "A moderator restored something you wrote", "It is shown again.")
+    db.flush()
+    return content
+
+
+def _reindex(db: Session, content: Any) -> None:
+    """A hidden or restored pitch, offer or need leaves or comes back to search, related items and matching at once
+    (the indexers leave hidden items out)."""
+    if isinstance(content, Pitch | Offer):
+        if isinstance(content, Pitch):
+            indexer.index_pitch(db, content)
+        else:
+            indexer.index_offer(db, content)
+        documents.refresh_supplier(db, content.organisation_id)
+    elif isinstance(content, Need):
+        indexer.index_need(db, content)
+
+
+def _tell_author(db: Session, kind: ContentKind, content: Any, title: str, body: str) -> None:
+    author_id = content.author_id if isinstance(content, Post) else content.created_by_id
+    author = db.get(User, author_id) if author_id is not None else None
+    if author is None:
+        return
+    if isinstance(content, Post):
+        link = f"/conversations/{content.subject_kind.value}/{content.subject_id}#post-{content.id}"
     else:
-        indexer.index_offer(db, listing)
-    documents.refresh_supplier(db, listing.organisation_id)
+        link = f"{kind.path}/{content.id}"
+    notifications.notify(db, [author], NotificationKind.CONTENT_MODERATED, title, body, link)
 
 
 def approve(db: Session, viewer: Viewer, post_id: int) -> Post:
@@ -197,10 +276,10 @@ def approve(db: Session, viewer: Viewer, post_id: int) -> Post:
 
 def dismiss(db: Session, viewer: Viewer, kind: str, content_id: int) -> None:
     """The reports were unfounded: the content stays as it is."""
-    content_kind = ContentKind(kind) if kind in {k.value for k in ContentKind} else None
+    content_kind = content_kind_of(kind)
     if content_kind is ContentKind.POST:
         _moderated_post(db, viewer, content_id)
-    elif content_kind is None or not viewer.is_admin:
+    elif not viewer.is_admin:
         raise NotFound("content")
     _resolve_reports(db, viewer, content_kind, content_id, ReportStatus.DISMISSED)
     audit.record(db, viewer.user_id, "moderation.dismissed", content_kind.value, content_id)

@@ -1,4 +1,4 @@
-"""Moderation pages: reporting content, and the moderators' queue with its actions."""
+"""Moderation pages: reporting content, and the moderators' queue with its actions and what they hid."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import signed_in_viewer
 from exchange.conversations.schemas import ReasonForm
-from exchange.core.errors import Invalid, NotFound
+from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
@@ -26,19 +26,32 @@ REASON_LABELS = {"reason": "the reason"}
 
 
 def _report_page(
-    request: Request, kind: str, content_id: int, values: dict[str, Any], errors: dict[str, str], status: int = 200
+    request: Request,
+    kind: ContentKind,
+    content_id: int,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
 ) -> HTMLResponse:
-    context = {"page_title": "Report this", "kind": kind, "content_id": content_id, "values": values, "errors": errors}
+    context = {
+        "page_title": f"Report this {kind.noun}",
+        "kind": kind,
+        "content_id": content_id,
+        "values": values,
+        "errors": errors,
+    }
     return render(request, "moderation/report.html", context, status)
 
 
 @router.get("/report/{kind}/{content_id}", response_class=HTMLResponse)
 def report_form(
-    request: Request, kind: str, content_id: PathId, viewer: Viewer = Depends(signed_in_viewer)
+    request: Request,
+    kind: str,
+    content_id: PathId,
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
 ) -> HTMLResponse:
-    if kind not in {k.value for k in ContentKind}:
-        raise NotFound("content")
-    return _report_page(request, kind, content_id, {}, {})
+    return _report_page(request, service.reportable(db, viewer, kind, content_id), content_id, {}, {})
 
 
 @router.post("/report/{kind}/{content_id}", response_class=HTMLResponse)
@@ -50,11 +63,13 @@ def report(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
+    # Checked before the form, so that what the viewer may not see answers 404 whatever was sent.
+    content_kind = service.reportable(db, viewer, kind, content_id)
     values = form_to_dict(form)
     try:
         service.report(db, viewer, kind, content_id, validate(ReasonForm, values, REASON_LABELS).reason)
     except Invalid as error:
-        return _report_page(request, kind, content_id, values, error.field_errors, 422)
+        return _report_page(request, content_kind, content_id, values, error.field_errors, 422)
     flash(request, "Thank you. A moderator will look at it.")
     return RedirectResponse("/dashboard", 303)
 
@@ -62,7 +77,12 @@ def report(
 def _queue_page(
     request: Request, db: Session, viewer: Viewer, errors: dict[str, str], status: int = 200
 ) -> HTMLResponse:
-    context = {"page_title": "Moderation", "items": service.queue(db, viewer), "errors": errors}
+    context = {
+        "page_title": "Moderation",
+        "items": service.queue(db, viewer),
+        "hidden": service.hidden(db, viewer),
+        "errors": errors,
+    }
     return render(request, "moderation/queue.html", context, status)
 
 
@@ -90,6 +110,7 @@ def hide(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
+    service.content_kind_of(kind)
     try:
         reason = validate(ReasonForm, form_to_dict(form), REASON_LABELS).reason
     except Invalid as error:
@@ -97,6 +118,20 @@ def hide(
     service.hide(db, viewer, kind, content_id, reason)
     send_queued_email_after_commit(request)
     flash(request, "Hidden. Its author is told why.")
+    return RedirectResponse("/moderation", 303)
+
+
+@router.post("/{kind}/{content_id}/restore")
+def restore(
+    request: Request,
+    kind: str,
+    content_id: PathId,
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    service.restore(db, viewer, kind, content_id)
+    send_queued_email_after_commit(request)
+    flash(request, "Restored: it is shown again where it was, and its author is told.")
     return RedirectResponse("/moderation", 303)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, ColumnElement, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.core.database import Base
-from exchange.core.models import Timestamped, enum_column
+from exchange.core.models import Timestamped, UtcDateTime, enum_column
 from exchange.organisations.models import Organisation
 from exchange.reference.models import Category, Region
 
@@ -86,7 +86,20 @@ class Need(Timestamped, Base):
     # whether the supplier must work in the need's region. Suppliers failing them are never ranked in.
     required_certifications: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     region_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set by a moderator (who did it is in the audit log): hidden from everyone but the council's members and
+    # the administrators; the members see why.
+    hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
     category: Mapped[Category | None] = relationship(lazy="raise")
     region: Mapped[Region | None] = relationship(lazy="raise")
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+def open_to_everyone() -> ColumnElement[bool]:
+    """Needs anyone may see, signed in or not: public and not hidden by a moderator (feeds, exports, trends)."""
+    return (Need.visibility == Visibility.PUBLIC) & Need.hidden_at.is_(None)

@@ -35,9 +35,15 @@ def _alert_subscribers(db: Session, need: Need) -> None:
 
 
 def can_see(viewer: Viewer, need: Need) -> bool:
-    if need.visibility is Visibility.PUBLIC or viewer.is_member(need.organisation_id) or viewer.is_admin:
+    """Its council's members and the administrators always; everyone else as its visibility says, unless a
+    moderator hid it."""
+    if viewer.is_member(need.organisation_id) or viewer.is_admin:
         return True
-    return need.visibility is Visibility.PUBLIC_SECTOR and viewer.public_sector_verified
+    if need.is_hidden:
+        return False
+    return need.visibility is Visibility.PUBLIC or (
+        need.visibility is Visibility.PUBLIC_SECTOR and viewer.public_sector_verified
+    )
 
 
 def posting_organisations(db: Session, viewer: Viewer) -> list[Organisation]:

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.audit import service as audit
+from exchange.audit.models import AuditEvent
 from exchange.conversations import service as conversations
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
@@ -27,6 +28,9 @@ from exchange.proposals.need_page import need_page_context
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
+# What the council sees of moderation in its need's history: that it was hidden or restored, not that anyone
+# reported it or that reports were dismissed (that is for the moderators).
+MODERATION_LABELS = {"moderation.hidden": "hidden by a moderator", "moderation.restored": "restored by a moderator"}
 # Form fields that can be ticked more than once.
 LIST_FIELDS = ("required_certifications",)
 
@@ -108,6 +112,11 @@ def create(
     return RedirectResponse(f"/needs/{need.id}", status_code=303)
 
 
+def _history(db: Session, need: Need) -> list[AuditEvent]:
+    events = audit.history(db, "need", need.id)
+    return [e for e in events if not e.action.startswith("moderation.") or e.action in MODERATION_LABELS]
+
+
 @router.get("/{need_id}", response_class=HTMLResponse)
 def detail(
     request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
@@ -119,7 +128,8 @@ def detail(
         "page_title": need.title,
         "can_edit": can_edit,
         "next_stages": service.next_stages(need) if can_edit else [],
-        "history": audit.history(db, "need", need.id) if can_edit else [],
+        "history": _history(db, need) if can_edit else [],
+        "moderation_labels": MODERATION_LABELS,
         "stage_labels": {stage.value: stage.label for stage in NeedStage},
         "related": related(
             db,

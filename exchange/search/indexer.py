@@ -1,7 +1,7 @@
 """Keeps one search document per pitch, offer and need, written in the same transaction as the item.
 
 Withdrawn pitches and offers leave the index; needs stay at every stage, with their visibility, so that
-search can show each viewer exactly what they may see.
+search can show each viewer exactly what they may see. Whatever a moderator hid leaves it.
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ def index_offer(db: Session, offer: Offer) -> None:
 
 
 def index_need(db: Session, need: Need) -> None:
+    if need.is_hidden:
+        remove(db, "need", need.id)
+        return
     values = _common(db, need, [need.problem_statement, need.users, need.tried_so_far])
     _upsert(
         db,

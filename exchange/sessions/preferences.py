@@ -85,6 +85,7 @@ def _needs_by_council(db: Session, councils: list[SessionParticipant]) -> dict[i
         Need.organisation_id.in_(organisation_ids),
         Need.stage.in_(OPEN_STAGES),
         Need.visibility != Visibility.ORGANISATION,
+        Need.hidden_at.is_(None),
     )
     found: dict[int, list[Need]] = {}
     for need in db.scalars(query.order_by(Need.id)):

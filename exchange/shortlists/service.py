@@ -98,7 +98,7 @@ def add(
             raise
         return _link_proposal(db, existing, proposal_id)
     audit.record(db, viewer.user_id, "shortlist.added", "need", need.id, organisation_id=supplier.id, source=source)
-    if need.visibility is Visibility.PUBLIC:
+    if need.visibility is Visibility.PUBLIC and not need.is_hidden:
         _tell_supplier(db, need, supplier)
     return entry
 

@@ -92,6 +92,8 @@ def test_a_facilitator_hides_a_reported_post(page: Page, browser: Browser, base_
     )
     page.get_by_role("button", name="Hide it").first.click()
     expect(page.get_by_text("Nothing to moderate.")).to_be_visible()
+    expect(page.get_by_role("button", name="Restore the post")).to_be_visible()
+    assert_accessible(page)
 
     poster.goto(group_path)
     expect(poster.get_by_text("The reason given: Criticise the work, not the person")).to_be_visible()
