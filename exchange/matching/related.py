@@ -14,6 +14,9 @@ from exchange.search.service import HIT_COLUMNS, visible_to
 
 WORDS = 8
 POOL = 30
+# About how many supplier documents the words may be found in (see facts.enough_terms): the engine ranks every
+# item that shares any of them, so common words would make each page rank most of the exchange.
+REACH = 500
 
 
 def related(
@@ -24,7 +27,7 @@ def related(
     corpus = facts.corpus(db, forms)
     # Words no supplier uses can still be shared with needs: keep them, after the telling ones.
     ranked = facts.rarest_terms(corpus, forms) + sorted(t for t in forms if not corpus.document_frequency.get(t))
-    words = facts.words_for(ranked[:WORDS], forms)
+    words = facts.words_for(facts.enough_terms(corpus, ranked, WORDS, REACH), forms)
     conditions = [
         not_(and_(SearchDocument.kind == kind, SearchDocument.item_id == item_id)),
         SearchDocument.organisation_id != organisation_id,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 import exchange.models  # noqa: F401  (every mapper must be known before the first query)
 from exchange.core.text import slugify
 from exchange.listings.models import ListingStatus, Offer, Pitch, PriceModel
+from exchange.matching import documents as supplier_documents
 from exchange.needs.models import Need, NeedStage, Visibility
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.reference.models import Category, Region
@@ -126,6 +127,41 @@ class _Writer:
                 index({**row, "id": item_id})
         self.progress.advance(self.task, len(rows))
         return ids
+
+
+class _Evidence:
+    """What the matching module knows of each supplier: its name, description and published listings, gathered
+    as they are generated and written once at the end, so generated suppliers are matchable like any other."""
+
+    def __init__(self) -> None:
+        self.new: dict[int, tuple[str, str, list[str]]] = {}
+        self.existing: set[int] = set()
+
+    def add_organisations(self, ids: list[int], rows: list[dict[str, Any]]) -> None:
+        for organisation_id, row in zip(ids, rows, strict=True):
+            self.new[organisation_id] = (row["name"], row["description"], [])
+
+    def add_listings(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            if row["status"] is not ListingStatus.PUBLISHED:
+                continue
+            organisation_id = row["organisation_id"]
+            if organisation_id in self.new:
+                self.new[organisation_id][2].append(f"{row['title']}. {row['summary']}")
+            else:
+                self.existing.add(organisation_id)
+
+    def write(self, db: Session) -> None:
+        supplier_documents.add_suppliers(
+            db,
+            [
+                supplier_documents.document_values(organisation_id, name, description, (), lines)
+                for organisation_id, (name, description, lines) in self.new.items()
+            ],
+        )
+        # Suppliers that were already there have a document: it is written again with their new listings.
+        for organisation_id in sorted(self.existing):
+            supplier_documents.refresh_supplier(db, organisation_id)
 
 
 def _organisation(rng: random.Random, context: Context, names: set[str], slugs: set[str]) -> dict[str, Any]:
@@ -252,26 +288,35 @@ def generate(
     if needs and not context.councils:
         raise ValueError("there are no councils to post needs: run `exchange seed` first")
     indexer = BulkIndexer(db)
+    evidence = _Evidence()
     total = suppliers + 2 * pitches + needs
     with Progress(disable=not progress, transient=False) as bar:
         task = bar.add_task("Generating", total=total)
         writer = _Writer(db, bar, task)
-        pool = _make_organisations(db, rng, context, writer, suppliers, indexer)
+        pool = _make_organisations(db, rng, context, writer, suppliers, indexer, evidence)
         if pitches and not pool:
             raise ValueError("there are no suppliers to publish pitches: generate some with --suppliers")
         for model, index in ((Pitch, indexer.add_pitch), (Offer, indexer.add_offer)):
             for size in _chunks(pitches):
                 rows = [_listing(rng, context, rng.choice(pool), model is Offer) for _ in range(size)]
                 writer.insert(model, rows, index)
+                evidence.add_listings(rows)
         for size in _chunks(needs):
             writer.insert(Need, [_need(rng, context) for _ in range(size)], indexer.add_need)
         documents = indexer.flush()
+        evidence.write(db)
     db.flush()
     return {"organisations": suppliers, "pitches": pitches, "offers": pitches, "needs": needs, "documents": documents}
 
 
 def _make_organisations(
-    db: Session, rng: random.Random, context: Context, writer: _Writer, count: int, indexer: BulkIndexer
+    db: Session,
+    rng: random.Random,
+    context: Context,
+    writer: _Writer,
+    count: int,
+    indexer: BulkIndexer,
+    evidence: _Evidence,
 ) -> list[tuple[int, int | None]]:
     """The new organisations (id, region id); with none asked for, the suppliers already there."""
     if count == 0:
@@ -290,5 +335,6 @@ def _make_organisations(
         rows = [_organisation(rng, context, names, slugs) for _ in range(size)]
         ids = writer.insert(Organisation, rows, None)
         indexer.know_organisations({i: (row["name"], row["kind"].value) for i, row in zip(ids, rows, strict=True)})
+        evidence.add_organisations(ids, rows)
         pool.extend((i, row["region_id"]) for i, row in zip(ids, rows, strict=True))
     return pool

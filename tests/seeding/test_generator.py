@@ -1,4 +1,4 @@
-"""Synthetic data: the rows asked for, the same for a seed, and findable by search."""
+"""Synthetic data: the rows asked for, the same for a seed, findable by search and matchable."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session
 
 from exchange.core.viewer import ANONYMOUS
 from exchange.listings.models import ListingStatus, Offer, Pitch
+from exchange.matching import documents
+from exchange.matching import service as matching
+from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.needs.models import Need
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.search import service as search
@@ -67,3 +70,21 @@ def test_generated_listings_are_found_by_search(db: Session) -> None:
     found = search.search(db, ANONYMOUS, SearchQuery(q=word, kind=("pitch",), per_page=100))
     assert pitch.id in {hit.item_id for hit in found.hits}
     assert found.total >= 1
+
+
+def test_generated_suppliers_are_matchable_with_the_document_an_edit_would_write(db: Session) -> None:
+    generate(db, needs=10, suppliers=6, pitches=30, seed=2, progress=False)
+    supplier_ids = _newest(db, Organisation.id, 6)
+    written = {d.organisation_id: (d.body, d.terms) for d in db.scalars(select(SupplierDocument))}
+    assert set(supplier_ids) <= set(written)
+    terms_before = dict(db.execute(select(MatchTerm.term, MatchTerm.documents)).all())
+    for organisation_id in supplier_ids:
+        documents.refresh_supplier(db, organisation_id)
+    for document in db.scalars(select(SupplierDocument).where(SupplierDocument.organisation_id.in_(supplier_ids))):
+        db.refresh(document)
+        assert (document.body, document.terms) == written[document.organisation_id]
+    assert dict(db.execute(select(MatchTerm.term, MatchTerm.documents)).all()) == terms_before
+
+    need = db.scalars(select(Need).order_by(Need.id.desc()).limit(1)).one()
+    ranked = matching.rank_suppliers(db, need)
+    assert {m.key for m in ranked.matches} & set(supplier_ids)
