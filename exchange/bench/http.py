@@ -36,7 +36,7 @@ from exchange.core import migrations
 from exchange.core.database import Database, make_engine
 from exchange.core.settings import get_settings
 from exchange.listings.models import ListingStatus, Offer, Pitch
-from exchange.needs.models import Need, Visibility
+from exchange.needs.models import Need
 from exchange.reference.models import Category, Region
 from exchange.seeding.generator import generate
 from exchange.seeding.reference import load_categories, load_regions_and_councils
@@ -111,7 +111,7 @@ def build_scenarios(db: Session, rng: random.Random) -> list[Scenario]:
     top_categories = list(db.scalars(select(Category.id).where(Category.parent_id.is_(None)).order_by(Category.id)))
     published_pitches = list(db.scalars(select(Pitch.id).where(Pitch.status == ListingStatus.PUBLISHED)))
     published_offers = list(db.scalars(select(Offer.id).where(Offer.status == ListingStatus.PUBLISHED)))
-    public_needs = list(db.scalars(select(Need.id).where(Need.visibility == Visibility.PUBLIC)))
+    public_needs = list(db.scalars(select(Need.id).where(Need.open_to_everyone)))
     scenarios = [
         Scenario("healthz", ["/healthz"]),
         Scenario("search page", search_paths(rng, "/search", region_ids, top_categories)),

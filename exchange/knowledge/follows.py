@@ -23,7 +23,7 @@ from exchange.knowledge.models import Follow, FollowKind
 from exchange.listings import service as listings
 from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.needs import service as needs
-from exchange.needs.models import Need, open_to_everyone
+from exchange.needs.models import Need
 from exchange.organisations.models import Organisation
 from exchange.reference.models import Category
 
@@ -186,6 +186,6 @@ def followers_of(kind: FollowKind, target_id: int) -> Select[Any]:
 def need_followers(db: Session, need_id: int) -> Select[Any]:
     """The followers to tell about a need's news: none unless the need is open to everyone, so nothing leaks to a
     follower who could see it once but not since its council narrowed who may, or a moderator hid it."""
-    shown = db.scalar(select(Need.id).where(Need.id == need_id, open_to_everyone()))
+    shown = db.scalar(select(Need.id).where(Need.id == need_id, Need.open_to_everyone))
     query = followers_of(FollowKind.NEED, need_id)
     return query if shown is not None else query.where(false())

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from exchange.listings.models import ListingStatus, Offer, Pitch
-from exchange.needs.models import Need, NeedStage, open_to_everyone
+from exchange.needs.models import Need, NeedStage
 from exchange.proposals.models import Proposal, ProposalStatus
 from exchange.reference import service as reference
 from exchange.reference.models import Category
@@ -110,7 +110,7 @@ def _grid(db: Session, key: str, labels: Sequence[tuple[int, str]], dimension: s
     def row_key(model: Any) -> Any:
         return top if key == "category" else model.region_id
 
-    need_query = select(row_key(Need), Need.stage, func.count()).select_from(Need).where(open_to_everyone())
+    need_query = select(row_key(Need), Need.stage, func.count()).select_from(Need).where(Need.open_to_everyone)
     if key == "category":
         need_query = need_query.join(Category, Category.id == Need.category_id)
     for row, stage, count in db.execute(need_query.group_by(row_key(Need), Need.stage)):
@@ -148,7 +148,7 @@ def unmet_demand(db: Session, heat: HeatMap, limit: int = UNMET_SHOWN) -> list[U
         select(top, func.count())
         .select_from(Need)
         .join(Category, Category.id == Need.category_id)
-        .where(open_to_everyone(), Need.stage.in_(ACTIVE_STAGES), ~answered.exists())
+        .where(Need.open_to_everyone, Need.stage.in_(ACTIVE_STAGES), ~answered.exists())
         .group_by(top)
     )
     unanswered = {category_id: count for category_id, count in db.execute(query)}
@@ -188,7 +188,7 @@ def per_month(db: Session, today: date) -> list[Month]:
     start = datetime.fromisoformat(f"{labels[0]}-01").replace(tzinfo=UTC)
     found: dict[str, dict[str, int]] = {"needs": {}, "pitches": {}}
     for name, model, condition in (
-        ("needs", Need, open_to_everyone()),
+        ("needs", Need, Need.open_to_everyone),
         ("pitches", Pitch, (Pitch.status == ListingStatus.PUBLISHED) & Pitch.hidden_at.is_(None)),
     ):
         month = _month_of(db, model.created_at)

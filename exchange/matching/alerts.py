@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.matching import service
-from exchange.needs.models import Need, NeedStage, Visibility
+from exchange.needs.models import Need, NeedStage
 from exchange.notifications import service as notifications
 from exchange.notifications.models import Notification, NotificationKind
 from exchange.organisations.service import active_members
@@ -31,7 +31,7 @@ def _anyone_subscribed(db: Session) -> bool:
 
 def alert_subscribers(db: Session, need: Need) -> int:
     """Tell the members of well-matching Supplier Plus organisations about this need, once each; how many."""
-    if need.visibility is not Visibility.PUBLIC or need.is_hidden or need.stage not in ALERTING_STAGES:
+    if not need.open_to_everyone or need.stage not in ALERTING_STAGES:
         return 0
     if not _anyone_subscribed(db):
         return 0

@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, ColumnElement, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.core.database import Base
@@ -99,7 +100,13 @@ class Need(Timestamped, Base):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @hybrid_property
+    def open_to_everyone(self) -> bool:
+        """Anyone may see it, signed in or not: public and not hidden by a moderator (feeds, exports, trends,
+        alerts). In a query, ``Need.open_to_everyone`` is the same condition in SQL."""
+        return self.visibility is Visibility.PUBLIC and self.hidden_at is None
 
-def open_to_everyone() -> ColumnElement[bool]:
-    """Needs anyone may see, signed in or not: public and not hidden by a moderator (feeds, exports, trends)."""
-    return (Need.visibility == Visibility.PUBLIC) & Need.hidden_at.is_(None)
+    @open_to_everyone.inplace.expression
+    @classmethod
+    def _open_to_everyone_condition(cls) -> ColumnElement[bool]:
+        return (cls.visibility == Visibility.PUBLIC) & cls.hidden_at.is_(None)

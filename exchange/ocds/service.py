@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from exchange.core.errors import NotFound
 from exchange.evaluation.models import NeedOutcome
-from exchange.needs.models import Need, open_to_everyone
+from exchange.needs.models import Need
 from exchange.profiles.models import SupplierProfile
 from exchange.proposals.models import Clarification, EvaluationCriterion, NeedProcurement, Proposal, ProposalStatus
 
@@ -33,14 +33,14 @@ class NeedFacts:
 
 
 def _public_needs(db: Session, offset: int, limit: int, need_id: int | None = None) -> list[Need]:
-    statement = select(Need).where(open_to_everyone()).options(selectinload(Need.organisation))
+    statement = select(Need).where(Need.open_to_everyone).options(selectinload(Need.organisation))
     if need_id is not None:
         statement = statement.where(Need.id == need_id)
     return list(db.scalars(statement.order_by(Need.id).offset(offset).limit(limit)))
 
 
 def count_public(db: Session) -> int:
-    return db.scalar(select(func.count()).where(open_to_everyone())) or 0
+    return db.scalar(select(func.count()).where(Need.open_to_everyone)) or 0
 
 
 def facts_for(db: Session, needs: list[Need]) -> list[NeedFacts]:

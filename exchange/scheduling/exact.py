@@ -64,6 +64,11 @@ class _Model:
     rows: list[list[int]]
     upper: list[float]
     fixed: list[int]
+    # Participant -> the variables of their meetings.
+    by_person: dict[int, list[int]]
+
+    def value_of(self, chosen: list[float]) -> float:
+        return sum(v for v, x in zip(self.value, chosen, strict=True) if x)
 
 
 def variables_needed(problem: Problem) -> int:
@@ -79,7 +84,7 @@ def worth_trying(problem: Problem) -> bool:
 def _model(problem: Problem) -> _Model:
     locked = {(c, s): slot for c, s, slot in problem.locked}
     variables: list[tuple[int, int, int]] = []
-    for (council, supplier), _value in sorted(problem.value.items()):
+    for council, supplier in sorted(problem.value):
         if (council, supplier) in locked:
             variables.append((council, supplier, locked[(council, supplier)]))
             continue
@@ -122,7 +127,7 @@ def _model(problem: Problem) -> _Model:
                 at_most(1, columns)
     value = [problem.value[(c, s)] for c, s, _ in variables]
     fixed = [n for n, (c, s, slot) in enumerate(variables) if locked.get((c, s)) == slot]
-    return _Model(variables, value, rows, upper, fixed)
+    return _Model(variables, value, rows, upper, fixed, by_person)
 
 
 def _matrix(rows: list[list[int]], coefficients: list[list[float]] | None, width: int) -> csr_array:
@@ -176,7 +181,7 @@ def solve(problem: Problem, deadline: float, fairness_cost: float = 0.0) -> Resu
     chosen, bound, optimal = _solve(model.value, model.rows, None, zeros, model.upper, model.fixed, half)
     if chosen is None:
         return None
-    value = sum(v for v, x in zip(model.value, chosen, strict=True) if x)
+    value = model.value_of(chosen)
     bound = max(min(bound, sum(model.value)), value)
     left_out = _left_out(problem, model, chosen)
     if fairness_cost > 0 and left_out:
@@ -184,16 +189,16 @@ def solve(problem: Problem, deadline: float, fairness_cost: float = 0.0) -> Resu
         # Stopped by the time limit, the second solve may not have found a fairer schedule than the first.
         if fairer is not None and len(_left_out(problem, model, fairer[0])) < len(left_out):
             chosen, optimal = fairer[0], optimal and fairer[1]
-            value = sum(v for v, x in zip(model.value, chosen, strict=True) if x)
+            value = model.value_of(chosen)
     meetings = [model.variables[n] for n in range(width) if chosen[n]]
     return Result(meetings, value, bound, optimal)
 
 
 def _left_out(problem: Problem, model: _Model, chosen: list[float]) -> list[int]:
     """Participants with a wish and a possible meeting, but none in ``chosen``."""
-    met = {p for n, (c, s, _) in enumerate(model.variables) if chosen[n] for p in (c, s)}
-    could = {p for c, s, _ in model.variables for p in (c, s)}
-    return [p for p in range(problem.size) if problem.wishes[p] and p in could and p not in met]
+    return [
+        p for p, columns in sorted(model.by_person.items()) if problem.wishes[p] and not any(chosen[n] for n in columns)
+    ]
 
 
 def _fairer(problem: Problem, model: _Model, floor: float, deadline: float) -> tuple[list[float], bool] | None:
@@ -201,21 +206,15 @@ def _fairer(problem: Problem, model: _Model, floor: float, deadline: float) -> t
     (each worth ``FIRST_MEETING`` on top of the value): the first solve's variables, then one "has a meeting"
     variable per participant with a wish, at most the sum of their meetings."""
     width = len(model.variables)
-    wishing = [p for p in range(problem.size) if problem.wishes[p]]
-    columns_of: dict[int, list[int]] = {p: [] for p in wishing}
-    for n, (c, s, _) in enumerate(model.variables):
-        for p in (c, s):
-            if p in columns_of:
-                columns_of[p].append(n)
-    wishing = [p for p in wishing if columns_of[p]]
+    wishing = [p for p in sorted(model.by_person) if problem.wishes[p]]
     rows = list(model.rows)
     coefficients: list[list[float]] = [[1.0] * len(columns) for columns in rows]
     lower = [0.0] * len(rows)
     upper = list(model.upper)
     for k, p in enumerate(wishing):
         # has_meeting[p] - (its meetings) <= 0
-        rows.append([width + k, *columns_of[p]])
-        coefficients.append([1.0] + [-1.0] * len(columns_of[p]))
+        rows.append([width + k, *model.by_person[p]])
+        coefficients.append([1.0] + [-1.0] * len(model.by_person[p]))
         lower.append(-float("inf"))
         upper.append(0.0)
     rows.append(list(range(width)))

@@ -13,7 +13,7 @@ from exchange.listings.models import Offer, Pitch
 from exchange.listings.service import ListingT
 from exchange.matching.documents import SUPPLIER_SIDE
 from exchange.needs import service as needs
-from exchange.needs.models import Need, Visibility
+from exchange.needs.models import Need
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.organisations import service as organisations
@@ -98,7 +98,7 @@ def add(
             raise
         return _link_proposal(db, existing, proposal_id)
     audit.record(db, viewer.user_id, "shortlist.added", "need", need.id, organisation_id=supplier.id, source=source)
-    if need.visibility is Visibility.PUBLIC and not need.is_hidden:
+    if need.open_to_everyone:
         _tell_supplier(db, need, supplier)
     return entry
 
