@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from typing import Any
 
 import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
+SESSION_COOKIE = "exchange_session"
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
@@ -41,10 +44,23 @@ class Client:
         return self.request("GET", url, **kwargs)
 
     def csrf_token(self) -> str:
-        """The token of this client's session, as a page would carry it."""
+        """The token of this client's session, as every page carries it: read from the session cookie the
+        client already holds, or from a page when the session has none yet."""
+        token = self._session_value("csrf")
+        if token:
+            return str(token)
         match = CSRF.search(self.get("/about").text)
         assert match, "no CSRF token on the page"
         return match.group(1)
+
+    def _session_value(self, key: str) -> Any:
+        """A value of the signed session cookie (its payload is base64 JSON before the signature's dots)."""
+        assert self.http is not None
+        cookie = self.http.cookies.get(SESSION_COOKIE)
+        if not cookie or cookie == "null":
+            return None
+        payload = cookie.strip('"').split(".", 1)[0]
+        return json.loads(base64.b64decode(payload)).get(key)
 
     def post(self, url: str, data: dict[str, Any] | None = None, *, csrf: bool = True, **kwargs: Any) -> httpx.Response:
         """Post a form the way a browser does, with the session's CSRF token unless csrf=False."""

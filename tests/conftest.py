@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session
@@ -30,6 +32,13 @@ from tests.client import Client
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TEST_SECRET = "test-secret-key-for-the-test-suite-only-0123456789"
+
+# Cheap Argon2 for the suite only (the settings default is full strength): hundreds of sign-ins would
+# otherwise cost a fifth of a second each. Set before any test module hashes a password (tests.factories
+# does on import).
+os.environ.setdefault("EXCHANGE_PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("EXCHANGE_PASSWORD_HASH_MEMORY_KIB", "64")
+os.environ.setdefault("EXCHANGE_PASSWORD_HASH_PARALLELISM", "1")
 
 
 def _create_postgres_database(server_url: str) -> str:
@@ -107,26 +116,46 @@ def db(database: Database) -> Iterator[Session]:
     session.close()
 
 
+def test_settings(database_url: str, **changes: Any) -> Settings:
+    return Settings(
+        env="test", database_url=database_url, secret_key=TEST_SECRET, base_url="http://testserver", **changes
+    )
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET, base_url="http://testserver")
+    return test_settings(database_url)
 
 
-@pytest.fixture
-def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def shared_app(engine: Engine, database_url: str) -> FastAPI:
+    """One application for the whole run: building one (its routes, its compiled templates) costs far more
+    than most tests. Each test points it at its own settings and rolled-back database (see ``app``)."""
     from exchange.app import create_app
 
-    return create_app(settings, database)
+    return create_app(test_settings(database_url), Database(engine))
 
 
 @pytest.fixture
-def client(app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+def app(shared_app: FastAPI, settings: Settings, database: Database) -> Iterator[FastAPI]:
+    state = shared_app.state
+    kept = dict(state._state)
+    state.settings = settings
+    state.database = database
+    yield shared_app
+    # Whatever a test changed on the application (its settings, a payments gateway) ends with it.
+    state._state.clear()
+    state._state.update(kept)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[Client]:
     with Client(app) as client:
         yield client
 
 
 @pytest.fixture
-def other_client(app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+def other_client(app: FastAPI) -> Iterator[Client]:
     """A second browser: its own cookies."""
     with Client(app) as client:
         yield client

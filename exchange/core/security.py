@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -12,20 +13,33 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from exchange.core.settings import get_settings
 
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so both paths cost the same (no enumeration by timing).
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
-
 MIN_PASSWORD_LENGTH = 10
 
 
+@cache
+def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> tuple[PasswordHasher, str]:
+    """The hasher for these Argon2 parameters, and a hash to verify against when the email is unknown (so
+    both paths cost the same: no enumeration by timing)."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    return hasher, hasher.hash("not-a-real-password")
+
+
+def _current() -> tuple[PasswordHasher, str]:
+    settings = get_settings()
+    return _hasher(
+        settings.password_hash_time_cost, settings.password_hash_memory_kib, settings.password_hash_parallelism
+    )
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _current()[0].hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether the password is right; the parameters are read from the hash, so older hashes keep working."""
+    hasher, dummy = _current()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or dummy, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

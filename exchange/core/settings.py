@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     db_pool_size: int = 10
+    # Argon2id cost: the library's defaults (64 MiB, 3 passes, 4 lanes). Production refuses less than OWASP's
+    # minimum (19 MiB and 2 passes); only the test suite turns it down, to keep sign-ins quick.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
+    password_hash_parallelism: int = 4
     # Re-read changed templates on every render; on by default in development only.
     template_auto_reload: bool | None = None
 
@@ -52,6 +57,8 @@ class Settings(BaseSettings):
                 raise ValueError("EXCHANGE_BASE_URL must be https in production")
             if self.stripe_secret_key and not self.stripe_webhook_secret:
                 raise ValueError("EXCHANGE_STRIPE_WEBHOOK_SECRET must be set when EXCHANGE_STRIPE_SECRET_KEY is")
+            if self.password_hash_memory_kib < 19456 or self.password_hash_time_cost < 2:
+                raise ValueError("Password hashing below 19 MiB of memory or 2 passes is refused in production")
             if (self.stripe_secret_key or "").startswith("sk_test_") or self.stripe_api_base:
                 raise ValueError("Stripe test keys and EXCHANGE_STRIPE_API_BASE are refused in production")
         return self

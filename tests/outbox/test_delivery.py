@@ -90,4 +90,14 @@ def test_settings_refuse_development_secret_in_production() -> None:
         Settings(env="production", base_url="https://exchange.example")
     with pytest.raises(ValueError, match="https"):
         Settings(env="production", secret_key="s" * 40, base_url="http://exchange.example")
-    assert Settings(env="production", secret_key="s" * 40, base_url="https://exchange.example").secure_cookies
+    # The suite turns password hashing down through the environment; production states its own cost.
+    strong = {"password_hash_time_cost": 3, "password_hash_memory_kib": 65536}
+    assert Settings(env="production", secret_key="s" * 40, base_url="https://exchange.example", **strong).secure_cookies
+
+
+def test_production_refuses_weak_password_hashing() -> None:
+    production = {"env": "production", "secret_key": "s" * 40, "base_url": "https://exchange.example"}
+    with pytest.raises(ValueError, match="Password hashing"):
+        Settings(**production, password_hash_time_cost=3, password_hash_memory_kib=1024)
+    with pytest.raises(ValueError, match="Password hashing"):
+        Settings(**production, password_hash_time_cost=1, password_hash_memory_kib=65536)

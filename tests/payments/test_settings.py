@@ -7,7 +7,14 @@ from pydantic import ValidationError
 
 from exchange.core.settings import Settings
 
-PRODUCTION = {"env": "production", "secret_key": "x" * 40, "base_url": "https://exchange.example"}
+# The suite turns password hashing down through the environment; production states its own cost.
+PRODUCTION = {
+    "env": "production",
+    "secret_key": "x" * 40,
+    "base_url": "https://exchange.example",
+    "password_hash_time_cost": 3,
+    "password_hash_memory_kib": 65536,
+}
 
 
 def test_payments_are_off_by_default() -> None:
