@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes side by side (pytest-xdist): one per core by default.
+TEST_WORKERS ?= auto
 
 .PHONY: setup run test lint assets clean
 
@@ -30,7 +32,7 @@ run: setup
 	$(BIN)/exchange demo --host $(HOST) --port $(PORT)
 
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check exchange tests alembic

@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from exchange.accounts import views as account_views
 from exchange.accounts.dependencies import verify_csrf
+from exchange.admin import jobs_views as admin_jobs_views
 from exchange.admin import views as admin_views
 from exchange.case_studies import api as case_study_api
 from exchange.case_studies import authoring_views as case_study_authoring_views
@@ -61,6 +62,7 @@ from exchange.sessions import registration_views as session_registration_views
 from exchange.sessions import schedule_views as session_schedule_views
 from exchange.sessions import views as session_views
 from exchange.shortlists import views as shortlist_views
+from exchange.wiring import install as install_listeners_and_jobs
 
 SESSION_MAX_AGE = 14 * 24 * 3600
 
@@ -74,6 +76,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    install_listeners_and_jobs()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = FastAPI(
@@ -132,6 +135,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         case_study_authoring_views,
         case_study_views,
         admin_views,
+        admin_jobs_views,
         payment_views,
         payment_admin_views,
         docs_views,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import getpass
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +14,10 @@ import typer
 # Every model is imported up front so that SQLAlchemy can resolve relationships in any command.
 import exchange.models  # noqa: F401
 from exchange.core import migrations
-from exchange.core.database import Database, make_engine
+from exchange.core.database import Database
+from exchange.core.queue import job_context
 from exchange.core.settings import get_settings
+from exchange.wiring import install as install_listeners_and_jobs
 
 app = typer.Typer(help="The Open Innovation Exchange.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -23,8 +28,15 @@ app.add_typer(import_app, name="import")
 app.add_typer(bench_app, name="bench")
 
 
+@app.callback()
+def _start() -> None:
+    # Listeners and jobs are known in every command, so what a command changes is indexed and followed up.
+    install_listeners_and_jobs()
+
+
 def _database() -> Database:
-    return Database(make_engine(get_settings().database_url))
+    """The command's database: the one its jobs use too, when they run at once."""
+    return job_context().database
 
 
 @app.command()
@@ -48,6 +60,44 @@ def serve(
 
 
 @app.command()
+def worker(
+    workers: Annotated[int, typer.Option(min=1, help="Jobs run side by side.")] = 2,
+    processes: Annotated[
+        bool, typer.Option("--processes/--threads", help="Run each job worker in its own process.")
+    ] = False,
+) -> None:
+    """Run background jobs: email, alerts, digests, schedules, Stripe events, and the periodic clean-ups."""
+    import logging
+
+    from exchange.core.queue import consume
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("huey").setLevel(logging.WARNING)  # a line per job run is noise; failures still show
+    settings = get_settings()
+    typer.echo(f"Worker: {workers} {'processes' if processes else 'threads'} on the {settings.queue_kind} queue")
+    try:
+        consume(workers, processes=processes)
+    except RuntimeError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def start_worker_beside(workers: int = 1) -> subprocess.Popen[bytes]:
+    """A worker in its own process, stopped when this one exits (the demo and development server)."""
+    process = subprocess.Popen([sys.executable, "-m", "exchange", "worker", "--workers", str(workers)])
+    atexit.register(_stop, process)
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@app.command()
 def demo(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
@@ -61,9 +111,14 @@ def demo(
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     migrations.upgrade(settings.database_url)
+    from exchange.core.queue import huey
+
+    huey.flush()  # jobs queued for the database just removed
     seed(demo_data=True)
     typer.echo(f"Demo accounts: see seed_data/README.md. Serving on http://{host}:{port}")
     if serve_after:
+        if settings.queue_kind != "immediate":
+            start_worker_beside()
         serve(host=host, port=port, workers=1)
 
 
@@ -191,38 +246,30 @@ def reindex() -> None:
 
 @app.command("send-email")
 def send_email() -> None:
-    """Send email waiting in the outbox (normally sent right after each request)."""
+    """Send email waiting in the outbox now (the worker sends it after each change, and every minute)."""
     from exchange.outbox.service import deliver_pending
 
-    sent = deliver_pending(_database(), get_settings())
+    context = job_context()
+    sent = deliver_pending(context.database, context.settings)
     typer.echo(f"sent {sent}")
 
 
 @app.command("send-digests")
 def send_digests() -> None:
-    """Queue the digests that are due (run daily, e.g. from cron), then send the outbox.
+    """Queue the digests that are due now (the worker checks every hour); the worker sends them.
 
     The weekly opportunities email, each saved search's daily or weekly email of new results, and the daily
     email of what is new from the organisations and categories people follow.
     """
-    from exchange.knowledge.digests import send_saved_search_digests
-    from exchange.knowledge.following_digest import send_following_digests
-    from exchange.matching.digest import send_digests as run
-    from exchange.outbox.service import deliver_pending
+    from exchange.knowledge.tasks import queue_due_digests
+    from exchange.matching.tasks import queue_due_opportunity_digests
 
-    database = _database()
-    with database.transaction() as db:
-        result = run(db)
-    with database.transaction() as db:
-        saved = send_saved_search_digests(db)
-    with database.transaction() as db:
-        following = send_following_digests(db)
-    sent = deliver_pending(database, get_settings())
+    result = queue_due_opportunity_digests()
+    saved, following = queue_due_digests()
     typer.echo(
         f"{result.emails_queued} digests queued for {result.users_considered} subscribers; "
         f"{saved.emails_queued} saved-search emails queued for {saved.searches_considered} saved searches; "
-        f"{following.emails_queued} emails of news from what people follow; "
-        f"{sent} emails sent"
+        f"{following.emails_queued} emails of news from what people follow"
     )
 
 

@@ -6,6 +6,7 @@ from exchange.case_studies.models import CaseStudy, CaseStudyInterest, CaseStudy
 from exchange.conversations.models import Group, GroupFacilitator, Post, PostSupport
 from exchange.core.database import Base
 from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
+from exchange.jobs.models import FailedJob
 from exchange.knowledge.models import Endorsement, Follow, SavedSearch
 from exchange.listings.models import Offer, Pitch
 from exchange.matching.models import MatchTerm, SupplierDocument
@@ -29,6 +30,7 @@ from exchange.search.models import SearchDocument, SearchIndexState
 from exchange.sessions.models import (
     MatchmakingSession,
     MeetingFollowUp,
+    ScheduleRun,
     SessionMeeting,
     SessionParticipant,
     SessionPreference,
@@ -51,6 +53,7 @@ __all__ = [
     "Endorsement",
     "EvaluationCriterion",
     "EvaluationScore",
+    "FailedJob",
     "Follow",
     "Group",
     "GroupFacilitator",
@@ -81,6 +84,7 @@ __all__ = [
     "Report",
     "Requirement",
     "SavedSearch",
+    "ScheduleRun",
     "SearchDocument",
     "SearchIndexState",
     "SessionMeeting",

@@ -39,6 +39,9 @@ TEST_SECRET = "test-secret-key-for-the-test-suite-only-0123456789"
 os.environ.setdefault("EXCHANGE_PASSWORD_HASH_TIME_COST", "1")
 os.environ.setdefault("EXCHANGE_PASSWORD_HASH_MEMORY_KIB", "64")
 os.environ.setdefault("EXCHANGE_PASSWORD_HASH_PARALLELISM", "1")
+# Jobs run at once, in the process that enqueues them, against the test's own database (see ``database``);
+# tests/queue starts real worker processes on a SQLite queue file and on Redis.
+os.environ.setdefault("EXCHANGE_QUEUE_URL", "immediate")
 
 
 def _create_postgres_database(server_url: str) -> str:
@@ -105,8 +108,15 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def database(connection: Connection) -> Database:
-    return Database.for_connection(connection)
+def database(connection: Connection, database_url: str) -> Iterator[Database]:
+    from exchange.core.queue import JobContext, use_context
+    from exchange.wiring import install
+
+    install()
+    database = Database.for_connection(connection)
+    token = use_context(JobContext(database, test_settings(database_url)))
+    yield database
+    token.var.reset(token)
 
 
 @pytest.fixture
@@ -194,3 +204,14 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
     controller.start()
     yield handler, port
     controller.stop()
+
+
+@pytest.fixture
+def delivered(database: Database, database_url: str, inbox: tuple[Inbox, int]) -> Iterator[Inbox]:
+    """The inbox that email jobs run in this test deliver to, as the worker would after each commit."""
+    from exchange.core.queue import JobContext, use_context
+
+    handler, port = inbox
+    token = use_context(JobContext(database, test_settings(database_url, smtp_url=f"smtp://127.0.0.1:{port}")))
+    yield handler
+    token.var.reset(token)

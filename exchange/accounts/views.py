@@ -15,7 +15,6 @@ from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, commit_despite_error, get_db
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.outbox.tasks import send_queued_email_after_commit
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/account")
 
@@ -58,7 +57,6 @@ def sign_up(request: Request, form: FormData = Depends(submitted_form), db: Sess
     except Invalid as error:
         values.pop("password", None)
         return _sign_up_page(request, values, error.field_errors or {"email": error.message}, 422)
-    send_queued_email_after_commit(request)
     # The same answer whether or not the address already had an account.
     return render(request, "accounts/check_email.html", {"page_title": "Check your email", "email": data.email})
 
@@ -84,7 +82,6 @@ def resend_verification(
     user = service.get_user(db, viewer)
     if not user.is_verified:
         service.send_verification_email(db, user, request.app.state.settings)
-        send_queued_email_after_commit(request)
     flash(request, f"We have sent a new link to {user.email}.")
     return RedirectResponse("/dashboard", status_code=303)
 
@@ -146,7 +143,6 @@ def password_reset_request(
         context = {"page_title": "Reset your password", "values": values, "errors": error.field_errors}
         return render(request, "accounts/password_reset_request.html", context, status_code=422)
     service.request_password_reset(db, data.email, request.app.state.settings)
-    send_queued_email_after_commit(request)
     return render(
         request,
         "accounts/check_email.html",

@@ -21,7 +21,6 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
-from exchange.outbox.tasks import send_queued_email_after_commit
 
 router = APIRouter(route_class=TransactionalRoute)
 
@@ -72,7 +71,6 @@ def ask(
         post = service.ask(db, viewer, kind, subject_id, validate(PostForm, values, POST_LABELS).body)
     except Invalid as error:
         return _thread_page(request, db, viewer, kind, subject_id, values, error.field_errors, 422)
-    send_queued_email_after_commit(request)
     subject = resolve(db, viewer, kind, subject_id)
     waiting = post.status.value == "pending"
     flash(request, "Thank you. As a new account, your first post waits for a moderator." if waiting else "Posted.")
@@ -93,7 +91,6 @@ def reply(
         post = service.reply(db, viewer, post_id, validate(PostForm, values, POST_LABELS).body)
     except Invalid as error:
         return _thread_page(request, db, viewer, subject.kind, subject.id, values, error.field_errors, 422)
-    send_queued_email_after_commit(request)
     flash(request, "Your reply waits for a moderator." if post.status.value == "pending" else "Reply posted.")
     return RedirectResponse(f"{subject.url}#post-{parent.id}", 303)
 

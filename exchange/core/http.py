@@ -2,7 +2,8 @@
 
 The route class below is the only place that commits for HTTP requests. A handler that returns an
 error response (status 400 or more) or raises has its transaction rolled back, so bad input changes
-nothing. Work registered with ``after_commit`` (sending queued email) runs only once the commit is done.
+nothing. The jobs a request's domain events call for are enqueued by the commit itself (core.events), and
+jobs that run at once (``EXCHANGE_QUEUE_URL=immediate``) use this application's database.
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from exchange.core.database import Database
+from exchange.core.queue import JobContext, use_context
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-# Kept in the ASGI scope: one request's session, its after-commit work, and its keep-on-error flag.
+# Kept in the ASGI scope: one request's session and its keep-on-error flag.
 _SESSION = "exchange.db_session"
-_AFTER_COMMIT = "exchange.after_commit"
 _KEEP_ON_ERROR = "exchange.commit_despite_error"
 
 
@@ -38,12 +38,6 @@ def get_db(request: Request) -> Session:
         session = get_database(request).session(write=request.method in UNSAFE_METHODS)
         request.scope[_SESSION] = session
     return session
-
-
-def after_commit(request: Request, name: str, task: Callable[[], Any]) -> None:
-    """Run ``task`` in the background once the request's transaction has committed (once per name)."""
-    tasks: dict[str, Callable[[], Any]] = request.scope.setdefault(_AFTER_COMMIT, {})
-    tasks.setdefault(name, task)
 
 
 def commit_despite_error(request: Request) -> None:
@@ -66,6 +60,8 @@ class TransactionalRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
+            state = request.app.state
+            use_context(JobContext(state.database, state.settings))
             try:
                 response = await handler(request)
             except BaseException:
@@ -77,24 +73,6 @@ class TransactionalRoute(APIRoute):
             committed = response.status_code < 400 or request.scope.get(_KEEP_ON_ERROR, False)
             if session is not None:
                 await run_in_threadpool(_finish, session, committed)
-            tasks = request.scope.pop(_AFTER_COMMIT, {})
-            if committed and tasks:
-                response.background = _chain(response.background, list(tasks.values()))
             return response
 
         return handle
-
-
-def _chain(existing: BackgroundTask | None, tasks: list[Callable[[], Any]]) -> BackgroundTask:
-    def run_all() -> None:
-        for task in tasks:
-            task()
-
-    if existing is None:
-        return BackgroundTask(run_all)
-
-    async def run_existing_then_all() -> None:
-        await existing()
-        await run_in_threadpool(run_all)
-
-    return BackgroundTask(run_existing_then_all)

@@ -45,11 +45,25 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
     password_hash_parallelism: int = 4
+    # The job queue: unset, a SQLite file (queue_file); ``redis://host:6379/0`` to share it between machines;
+    # ``immediate`` runs each job in the process that enqueues it, at once (the test suite; refused in
+    # production).
+    queue_url: str | None = None
+    queue_file: Path = PROJECT_ROOT / "var" / "queue.db"
+    # A failing job is tried again this many times, waiting job_retry_delay_seconds, then twice as long each
+    # time (10 s, 20 s, 40 s, ...); after that it is set aside for an administrator.
+    job_retries: int = 5
+    job_retry_delay_seconds: float = 10.0
+    # Each worker process says it is alive this often; a job held by a worker silent for longer than
+    # worker_dead_after_seconds is queued again (the worker died mid-job).
+    worker_heartbeat_seconds: float = 5.0
+    worker_dead_after_seconds: float = 30.0
     # Re-read changed templates on every render; on by default in development only.
     template_auto_reload: bool | None = None
 
     @model_validator(mode="after")
     def refuse_development_secret(self) -> Settings:
+        self.queue_kind  # noqa: B018 (an unknown queue URL is refused at start, not at the first job)
         if self.env == "production":
             if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
                 raise ValueError("EXCHANGE_SECRET_KEY must be set to a random value of 32+ characters in production")
@@ -59,9 +73,23 @@ class Settings(BaseSettings):
                 raise ValueError("EXCHANGE_STRIPE_WEBHOOK_SECRET must be set when EXCHANGE_STRIPE_SECRET_KEY is")
             if self.password_hash_memory_kib < 19456 or self.password_hash_time_cost < 2:
                 raise ValueError("Password hashing below 19 MiB of memory or 2 passes is refused in production")
+            if self.queue_url == "immediate":
+                raise ValueError("EXCHANGE_QUEUE_URL=immediate is for tests: production needs a worker")
             if (self.stripe_secret_key or "").startswith("sk_test_") or self.stripe_api_base:
                 raise ValueError("Stripe test keys and EXCHANGE_STRIPE_API_BASE are refused in production")
         return self
+
+    @property
+    def queue_kind(self) -> Literal["sqlite", "redis", "immediate"]:
+        if self.queue_url == "immediate":
+            return "immediate"
+        if self.queue_url and self.queue_url.startswith(("redis://", "rediss://", "unix://")):
+            return "redis"
+        if self.queue_url:
+            raise ValueError(
+                f"EXCHANGE_QUEUE_URL must be redis://..., rediss://... or immediate, not {self.queue_url!r}"
+            )
+        return "sqlite"
 
     @property
     def is_sqlite(self) -> bool:

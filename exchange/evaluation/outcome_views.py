@@ -20,7 +20,6 @@ from exchange.core.viewer import Viewer
 from exchange.evaluation import outcome, service
 from exchange.evaluation.models import OutcomeKind
 from exchange.evaluation.schemas import OUTCOME_LABELS, OutcomeForm
-from exchange.outbox.tasks import send_queued_email_after_commit
 from exchange.proposals import procurement
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs/{need_id}")
@@ -79,7 +78,6 @@ def record_outcome(
         recorded = outcome.record(db, viewer, need_id, validate(OutcomeForm, values, OUTCOME_LABELS))
     except Invalid as error:
         return _outcome_page(request, db, viewer, need_id, values, error.field_errors, 422)
-    send_queued_email_after_commit(request)
     flash(
         request, f"The outcome is recorded: {recorded.kind.label.lower()}. Every supplier that sent a proposal is told."
     )

@@ -8,15 +8,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.errors import Invalid, NotAllowed, NotFound
 from exchange.core.viewer import Viewer
+from exchange.listings.events import ListingChanged
 from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.listings.schemas import ListingForm
-from exchange.matching import documents as supplier_documents
 from exchange.organisations.models import Organisation
 from exchange.payments import entitlements
 from exchange.reference import service as reference
-from exchange.search import indexer
 
 ListingT = TypeVar("ListingT", bound=Pitch | Offer)
 KIND = {Pitch: "pitch", Offer: "offer"}
@@ -35,13 +35,9 @@ def check_active_limit(db: Session, model: type[ListingT], organisation_id: int)
     entitlements.check_limit(db, organisation_id, name, active or 0, noun)
 
 
-def _index(db: Session, listing: Pitch | Offer) -> None:
-    if isinstance(listing, Pitch):
-        indexer.index_pitch(db, listing)
-    else:
-        indexer.index_offer(db, listing)
-    # A supplier's pitches and offers are part of the evidence it is matched on.
-    supplier_documents.refresh_supplier(db, listing.organisation_id)
+def _changed(db: Session, listing: Pitch | Offer) -> None:
+    db.flush()
+    events.record(db, ListingChanged.of(listing))
 
 
 def _check_references(db: Session, form: ListingForm) -> None:
@@ -85,7 +81,7 @@ def create(db: Session, viewer: Viewer, model: type[ListingT], organisation_id: 
     db.add(listing)
     db.flush()
     audit.record(db, viewer.user_id, f"{KIND[model]}.published", KIND[model], listing.id)
-    _index(db, listing)
+    _changed(db, listing)
     return listing
 
 
@@ -115,7 +111,7 @@ def update(db: Session, viewer: Viewer, model: type[ListingT], listing_id: int, 
     _apply(listing, form)
     db.flush()
     audit.record(db, viewer.user_id, f"{KIND[model]}.updated", KIND[model], listing.id)
-    _index(db, listing)
+    _changed(db, listing)
     return listing
 
 
@@ -128,7 +124,7 @@ def set_status(db: Session, viewer: Viewer, model: type[ListingT], listing_id: i
     listing.status = status
     db.flush()
     audit.record(db, viewer.user_id, f"{KIND[model]}.{status.value}", KIND[model], listing.id)
-    _index(db, listing)
+    _changed(db, listing)
     return listing
 
 

@@ -18,17 +18,17 @@ from exchange.case_studies.models import CaseStudy
 from exchange.conversations import service as conversations
 from exchange.conversations.models import GroupFacilitator, Post, PostStatus, SubjectKind
 from exchange.conversations.subjects import resolve
+from exchange.core import events
 from exchange.core.errors import Conflict, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
+from exchange.listings.events import ListingChanged
 from exchange.listings.models import Offer, Pitch
-from exchange.matching import documents
-from exchange.matching.alerts import alert_subscribers
 from exchange.moderation.models import ContentKind, Report, ReportStatus
+from exchange.needs.events import NeedChanged, NeedStageChanged
 from exchange.needs.models import Need
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
-from exchange.search import indexer
 
 
 def facilitated_groups(db: Session, viewer: Viewer) -> set[int]:
@@ -230,7 +230,7 @@ def restore(db: Session, viewer: Viewer, kind: str, content_id: int) -> Any:
     _reindex(db, content)
     if isinstance(content, Need):
         # A need hidden before it opened to suppliers was never announced; subscribers hear of it once at most.
-        alert_subscribers(db, content)
+        events.record(db, NeedStageChanged(content.id))
     audit.record(db, viewer.user_id, "moderation.restored", content_kind.value, content_id)
     _tell_author(db, content_kind, content, "A moderator restored something you wrote", "It is shown again.")
     db.flush()
@@ -240,14 +240,11 @@ def restore(db: Session, viewer: Viewer, kind: str, content_id: int) -> Any:
 def _reindex(db: Session, content: Any) -> None:
     """A hidden or restored pitch, offer or need leaves or comes back to search, related items and matching at once
     (the indexers leave hidden items out)."""
+    db.flush()
     if isinstance(content, Pitch | Offer):
-        if isinstance(content, Pitch):
-            indexer.index_pitch(db, content)
-        else:
-            indexer.index_offer(db, content)
-        documents.refresh_supplier(db, content.organisation_id)
+        events.record(db, ListingChanged.of(content))
     elif isinstance(content, Need):
-        indexer.index_need(db, content)
+        events.record(db, NeedChanged(content.id))
 
 
 def _tell_author(db: Session, kind: ContentKind, content: Any, title: str, body: str) -> None:

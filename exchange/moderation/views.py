@@ -19,7 +19,6 @@ from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.moderation import service
 from exchange.moderation.models import ContentKind
-from exchange.outbox.tasks import send_queued_email_after_commit
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/moderation")
 REASON_LABELS = {"reason": "the reason"}
@@ -96,7 +95,6 @@ def approve(
     request: Request, post_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Response:
     service.approve(db, viewer, post_id)
-    send_queued_email_after_commit(request)
     flash(request, "Approved: the post is now public.")
     return RedirectResponse("/moderation", 303)
 
@@ -116,7 +114,6 @@ def hide(
     except Invalid as error:
         return _queue_page(request, db, viewer, {f"reason-{kind}-{content_id}": error.field_errors["reason"]}, 422)
     service.hide(db, viewer, kind, content_id, reason)
-    send_queued_email_after_commit(request)
     flash(request, "Hidden. Its author is told why.")
     return RedirectResponse("/moderation", 303)
 
@@ -130,7 +127,6 @@ def restore(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     service.restore(db, viewer, kind, content_id)
-    send_queued_email_after_commit(request)
     flash(request, "Restored: it is shown again where it was, and its author is told.")
     return RedirectResponse("/moderation", 303)
 

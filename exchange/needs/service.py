@@ -6,13 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.core.viewer import Viewer
+from exchange.needs.events import NeedChanged, NeedStageChanged
 from exchange.needs.models import Need, NeedStage, Visibility
 from exchange.needs.schemas import NeedForm
 from exchange.organisations.models import Organisation
 from exchange.reference import service as reference
-from exchange.search import indexer
 
 S = NeedStage
 ALLOWED_TRANSITIONS: dict[NeedStage, frozenset[NeedStage]] = {
@@ -26,12 +27,11 @@ ALLOWED_TRANSITIONS: dict[NeedStage, frozenset[NeedStage]] = {
 }
 
 
-def _alert_subscribers(db: Session, need: Need) -> None:
-    # Imported here: matching builds on needs, so needs cannot import it at module level.
-    from exchange.matching.alerts import alert_subscribers
-
+def _changed(db: Session, need: Need, stage_changed: bool = False) -> None:
     db.flush()
-    alert_subscribers(db, need)
+    events.record(db, NeedChanged(need.id))
+    if stage_changed:
+        events.record(db, NeedStageChanged(need.id))
 
 
 def can_see(viewer: Viewer, need: Need) -> bool:
@@ -83,8 +83,7 @@ def create(db: Session, viewer: Viewer, organisation_id: int, form: NeedForm) ->
     db.add(need)
     db.flush()
     audit.record(db, viewer.user_id, "need.created", "need", need.id, stage=need.stage.value)
-    _alert_subscribers(db, need)
-    indexer.index_need(db, need)
+    _changed(db, need, stage_changed=True)
     return need
 
 
@@ -120,7 +119,7 @@ def update(db: Session, viewer: Viewer, need_id: int, form: NeedForm) -> Need:
     _apply(need, form)
     db.flush()
     audit.record(db, viewer.user_id, "need.updated", "need", need.id)
-    indexer.index_need(db, need)
+    _changed(db, need)
     return need
 
 
@@ -136,8 +135,7 @@ def change_stage(db: Session, viewer: Viewer, need_id: int, to: NeedStage) -> Ne
     need.stage = to
     db.flush()
     audit.record(db, viewer.user_id, "need.stage_changed", "need", need.id, from_stage=before.value, to_stage=to.value)
-    _alert_subscribers(db, need)
-    indexer.index_need(db, need)
+    _changed(db, need, stage_changed=True)
     return need
 
 

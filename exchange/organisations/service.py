@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from exchange.accounts.models import User
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.text import slugify
 from exchange.core.viewer import Viewer
-from exchange.matching import documents as supplier_documents
+from exchange.organisations.events import OrganisationChanged
 from exchange.organisations.models import (
     CouncilEmailDomain,
     Member,
@@ -22,7 +23,6 @@ from exchange.organisations.models import (
     OrganisationKind,
 )
 from exchange.organisations.schemas import OrganisationEdit
-from exchange.search import indexer
 
 
 def unique_slug(db: Session, name: str) -> str:
@@ -58,7 +58,7 @@ def create_supplier_organisation(db: Session, user: User, name: str, kind: Organ
     db.flush()
     db.add(Member(user_id=user.id, organisation_id=organisation.id, role=MemberRole.ADMIN))
     audit.record(db, user.id, "organisation.created", "organisation", organisation.id, kind=kind.value)
-    supplier_documents.refresh_supplier(db, organisation.id)
+    events.record(db, OrganisationChanged(organisation.id))
     return organisation
 
 
@@ -174,8 +174,8 @@ def update_organisation(db: Session, viewer: Viewer, organisation_id: int, form:
     organisation.website = str(form.website) if form.website else None
     organisation.region_id = form.region_id
     audit.record(db, viewer.user_id, "organisation.updated", "organisation", organisation.id)
-    indexer.reindex_organisation(db, organisation)
-    supplier_documents.refresh_supplier(db, organisation.id)
+    db.flush()
+    events.record(db, OrganisationChanged(organisation.id))
     return organisation
 
 

@@ -1,4 +1,4 @@
-"""Emails waiting to be sent: written in the request's transaction, sent only after it commits."""
+"""Emails waiting to be sent: written in the request's transaction, sent by a job after it commits."""
 
 from __future__ import annotations
 
@@ -22,5 +22,11 @@ class OutboxMessage(Base):
     unsubscribe_url: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    # Taken by a delivery job (committed before the message is handed to SMTP, so it is never sent twice).
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # After a failure the message waits, longer each time, while the others go on.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Set aside for an administrator: it failed too often, or its delivery was interrupted mid-way.
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

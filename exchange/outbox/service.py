@@ -1,87 +1,163 @@
-"""Queue email in the caller's transaction; deliver queued email after commit (SMTP, or the log)."""
+"""Queue email in the caller's transaction; deliver it from a job, each message at most once.
+
+Delivery claims one message at a time in its own committed transaction before handing it to SMTP, so a
+worker that dies mid-batch never sends a message twice: what it had claimed but not confirmed is set aside
+for an administrator (``set_aside_interrupted``) instead of being sent again blindly. A message that keeps
+failing is set aside after ``MAX_ATTEMPTS`` and never holds up the ones behind it; a server that cannot be
+reached fails the whole batch, which the queue retries, without counting against any message.
+"""
 
 from __future__ import annotations
 
 import logging
-import smtplib
-from email import policy
-from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
+from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from exchange.core import events
 from exchange.core.database import Database
 from exchange.core.models import utcnow
 from exchange.core.settings import Settings
+from exchange.outbox.mail import MailServerUnavailable, MessageRefused, SmtpBatch, body_text, header_text
 from exchange.outbox.models import OutboxMessage
 
 log = logging.getLogger("exchange.outbox")
 MAX_ATTEMPTS = 5
-SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
+# A refused message waits this long, doubled after each further failure.
+FIRST_RETRY = timedelta(minutes=1)
+# A claim older than this was lost with its worker: the message may or may not have gone.
+INTERRUPTED_AFTER = timedelta(minutes=10)
+BATCH = 200
+
+__all__ = ["EmailQueued", "MailServerUnavailable", "deliver_pending", "queue_email"]
+
+
+@dataclass(frozen=True)
+class EmailQueued(events.DomainEvent):
+    """Something waits in the outbox: delivery is enqueued once the transaction commits."""
 
 
 def queue_email(db: Session, to: str, subject: str, body: str, unsubscribe_url: str | None = None) -> OutboxMessage:
-    message = OutboxMessage(to_address=to, subject=subject, body_text=body, unsubscribe_url=unsubscribe_url)
+    message = OutboxMessage(
+        to_address=header_text(to, 320),
+        subject=header_text(subject),
+        body_text=body_text(body),
+        unsubscribe_url=unsubscribe_url,
+    )
     db.add(message)
+    events.record(db, EmailQueued())
     return message
 
 
-def deliver_pending(database: Database, settings: Settings, limit: int = 100) -> int:
-    """Send what is waiting; each message is claimed first so several workers never send one twice."""
-    sent = 0
+def _claim_next(database: Database, skip: set[int]) -> int | None:
+    """Take the oldest message that is due, committed, so no other worker sends it too."""
+    now = utcnow()
     with database.transaction() as db:
-        ids = list(
-            db.scalars(
+        while True:
+            due = (
                 select(OutboxMessage.id)
-                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+                .where(
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.claimed_at.is_(None),
+                    OutboxMessage.failed_at.is_(None),
+                    or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+                )
                 .order_by(OutboxMessage.id)
-                .limit(limit)
+                .limit(1)
             )
-        )
-    for message_id in ids:
-        with database.transaction() as db:
+            message_id = db.scalar(due.where(OutboxMessage.id.not_in(skip)) if skip else due)
+            if message_id is None:
+                return None
             claimed = db.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
-                .values(sent_at=utcnow(), attempts=OutboxMessage.attempts + 1)
+                .where(OutboxMessage.id == message_id, OutboxMessage.claimed_at.is_(None))
+                .values(claimed_at=now)
             )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                continue
-            message = db.get_one(OutboxMessage, message_id)
-            try:
-                send(message, settings)
+            if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                return message_id
+            skip.add(message_id)  # another worker took it first
+
+
+def _record_refusal(message: OutboxMessage, error: Exception) -> None:
+    message.claimed_at = None
+    message.attempts += 1
+    message.last_error = str(error)[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.failed_at = utcnow()
+        log.error("email %s set aside after %d attempts: %s", message.id, message.attempts, error)
+    else:
+        message.next_attempt_at = utcnow() + FIRST_RETRY * 2 ** (message.attempts - 1)
+        log.warning("email %s refused (attempt %d): %s", message.id, message.attempts, error)
+
+
+def deliver_pending(database: Database, settings: Settings, limit: int = BATCH) -> int:
+    """Send what is due over one SMTP connection; how many were sent. MailServerUnavailable if the server
+    cannot be reached (the message in hand is released untouched)."""
+    sent = 0
+    tried: set[int] = set()
+    with SmtpBatch(settings) as batch:
+        while sent < limit:
+            message_id = _claim_next(database, tried)
+            if message_id is None:
+                break
+            tried.add(message_id)
+            with database.transaction() as db:
+                message = db.get_one(OutboxMessage, message_id)
+                try:
+                    batch.send(message)
+                except MessageRefused as error:
+                    _record_refusal(message, error)
+                    continue
+                except MailServerUnavailable as error:
+                    message.claimed_at = None
+                    message.last_error = str(error)[:2000]
+                    db.commit()
+                    raise
+                message.sent_at = utcnow()
+                message.attempts += 1
+                message.last_error = None
                 sent += 1
-            except (OSError, smtplib.SMTPException) as error:
-                log.warning("could not send email %s: %s", message_id, error)
-                message.sent_at = None
-                message.last_error = str(error)
     return sent
 
 
-def send(message: OutboxMessage, settings: Settings) -> None:
-    if not settings.smtp_url:
-        log.info(
-            "email (not sent: no SMTP configured) to=%s subject=%s\n%s",
-            message.to_address,
-            message.subject,
-            message.body_text,
+def set_aside_interrupted(db: Session) -> int:
+    """Messages claimed by a worker that never confirmed them: set aside, since they may have gone."""
+    before = utcnow() - INTERRUPTED_AFTER
+    result = db.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.claimed_at < before)
+        .values(failed_at=utcnow(), last_error="Delivery was interrupted: it may or may not have been sent.")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def set_aside(db: Session, limit: int = 200) -> list[OutboxMessage]:
+    return list(
+        db.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.failed_at.is_not(None), OutboxMessage.sent_at.is_(None))
+            .order_by(OutboxMessage.failed_at.desc())
+            .limit(limit)
         )
-        return
-    # Long header lines are allowed (up to SMTP's 998): a folded List-Unsubscribe address would arrive
-    # encoded, and mail clients would not offer it.
-    email = EmailMessage(policy=SMTP_POLICY)
-    email["From"] = settings.mail_from
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
-    if message.unsubscribe_url:
-        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
-    email.set_content(message.body_text)
-    url = urlsplit(settings.smtp_url)
-    smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
-    with smtp_class(url.hostname or "127.0.0.1", url.port or 25, timeout=10) as smtp:
-        if url.scheme == "smtp+starttls":
-            smtp.starttls()
-        if url.username:
-            smtp.login(unquote(url.username), unquote(url.password or ""))
-        smtp.send_message(email)
+    )
+
+
+def retry(db: Session, message_id: int) -> bool:
+    """Send a set-aside message again (an administrator's choice)."""
+    message = db.get(OutboxMessage, message_id)
+    if message is None or message.failed_at is None or message.sent_at is not None:
+        return False
+    message.failed_at = message.claimed_at = message.next_attempt_at = None
+    message.attempts = 0
+    events.record(db, EmailQueued())
+    return True
+
+
+def drop(db: Session, message_id: int) -> bool:
+    message = db.get(OutboxMessage, message_id)
+    if message is None or message.failed_at is None or message.sent_at is not None:
+        return False
+    db.delete(message)
+    return True

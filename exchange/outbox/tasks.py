@@ -1,14 +1,32 @@
-"""Sending queued email once the request that queued it has committed."""
+"""Email jobs: deliver what is queued (after each commit that queued some, and every minute)."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from huey import crontab
 
-from exchange.core.http import after_commit
-from exchange.outbox.service import deliver_pending
+from exchange.core import events
+from exchange.core.queue import RETRIES, huey, job, job_context, unit_of_work
+from exchange.outbox import service
 
 
-def send_queued_email_after_commit(request: Request) -> None:
-    database = request.app.state.database
-    settings = request.app.state.settings
-    after_commit(request, "send-email", lambda: deliver_pending(database, settings))
+@huey.task(**RETRIES)
+def deliver_email() -> int:
+    context = job_context()
+    return service.deliver_pending(context.database, context.settings)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def deliver_email_every_minute() -> None:
+    """Whatever a failed or delayed job left behind, and messages waiting out a retry delay."""
+    deliver_email()
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def set_aside_interrupted_email() -> None:
+    with unit_of_work() as db:
+        service.set_aside_interrupted(db)
+
+
+@events.after_commit(service.EmailQueued)
+def _deliver(_: service.EmailQueued) -> list[events.Job]:
+    return [job(deliver_email)]

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.core.errors import Conflict, Invalid, NotAllowed
 from exchange.core.forms import submitted_form
-from exchange.core.http import TransactionalRoute, after_commit, get_database, get_db
+from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import render
 from exchange.core.viewer import Viewer
@@ -179,11 +179,7 @@ def stripe_webhook(request: Request, payload: bytes = Depends(raw_body), db: Ses
     if not str(event.get("id") or "").startswith("evt_"):
         return JSONResponse({"detail": "The event has no id."}, status_code=400)
     row, new = webhooks.record(db, event)
-    # Processed after commit, so Stripe gets its answer quickly; earlier failures are retried with it.
-    database, stripe_gateway, row_id = get_database(request), gateway(request), row.id
-    after_commit(
-        request, f"stripe-event-{row_id}", lambda: webhooks.process_then_retry(database, stripe_gateway, row_id)
-    )
+    # Processed by a job once this commits, so Stripe gets its answer at once (see payments.webhooks).
     return JSONResponse({"received": True, "duplicate": not new, "status": row.status.value})
 
 

@@ -1,14 +1,16 @@
-"""Stripe webhook events: recorded once by id inside the request, processed after its commit.
+"""Stripe webhook events: recorded once by id inside the request, processed by a job after its commit.
 
 Processing never trusts the event's copy of a subscription: events arrive late, twice or out of order, so
 each one only says *which* subscription to re-read from Stripe, and the row is set to what Stripe says now.
-A failure rolls the whole processing back and marks the event failed; Stripe's retry (or an administrator's
-replay) processes it again from the start.
+A failure rolls the whole processing back and marks the event failed, and the job fails so that the queue
+tries it again with back-off (Stripe has had its answer and will not resend); an administrator can replay
+what still fails after the last try.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.database import Database
 from exchange.core.errors import Conflict, NotFound
 from exchange.core.models import utcnow
@@ -33,8 +36,17 @@ SUBSCRIPTION_EVENTS = frozenset(
 INVOICE_EVENTS = frozenset({"invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed"})
 HANDLED_EVENTS = SUBSCRIPTION_EVENTS | INVOICE_EVENTS | {"checkout.session.completed"}
 RACE_RETRIES = 3
-MAX_AUTOMATIC_ATTEMPTS = 5
-RETRY_BATCH = 10
+
+
+@dataclass(frozen=True)
+class StripeEventStored(events.DomainEvent):
+    """A verified event waits to be processed (new, sent again after a failure, or replayed)."""
+
+    event_row_id: int
+
+
+class StripeEventFailed(Exception):
+    """Processing failed and was rolled back; the event is marked failed and the job is tried again."""
 
 
 def record(db: Session, event: dict[str, Any]) -> tuple[WebhookEvent, bool]:
@@ -42,6 +54,8 @@ def record(db: Session, event: dict[str, Any]) -> tuple[WebhookEvent, bool]:
     event_id = str(event.get("id") or "")
     existing = db.scalar(select(WebhookEvent).where(WebhookEvent.stripe_event_id == event_id))
     if existing is not None:
+        if needs_processing(existing):
+            events.record(db, StripeEventStored(existing.id))
         return existing, False
     kind = str(event.get("type") or "")
     row = WebhookEvent(
@@ -61,6 +75,8 @@ def record(db: Session, event: dict[str, Any]) -> tuple[WebhookEvent, bool]:
         found = db.scalar(select(WebhookEvent).where(WebhookEvent.stripe_event_id == event_id))
         assert found is not None
         return found, False
+    if needs_processing(row):
+        events.record(db, StripeEventStored(row.id))
     return row, True
 
 
@@ -106,7 +122,8 @@ def _process_once(database: Database, gateway: Gateway, event_row_id: int) -> We
 
 
 def process(database: Database, gateway: Gateway, event_row_id: int) -> WebhookStatus:
-    """Process one stored event in its own transaction; on any error nothing of it stays but the failure."""
+    """Process one stored event in its own transaction; on any error nothing of it stays but the failure,
+    and StripeEventFailed is raised for the queue to try again."""
     error: Exception | None = None
     for _ in range(RACE_RETRIES):
         try:
@@ -125,30 +142,7 @@ def process(database: Database, gateway: Gateway, event_row_id: int) -> WebhookS
             event.status = WebhookStatus.FAILED
             event.attempts += 1
             event.last_error = f"{type(error).__name__}: {error}"[:2000]
-    return WebhookStatus.FAILED
-
-
-def retry_failed(database: Database, gateway: Gateway, exclude: int | None = None) -> int:
-    """Process again the events that failed (a few times at most), oldest first; how many now succeeded.
-
-    The endpoint has already answered Stripe 2xx for them, so Stripe will not resend: the next event to
-    arrive carries them along, and an administrator can replay whatever still fails after that.
-    """
-    with database.session(write=False) as db:
-        ids = list(
-            db.scalars(
-                select(WebhookEvent.id)
-                .where(WebhookEvent.status == WebhookStatus.FAILED, WebhookEvent.attempts < MAX_AUTOMATIC_ATTEMPTS)
-                .order_by(WebhookEvent.id)
-                .limit(RETRY_BATCH)
-            )
-        )
-    return sum(process(database, gateway, row_id) is WebhookStatus.PROCESSED for row_id in ids if row_id != exclude)
-
-
-def process_then_retry(database: Database, gateway: Gateway, event_row_id: int) -> None:
-    process(database, gateway, event_row_id)
-    retry_failed(database, gateway, exclude=event_row_id)
+    raise StripeEventFailed(f"Stripe event {event_row_id}: {type(error).__name__}: {error}") from error
 
 
 def mark_for_replay(db: Session, viewer: Viewer, event_row_id: int) -> WebhookEvent:
@@ -161,6 +155,7 @@ def mark_for_replay(db: Session, viewer: Viewer, event_row_id: int) -> WebhookEv
     event.status = WebhookStatus.RECEIVED
     db.flush()
     audit.record(db, viewer.user_id, "billing.webhook_replayed", "stripe_webhook_event", event.id)
+    events.record(db, StripeEventStored(event.id))
     return event
 
 

@@ -16,13 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
-from exchange.matching import documents as supplier_documents
 from exchange.organisations import service as organisations
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.profiles.completeness import SECTIONS, Facts, Section, facts, fraction_complete, missing, today
+from exchange.profiles.events import TrackRecordChanged
 from exchange.profiles.grounds import GROUND_KEYS
 from exchange.profiles.models import (
     Certification,
@@ -312,7 +313,7 @@ def add_past_contract(db: Session, viewer: Viewer, organisation: Organisation, f
     item = PastContract(organisation_id=organisation.id, categories=[], **form.model_dump())
     added = _added(db, viewer, organisation, item)
     # The track record is what the supplier is matched on: matchable the moment this commits.
-    supplier_documents.refresh_supplier(db, organisation.id)
+    events.record(db, TrackRecordChanged(organisation.id))
     return added
 
 
@@ -327,7 +328,7 @@ def remove_item(db: Session, viewer: Viewer, organisation: Organisation, model: 
         db, viewer.user_id, f"profile.{ITEM_NAMES[model]}_removed", "organisation", organisation.id, id=item_id
     )
     if model is PastContract:
-        supplier_documents.refresh_supplier(db, organisation.id)
+        events.record(db, TrackRecordChanged(organisation.id))
 
 
 # --- References that name a council or public body ---

@@ -19,7 +19,6 @@ from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.needs import service as needs
 from exchange.needs.models import Need
-from exchange.outbox.tasks import send_queued_email_after_commit
 from exchange.proposals import clarifications, procurement
 from exchange.proposals.procurement import ProcurementView
 from exchange.proposals.schemas import (
@@ -230,6 +229,5 @@ def answer(
     except Invalid as error:
         message = next(iter(error.field_errors.values()), error.message)
         return _council_page(request, db, viewer, need, {field: text}, {field: message}, 422)
-    send_queued_email_after_commit(request)
     flash(request, "Your answer is published on the need, without who asked.")
     return RedirectResponse(f"/needs/{need.id}/clarifications", status_code=303)

@@ -20,7 +20,6 @@ from exchange.core.templating import flash, format_date, is_htmx, render
 from exchange.core.viewer import Viewer
 from exchange.evaluation import outcome as outcomes
 from exchange.needs import service as needs
-from exchange.outbox.tasks import send_queued_email_after_commit
 from exchange.profiles import service as profiles
 from exchange.proposals import council, procurement, service
 from exchange.proposals.models import Proposal, ProposalStatus, Requirement
@@ -232,7 +231,6 @@ def submit(
     viewer: Viewer = Depends(current_viewer),
 ) -> Response:
     proposal = service.submit(db, viewer, need_id, proposal_id)
-    send_queued_email_after_commit(request)
     flash(request, "Your proposal is submitted. The council has been told.")
     return RedirectResponse(_path(proposal), 303)
 

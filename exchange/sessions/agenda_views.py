@@ -18,7 +18,6 @@ from exchange.core.ids import PathId
 from exchange.core.settings import get_settings
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
-from exchange.outbox.tasks import send_queued_email_after_commit
 from exchange.sessions import agenda, day, ical, planner, report, service
 from exchange.sessions.models import FollowUpKind
 from exchange.sessions.schemas import FollowUpForm
@@ -71,7 +70,6 @@ def cancel_meeting(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     agenda.cancel(db, viewer, session_id, meeting_id)
-    send_queued_email_after_commit(request)
     flash(request, "The meeting is cancelled. The other side and the organiser are told.")
     return RedirectResponse(f"/sessions/{session_id}/agenda", 303)
 

@@ -210,3 +210,58 @@ class MeetingFollowUp(Timestamped, Base):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[FollowUpKind] = enum_column(FollowUpKind)
     note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+
+
+class RunStage(enum.StrEnum):
+    QUEUED = "queued"
+    PLANNING = "planning"
+    SOLVING = "solving"
+    SAVING = "saving"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return RUN_STAGE_LABELS[self]
+
+
+RUN_STAGE_LABELS = {
+    RunStage.QUEUED: "Waiting for a worker",
+    RunStage.PLANNING: "Reading the registrations and requests",
+    RunStage.SOLVING: "Finding the best schedule",
+    RunStage.SAVING: "Saving the meetings and telling participants",
+    RunStage.DONE: "Done",
+    RunStage.FAILED: "Could not be made",
+}
+
+
+class ScheduleRun(Timestamped, Base):
+    """One request to make a session's schedule, solved by a background job; at most one unfinished per session,
+    so that a second click joins the run under way instead of starting another solve."""
+
+    __tablename__ = "schedule_runs"
+    __table_args__ = (
+        Index(
+            "uq_schedule_runs_one_unfinished",
+            "session_id",
+            unique=True,
+            sqlite_where=text("finished_at IS NULL"),
+            postgresql_where=text("finished_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("matchmaking_sessions.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    keep_all: Mapped[bool] = mapped_column(Boolean, default=False)
+    stage: Mapped[RunStage] = enum_column(RunStage, default=RunStage.QUEUED)
+    solve_seconds: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    solving_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Why it could not be made, in the organiser's words (a rule the locked meetings break, a change meanwhile).
+    error: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def unfinished(self) -> bool:
+        return self.finished_at is None

@@ -181,20 +181,62 @@ def _no_follow_ups(db: Session, session_id: int) -> None:
 def generate(
     db: Session, viewer: Viewer, session_id: int, keep_all: bool = False, seconds: float = SOLVE_SECONDS
 ) -> Plan:
-    """Make the schedule again around the locked meetings (or around every current one, filling the gaps)."""
+    """Make the schedule again around the locked meetings (or around every current one, filling the gaps), in
+    this transaction: for the demo set and the command line. Organisers' requests run as jobs (``schedule_runs``)."""
     session = service.get_organised(db, viewer, session_id)
+    prepared = prepare(db, session, keep_all)
+    made = solve(prepared, seconds)
+    apply(db, prepared, made, viewer.user_id)
+    return prepared.plan
+
+
+@dataclass
+class Prepared:
+    """What the solver is asked, with the meetings it was made around (to store, and to notice changes)."""
+
+    plan: Plan
+    current: list[SessionMeeting]
+    kept: list[SessionMeeting]
+    keep_all: bool
+
+    @property
+    def layout(self) -> set[tuple[int, int, int, bool]]:
+        return meeting_layout(self.current)
+
+
+def meeting_layout(meetings: list[SessionMeeting]) -> set[tuple[int, int, int, bool]]:
+    """Each meeting where it stands: if this changes, a schedule made around the old one must not be stored."""
+    return {(m.id, m.slot, m.table_number, m.locked) for m in meetings}
+
+
+def prepare(db: Session, session: MatchmakingSession, keep_all: bool) -> Prepared:
+    """Check the schedule may be made now, and read what the solver needs (reads only)."""
+    check_can_generate(db, session)
+    current = live_meetings(db, session.id)
+    kept = current if keep_all else [m for m in current if m.locked]
+    return Prepared(plan(db, session, kept), current, kept, keep_all)
+
+
+def check_can_generate(db: Session, session: MatchmakingSession) -> None:
     if session.status not in service.LISTED:
         raise Conflict("Open the session for registration before making its schedule.")
     _no_follow_ups(db, session.id)
-    current = live_meetings(db, session.id)
-    kept = current if keep_all else [m for m in current if m.locked]
-    plan_ = plan(db, session, kept)
+
+
+def solve(prepared: Prepared, seconds: float) -> scheduling.Schedule:
+    """The solver's schedule (no database: the slow part, run outside any transaction by the job)."""
     try:
-        made = solver.solve(plan_.instance, seconds=seconds)
+        return solver.solve(prepared.plan.instance, seconds=seconds)
     except scheduling.InstanceError as error:
-        raise _refuse(plan_, error.problems) from None
+        raise _refuse(prepared.plan, error.problems) from None
+
+
+def apply(db: Session, prepared: Prepared, made: scheduling.Schedule, user_id: int | None) -> dict[str, Any]:
+    """Store the schedule as the session's meetings, tell participants what changed, and audit it."""
+    plan_ = prepared.plan
+    session = plan_.session
     figures = metrics.measure(plan_.instance, made)
-    _store(db, plan_, current, {(m.council_id, m.supplier_id) for m in kept}, made.meetings)
+    _store(db, plan_, prepared.current, {(m.council_id, m.supplier_id) for m in prepared.kept}, made.meetings)
     session.schedule_figures = {
         "meetings": figures.meetings,
         "value": round(figures.value, 4),
@@ -205,14 +247,14 @@ def generate(
     }
     audit.record(
         db,
-        viewer.user_id,
+        user_id,
         "session.schedule_generated",
         "session",
         session.id,
-        keep_all=keep_all,
+        keep_all=prepared.keep_all,
         **session.schedule_figures,
     )
-    return plan_
+    return session.schedule_figures
 
 
 def _tables_for(

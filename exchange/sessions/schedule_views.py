@@ -15,11 +15,10 @@ from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
-from exchange.core.templating import flash, is_htmx, render
+from exchange.core.templating import flash, is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
-from exchange.outbox.tasks import send_queued_email_after_commit
-from exchange.sessions import planner, report, service
-from exchange.sessions.models import MatchmakingSession, SessionMeeting
+from exchange.sessions import planner, report, schedule_runs, service
+from exchange.sessions.models import MatchmakingSession, RunStage, SessionMeeting
 from exchange.sessions.schemas import MoveForm
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/sessions/{session_id}")
@@ -43,6 +42,7 @@ def _timetable_page(
         "statistics": report.statistics(db, session.id, people, meetings, len(session.slots), session.tables),
         "figures": session.schedule_figures,
         "can_generate": session.status in service.LISTED,
+        "running": schedule_runs.unfinished(db, session.id),
         "errors": errors,
     }
     return render(request, "sessions/schedule.html", context, status)
@@ -63,16 +63,43 @@ def generate(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
-    keep_all = form.get("keep") == "all"
-    plan = planner.generate(db, viewer, session_id, keep_all=keep_all)
-    send_queued_email_after_commit(request)
-    figures = plan.session.schedule_figures or {}
-    flash(
-        request,
-        f"The schedule holds {figures.get('meetings', 0)} meetings, "
-        f"within {figures.get('gap_percent', 0)}% of the best possible value.",
+    """Ask for the schedule: a job makes it; the organiser follows its progress (a second click joins it)."""
+    run = schedule_runs.request(db, viewer, session_id, keep_all=form.get("keep") == "all")
+    return RedirectResponse(f"/sessions/{session_id}/schedule/runs/{run.id}", 303)
+
+
+@router.get("/schedule/runs/{run_id}", response_class=HTMLResponse)
+def run_progress(
+    request: Request,
+    session_id: PathId,
+    run_id: PathId,
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    """Where the run has got to; polled by the page every second until it is done, then on to the timetable."""
+    session = service.get_organised(db, viewer, session_id)
+    run = schedule_runs.get(db, session, run_id)
+    if run.stage is RunStage.DONE:
+        figures = session.schedule_figures or {}
+        flash(
+            request,
+            f"The schedule holds {figures.get('meetings', 0)} meetings, "
+            f"within {figures.get('gap_percent', 0)}% of the best possible value.",
+        )
+        timetable_url = f"/sessions/{session_id}/schedule"
+        if is_htmx(request):
+            return Response(status_code=204, headers={"HX-Redirect": timetable_url})
+        return RedirectResponse(timetable_url, 303)
+    context = {
+        "page_title": f"Making the schedule: {session.title}",
+        "session": session,
+        "tab": "schedule",
+        "run": run,
+        "progress": schedule_runs.progress(run),
+    }
+    return render_page_or_fragment(
+        request, "sessions/schedule_run.html", "sessions/_schedule_run_progress.html", context
     )
-    return RedirectResponse(f"/sessions/{session_id}/schedule", 303)
 
 
 @router.post("/meetings/{meeting_id}/lock", response_class=HTMLResponse)
@@ -105,7 +132,6 @@ def move(
         planner.move(db, viewer, session_id, meeting_id, data.slot, data.table_number)
     except Invalid as error:
         return _timetable_page(request, db, session, error.field_errors, 422)
-    send_queued_email_after_commit(request)
     flash(request, "The meeting is moved and locked in its new place.")
     return RedirectResponse(f"/sessions/{session_id}/schedule", 303)
 
@@ -119,7 +145,6 @@ def remove(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     planner.remove(db, viewer, session_id, meeting_id)
-    send_queued_email_after_commit(request)
     flash(request, "The meeting is removed from the schedule.")
     return RedirectResponse(f"/sessions/{session_id}/schedule", 303)
 
@@ -162,6 +187,5 @@ def _import_bytes(request: Request, session_id: int, raw: bytes, db: Session, vi
         count = planner.import_schedule(db, viewer, session_id, data)
     except Invalid as error:
         return _timetable_page(request, db, session, error.field_errors, 422)
-    send_queued_email_after_commit(request)
     flash(request, f"The schedule is replaced by the file's {count} meetings.")
     return RedirectResponse(f"/sessions/{session_id}/schedule", 303)

@@ -19,7 +19,6 @@ from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.organisations.models import OrganisationKind
-from exchange.outbox.tasks import send_queued_email_after_commit
 from exchange.sessions import agenda, preferences, service
 from exchange.sessions.models import MatchmakingSession, SessionStatus
 from exchange.sessions.schemas import SESSION_LABELS, SessionForm
@@ -207,6 +206,5 @@ def change_status(
     except ValueError:
         raise Invalid("Choose what to do with the session", field_errors={"to": "Choose an action"}) from None
     session = agenda.change_status(db, viewer, session_id, to)
-    send_queued_email_after_commit(request)
     flash(request, f"The session is now “{session.status.label.lower()}”.")
     return RedirectResponse(f"/sessions/{session_id}", 303)

@@ -78,6 +78,7 @@ def test_a_council_writes_a_case_study_and_another_wants_to_try_it(
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
 
+    page.wait_for_load_state()  # htmx is listening before the button is pressed
     page.evaluate("window.__notReloaded = true")
     page.get_by_role("button", name="We want to try this").click()
     panel = page.locator("#interest")

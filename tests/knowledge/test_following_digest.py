@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from email.header import decode_header, make_header
 
-import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from exchange.core.database import Database
 from exchange.core.models import utcnow
+from exchange.core.queue import JobContext, use_context
 from exchange.core.settings import Settings
 from exchange.knowledge import follows, saved_searches
 from exchange.knowledge.following_digest import send_following_digests
@@ -57,7 +57,7 @@ def test_switched_off_no_following_email(db: Session, world: World) -> None:
 
 
 def test_send_digests_sends_saved_search_and_following_emails(
-    db: Session, database: Database, world: World, inbox: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+    db: Session, database: Database, world: World, inbox: tuple[Inbox, int]
 ) -> None:
     handler, port = inbox
     form = SavedSearchForm(name="All needs", frequency=Frequency.DAILY, query="kind=need")
@@ -68,11 +68,14 @@ def test_send_digests_sends_saved_search_and_following_emails(
     factories.pitch(db, world.supplier_admin, world.supplier, title="Fresh pitch")
     db.commit()
     settings = Settings(env="test", smtp_url=f"smtp://127.0.0.1:{port}", secret_key="x" * 40)
-    monkeypatch.setattr("exchange.cli._database", lambda: database)
-    monkeypatch.setattr("exchange.cli.get_settings", lambda: settings)
     from exchange.cli import app
 
-    result = CliRunner().invoke(app, ["send-digests"])
+    # The command's jobs (sending what it queued) run at once here, with these settings.
+    token = use_context(JobContext(database, settings))
+    try:
+        result = CliRunner().invoke(app, ["send-digests"])
+    finally:
+        token.var.reset(token)
 
     assert result.exit_code == 0, result.output
     assert "1 saved-search emails queued for 1 saved searches" in result.output

@@ -47,8 +47,11 @@ def test_subscribers_that_match_hear_at_once_and_only_once(db: Session) -> None:
     need = factories.need(db, officer, factories.council(db, "BUN"), title="Online budget consultation simulator")
     assert _alerts(db, plus_founder.id) == []  # still an idea: nothing to act on yet
     needs.change_stage(db, factories.viewer(db, officer), need.id, NeedStage.EARLY_MARKET_ENGAGEMENT)
+    assert _alerts(db, plus_founder.id) == []  # the alert job runs once the change is committed
+    db.commit()
     (alert,) = _alerts(db, plus_founder.id)
     assert "Online budget consultation simulator" in alert.title and "% match" in alert.body
     assert _alerts(db, free_founder.id) == []
     needs.change_stage(db, factories.viewer(db, officer), need.id, NeedStage.OPEN_FOR_PROPOSALS)
+    db.commit()
     assert len(_alerts(db, plus_founder.id)) == 1

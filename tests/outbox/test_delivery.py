@@ -1,27 +1,77 @@
-"""Queued email goes out through a real SMTP server (aiosmtpd on loopback), once, and only after commit."""
+"""Queued email goes out through a real SMTP server (aiosmtpd on loopback) by a job after the commit, each
+message at most once, and a message that cannot be sent never holds up the others."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import select
+from aiosmtpd.controller import Controller
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from exchange.core.database import Database
+from exchange.core.models import utcnow
+from exchange.core.queue import JobContext, use_context
 from exchange.core.settings import Settings
+from exchange.outbox import service
+from exchange.outbox.mail import MailServerUnavailable
 from exchange.outbox.models import OutboxMessage
 from exchange.outbox.service import deliver_pending, queue_email
 from tests.client import Client
 from tests.conftest import Inbox, free_port
 
 
-def test_queued_email_is_sent_once_by_smtp(db: Session, database: Database, inbox: tuple[Inbox, int]) -> None:
+class RefusingInbox(Inbox):
+    """A real SMTP server that refuses any recipient whose address starts with "refuse"."""
+
+    async def handle_RCPT(
+        self, server: object, session: object, envelope: object, address: str, options: list[str]
+    ) -> str:
+        if address.startswith("refuse"):
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_inbox() -> Iterator[tuple[RefusingInbox, int]]:
+    handler = RefusingInbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def smtp_settings(port: int) -> Settings:
+    return Settings(env="test", smtp_url=f"smtp://127.0.0.1:{port}", secret_key="x" * 40)
+
+
+@pytest.fixture
+def jobs_send_to(database: Database) -> Iterator[object]:
+    """Point the jobs that run at commit at an SMTP server of the test's choosing."""
+    tokens = []
+
+    def point(port: int) -> None:
+        tokens.append(use_context(JobContext(database, smtp_settings(port))))
+
+    yield point
+    for token in reversed(tokens):
+        token.var.reset(token)
+
+
+def stored(db: Session) -> list[OutboxMessage]:
+    db.expire_all()
+    return list(db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_committed_email_is_sent_once_by_the_job(db: Session, inbox: tuple[Inbox, int], jobs_send_to) -> None:  # type: ignore[no-untyped-def]
     handler, port = inbox
-    settings = Settings(env="test", smtp_url=f"smtp://127.0.0.1:{port}", secret_key="x" * 40)
+    jobs_send_to(port)
     queue_email(db, "officer@burnley.example.gov.uk", "Hello", "A plain-text body.")
     db.commit()
-
-    assert deliver_pending(database, settings) == 1
-    assert deliver_pending(database, settings) == 0
 
     assert len(handler.messages) == 1
     message = handler.messages[0]
@@ -29,23 +79,99 @@ def test_queued_email_is_sent_once_by_smtp(db: Session, database: Database, inbo
     assert message["Subject"] == "Hello"
     assert message.get_content_type() == "text/plain"
     assert "A plain-text body." in message.get_payload()
-    stored = db.scalars(select(OutboxMessage)).one()
-    db.refresh(stored)
-    assert stored.sent_at is not None and stored.attempts == 1
+    [row] = stored(db)
+    assert row.sent_at is not None and row.attempts == 1 and row.claimed_at is not None
 
 
-def test_unreachable_server_keeps_the_message_for_a_retry(db: Session, database: Database) -> None:
-    settings = Settings(env="test", smtp_url=f"smtp://127.0.0.1:{free_port()}", secret_key="x" * 40)
+def test_nothing_is_sent_for_a_transaction_that_rolls_back(db: Session, inbox: tuple[Inbox, int], jobs_send_to) -> None:  # type: ignore[no-untyped-def]
+    handler, port = inbox
+    jobs_send_to(port)
+    queue_email(db, "someone@example.org", "Never", "Body")
+    db.rollback()
+    assert handler.messages == []
+    assert stored(db) == []
+
+
+def test_a_line_break_in_a_title_never_stops_email(db: Session, database: Database, inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    # As a title or an organisation name typed with line breaks would make them, and as older rows hold them.
+    queue_email(db, "first@example.org", "New need: Street lighting\r\nBcc: everyone@example.org", "Body one")
+    db.add(OutboxMessage(to_address="second@example.org", subject="Raw\r\nsubject\x1b[31m", body_text="Body two"))
+    queue_email(db, "third@example.org", "A plain subject", "Body three")
+    db.flush()
+
+    assert deliver_pending(database, smtp_settings(port)) == 3
+
+    assert [m["To"] for m in handler.messages] == ["first@example.org", "second@example.org", "third@example.org"]
+    assert handler.messages[0]["Subject"] == "New need: Street lighting Bcc: everyone@example.org"
+    assert handler.messages[0]["Bcc"] is None
+    assert handler.messages[1]["Subject"] == "Raw subject [31m"
+    assert all(m.sent_at is not None for m in stored(db))
+
+
+def test_a_refused_message_waits_and_is_set_aside_while_the_others_go(
+    db: Session, database: Database, refusing_inbox: tuple[RefusingInbox, int]
+) -> None:
+    handler, port = refusing_inbox
+    settings = smtp_settings(port)
+    queue_email(db, "refused@example.org", "Poison", "Body")
+    for n in range(3):
+        queue_email(db, f"person{n}@example.org", f"Message {n}", "Body")
+    db.flush()
+
+    assert deliver_pending(database, settings) == 3
+    poison = stored(db)[0]
+    assert poison.sent_at is None and poison.attempts == 1 and poison.failed_at is None
+    assert poison.next_attempt_at is not None and poison.next_attempt_at > utcnow()
+    assert "550" in (poison.last_error or "")
+
+    # Waiting out each delay, it is tried until the last attempt, then set aside for an administrator.
+    for attempt in range(2, service.MAX_ATTEMPTS + 1):
+        db.execute(update(OutboxMessage).where(OutboxMessage.id == poison.id).values(next_attempt_at=None))
+        db.flush()
+        assert deliver_pending(database, settings) == 0
+        assert stored(db)[0].attempts == attempt
+    poison = stored(db)[0]
+    assert poison.failed_at is not None
+    assert service.set_aside(db) == [poison]
+    assert len(handler.messages) == 3
+
+    # An administrator sends it again: here the server takes it, since the address is fixed by hand.
+    poison.to_address = "fixed@example.org"
+    assert service.retry(db, poison.id)
+    db.flush()
+    assert deliver_pending(database, settings) == 1
+    assert handler.messages[-1]["To"] == "fixed@example.org"
+
+
+def test_an_unreachable_server_fails_the_batch_without_counting_against_the_message(
+    db: Session, database: Database
+) -> None:
     queue_email(db, "someone@example.org", "Retry me", "Body")
-    db.commit()
+    db.flush()
 
-    assert deliver_pending(database, settings) == 0
+    with pytest.raises(MailServerUnavailable):
+        deliver_pending(database, smtp_settings(free_port()))
 
-    stored = db.scalars(select(OutboxMessage)).one()
-    db.refresh(stored)
-    assert stored.sent_at is None
-    assert stored.attempts == 1
-    assert stored.last_error
+    [row] = stored(db)
+    assert row.sent_at is None and row.claimed_at is None and row.failed_at is None
+    assert row.attempts == 0
+    assert "cannot reach the SMTP server" in (row.last_error or "")
+
+
+def test_a_message_claimed_by_a_worker_that_died_is_set_aside_never_sent_twice(
+    db: Session, database: Database, inbox: tuple[Inbox, int]
+) -> None:
+    handler, port = inbox
+    queue_email(db, "someone@example.org", "Claimed then lost", "Body")
+    db.flush()
+    db.execute(update(OutboxMessage).values(claimed_at=utcnow() - timedelta(minutes=11)))
+
+    assert deliver_pending(database, smtp_settings(port)) == 0
+    assert service.set_aside_interrupted(db) == 1
+    [row] = stored(db)
+    assert row.failed_at is not None and "may or may not have been sent" in (row.last_error or "")
+    assert handler.messages == []
 
 
 def test_sign_up_email_arrives_after_the_request_commits(client: Client, app: object, inbox: tuple[Inbox, int]) -> None:
@@ -83,21 +209,3 @@ def test_refused_sign_up_sends_nothing(client: Client, app: object, inbox: tuple
     )
     assert response.status_code == 422
     assert handler.messages == []
-
-
-def test_settings_refuse_development_secret_in_production() -> None:
-    with pytest.raises(ValueError, match="EXCHANGE_SECRET_KEY"):
-        Settings(env="production", base_url="https://exchange.example")
-    with pytest.raises(ValueError, match="https"):
-        Settings(env="production", secret_key="s" * 40, base_url="http://exchange.example")
-    # The suite turns password hashing down through the environment; production states its own cost.
-    strong = {"password_hash_time_cost": 3, "password_hash_memory_kib": 65536}
-    assert Settings(env="production", secret_key="s" * 40, base_url="https://exchange.example", **strong).secure_cookies
-
-
-def test_production_refuses_weak_password_hashing() -> None:
-    production = {"env": "production", "secret_key": "s" * 40, "base_url": "https://exchange.example"}
-    with pytest.raises(ValueError, match="Password hashing"):
-        Settings(**production, password_hash_time_cost=3, password_hash_memory_kib=1024)
-    with pytest.raises(ValueError, match="Password hashing"):
-        Settings(**production, password_hash_time_cost=1, password_hash_memory_kib=65536)

@@ -7,13 +7,15 @@ from pydantic import ValidationError
 
 from exchange.core.settings import Settings
 
-# The suite turns password hashing down through the environment; production states its own cost.
+# The suite turns password hashing down and runs jobs at once through the environment; production states its
+# own values for both.
 PRODUCTION = {
     "env": "production",
     "secret_key": "x" * 40,
     "base_url": "https://exchange.example",
     "password_hash_time_cost": 3,
     "password_hash_memory_kib": 65536,
+    "queue_url": None,
 }
 
 

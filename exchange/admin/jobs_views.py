@@ -1,0 +1,102 @@
+"""The administrators' view of background work: the queue, its workers, and what was set aside."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from exchange.admin.views import admin_viewer
+from exchange.audit import service as audit
+from exchange.core.errors import NotFound
+from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
+from exchange.core.queue import HEARTBEAT_PREFIX, huey
+from exchange.core.templating import flash, render
+from exchange.core.viewer import Viewer
+from exchange.jobs import service as jobs
+from exchange.outbox import service as outbox
+
+router = APIRouter(route_class=TransactionalRoute, prefix="/admin/jobs")
+
+
+@dataclass(frozen=True)
+class QueueState:
+    kind: str
+    waiting: int
+    scheduled: int
+    # Worker processes that said they were alive, and how many seconds ago.
+    workers: list[tuple[str, int]]
+
+
+def queue_state(kind: str) -> QueueState:
+    if huey.immediate:
+        return QueueState(kind, 0, 0, [])
+    now = time.time()
+    beats = [
+        (key[len(HEARTBEAT_PREFIX) :], int(now - float(huey.serializer.deserialize(value))))
+        for key, value in huey.storage.result_items().items()
+        if key.startswith(HEARTBEAT_PREFIX)
+    ]
+    return QueueState(kind, huey.pending_count(), huey.scheduled_count(), sorted(beats, key=lambda b: b[1]))
+
+
+@router.get("", response_class=HTMLResponse)
+def jobs_page(request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)) -> HTMLResponse:
+    settings = request.app.state.settings
+    context = {
+        "page_title": "Background jobs",
+        "queue": queue_state(settings.queue_kind),
+        "dead_after": settings.worker_dead_after_seconds,
+        "failed_jobs": jobs.set_aside(db),
+        "failed_emails": outbox.set_aside(db),
+    }
+    return render(request, "admin/jobs.html", context)
+
+
+@router.post("/{failed_job_id}/retry")
+def retry_job(
+    request: Request, failed_job_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)
+) -> Response:
+    failed = jobs.retry(db, failed_job_id)
+    if failed is None:
+        raise NotFound()
+    audit.record(db, viewer.user_id, "job.retried", "failed_job", failed_job_id, task=failed.task)
+    flash(request, f"The job {failed.short_name} is queued again.")
+    return RedirectResponse("/admin/jobs", status_code=303)
+
+
+@router.post("/{failed_job_id}/drop")
+def drop_job(
+    request: Request, failed_job_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)
+) -> Response:
+    if not jobs.drop(db, failed_job_id):
+        raise NotFound()
+    audit.record(db, viewer.user_id, "job.dropped", "failed_job", failed_job_id)
+    flash(request, "The job is dropped.")
+    return RedirectResponse("/admin/jobs", status_code=303)
+
+
+@router.post("/emails/{message_id}/retry")
+def retry_email(
+    request: Request, message_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)
+) -> Response:
+    if not outbox.retry(db, message_id):
+        raise NotFound()
+    audit.record(db, viewer.user_id, "email.retried", "outbox_message", message_id)
+    flash(request, "The email will be sent again.")
+    return RedirectResponse("/admin/jobs", status_code=303)
+
+
+@router.post("/emails/{message_id}/drop")
+def drop_email(
+    request: Request, message_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)
+) -> Response:
+    if not outbox.drop(db, message_id):
+        raise NotFound()
+    audit.record(db, viewer.user_id, "email.dropped", "outbox_message", message_id)
+    flash(request, "The email is dropped.")
+    return RedirectResponse("/admin/jobs", status_code=303)
