@@ -30,6 +30,8 @@ from exchange.core.settings import Settings
 from exchange.seeding.reference import load_categories, load_regions_and_councils
 from tests.client import Client
 
+pytest_plugins = ["tests.localstripe"]
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TEST_SECRET = "test-secret-key-for-the-test-suite-only-0123456789"
 
@@ -199,6 +201,28 @@ def free_port() -> int:
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
     handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+class RefusingInbox(Inbox):
+    """A real SMTP server that refuses any recipient whose address starts with "refuse"."""
+
+    async def handle_RCPT(
+        self, server: object, session: object, envelope: object, address: str, options: list[str]
+    ) -> str:
+        if address.startswith("refuse"):
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_inbox() -> Iterator[tuple[RefusingInbox, int]]:
+    handler = RefusingInbox()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     job_retry_delay_seconds: float = 10.0
     # Each worker process says it is alive this often; a job held by a worker silent for longer than
     # worker_dead_after_seconds is queued again (the worker died mid-job).
+    # An email the SMTP server refuses is tried this many times, waiting email_retry_delay_seconds, then
+    # twice as long each time, before it is set aside for an administrator.
+    email_attempts: int = Field(default=5, ge=1)
+    email_retry_delay_seconds: float = Field(default=60.0, gt=0)
     worker_heartbeat_seconds: float = 5.0
     worker_dead_after_seconds: float = 30.0
     # Re-read changed templates on every render; on by default in development only.

@@ -3,7 +3,7 @@
 Delivery claims one message at a time in its own committed transaction before handing it to SMTP, so a
 worker that dies mid-batch never sends a message twice: what it had claimed but not confirmed is set aside
 for an administrator (``set_aside_interrupted``) instead of being sent again blindly. A message that keeps
-failing is set aside after ``MAX_ATTEMPTS`` and never holds up the ones behind it; a server that cannot be
+failing is set aside after ``Settings.email_attempts`` and never holds up the ones behind it; a server that cannot be
 reached fails the whole batch, which the queue retries, without counting against any message.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from exchange.core import events
@@ -24,9 +24,6 @@ from exchange.outbox.mail import MailServerUnavailable, MessageRefused, SmtpBatc
 from exchange.outbox.models import OutboxMessage
 
 log = logging.getLogger("exchange.outbox")
-MAX_ATTEMPTS = 5
-# A refused message waits this long, doubled after each further failure.
-FIRST_RETRY = timedelta(minutes=1)
 # A claim older than this was lost with its worker: the message may or may not have gone.
 INTERRUPTED_AFTER = timedelta(minutes=10)
 BATCH = 200
@@ -80,15 +77,16 @@ def _claim_next(database: Database, skip: set[int]) -> int | None:
             skip.add(message_id)  # another worker took it first
 
 
-def _record_refusal(message: OutboxMessage, error: Exception) -> None:
+def _record_refusal(message: OutboxMessage, error: Exception, settings: Settings) -> None:
     message.claimed_at = None
     message.attempts += 1
     message.last_error = str(error)[:2000]
-    if message.attempts >= MAX_ATTEMPTS:
+    if message.attempts >= settings.email_attempts:
         message.failed_at = utcnow()
         log.error("email %s set aside after %d attempts: %s", message.id, message.attempts, error)
     else:
-        message.next_attempt_at = utcnow() + FIRST_RETRY * 2 ** (message.attempts - 1)
+        wait = timedelta(seconds=settings.email_retry_delay_seconds * 2 ** (message.attempts - 1))
+        message.next_attempt_at = utcnow() + wait
         log.warning("email %s refused (attempt %d): %s", message.id, message.attempts, error)
 
 
@@ -108,7 +106,7 @@ def deliver_pending(database: Database, settings: Settings, limit: int = BATCH) 
                 try:
                     batch.send(message)
                 except MessageRefused as error:
-                    _record_refusal(message, error)
+                    _record_refusal(message, error, settings)
                     continue
                 except MailServerUnavailable as error:
                     message.claimed_at = None
@@ -120,6 +118,18 @@ def deliver_pending(database: Database, settings: Settings, limit: int = BATCH) 
                 message.last_error = None
                 sent += 1
     return sent
+
+
+def next_retry_at(db: Session) -> datetime | None:
+    """When the earliest message waiting out a refusal is due again (perhaps already: a batch does not try a
+    message twice, so one that fell due while the batch went on waits for the next)."""
+    return db.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.claimed_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
+    )
 
 
 def set_aside_interrupted(db: Session) -> int:

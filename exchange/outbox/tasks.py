@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from huey import crontab
 
 from exchange.core import events
+from exchange.core.models import utcnow
 from exchange.core.queue import RETRIES, huey, job, job_context, unit_of_work
 from exchange.outbox import service
 
@@ -12,7 +15,14 @@ from exchange.outbox import service
 @huey.task(**RETRIES)
 def deliver_email() -> int:
     context = job_context()
-    return service.deliver_pending(context.database, context.settings)
+    sent = service.deliver_pending(context.database, context.settings)
+    if sent == service.BATCH:  # more wait: another batch, after the other jobs queued meanwhile
+        deliver_email()
+    with context.database.session(write=False) as db:
+        due = service.next_retry_at(db)
+    if due is not None and due - utcnow() < timedelta(minutes=1):  # sooner than the next minute's run
+        deliver_email.schedule(delay=max(0.0, (due - utcnow()).total_seconds()))
+    return sent
 
 
 @huey.periodic_task(crontab(minute="*"))

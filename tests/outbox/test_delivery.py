@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -20,29 +19,7 @@ from exchange.outbox.mail import MailServerUnavailable
 from exchange.outbox.models import OutboxMessage
 from exchange.outbox.service import deliver_pending, queue_email
 from tests.client import Client
-from tests.conftest import Inbox, free_port
-
-
-class RefusingInbox(Inbox):
-    """A real SMTP server that refuses any recipient whose address starts with "refuse"."""
-
-    async def handle_RCPT(
-        self, server: object, session: object, envelope: object, address: str, options: list[str]
-    ) -> str:
-        if address.startswith("refuse"):
-            return "550 No such mailbox"
-        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
-        return "250 OK"
-
-
-@pytest.fixture
-def refusing_inbox() -> Iterator[tuple[RefusingInbox, int]]:
-    handler = RefusingInbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+from tests.conftest import Inbox, RefusingInbox, free_port
 
 
 def smtp_settings(port: int) -> Settings:
@@ -126,7 +103,7 @@ def test_a_refused_message_waits_and_is_set_aside_while_the_others_go(
     assert "550" in (poison.last_error or "")
 
     # Waiting out each delay, it is tried until the last attempt, then set aside for an administrator.
-    for attempt in range(2, service.MAX_ATTEMPTS + 1):
+    for attempt in range(2, settings.email_attempts + 1):
         db.execute(update(OutboxMessage).where(OutboxMessage.id == poison.id).values(next_attempt_at=None))
         db.flush()
         assert deliver_pending(database, settings) == 0

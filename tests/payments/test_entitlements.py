@@ -16,7 +16,8 @@ from exchange.payments.gateway import Gateway
 from exchange.payments.models import Subscription
 from tests import factories
 from tests.client import Client
-from tests.payments.conftest import LocalStripe, Supplier, deliver, event
+from tests.localstripe import LocalStripe
+from tests.payments.conftest import Supplier, deliver, event
 
 
 def _subscribe(db: Session, organisation_id: int, plan: str = "supplier_plus", **fields: Any) -> Subscription:

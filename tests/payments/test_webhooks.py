@@ -15,7 +15,8 @@ from exchange.payments import entitlements, service
 from exchange.payments.models import BillingCustomer, Subscription, WebhookEvent, WebhookStatus
 from tests import factories
 from tests.client import Client
-from tests.payments.conftest import WEBHOOK_SECRET, LocalStripe, Supplier, deliver, event, signed
+from tests.localstripe import WEBHOOK_SECRET, LocalStripe
+from tests.payments.conftest import Supplier, deliver, event, signed
 
 
 def _subscription(db: Session, stripe_id: str) -> Subscription | None:
