@@ -48,7 +48,8 @@ from exchange.organisations import api as organisation_api
 from exchange.organisations import views as organisation_views
 from exchange.payments import admin_views as payment_admin_views
 from exchange.payments import views as payment_views
-from exchange.payments.analytics import ViewCounter
+from exchange.payments.analytics import ViewCounter, ViewTally
+from exchange.payments.tasks import hand_on_profile_views
 from exchange.profiles import api as profile_api
 from exchange.profiles import views as profile_views
 from exchange.proposals import api as proposal_api
@@ -72,6 +73,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The worker has loaded everything it keeps for its whole life: see freeze_long_lived_objects.
     freeze_long_lived_objects()
     yield
+    # Views counted since the last batch go to the queue before the process stops.
+    batch = app.state.view_tally.take()
+    if batch:
+        hand_on_profile_views(batch)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -103,7 +108,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.secure_cookies,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
-    app.add_middleware(ViewCounter)
+    # Jobs that run at once (the suite) count each view as it comes; otherwise in batches (see ViewTally).
+    app.state.view_tally = ViewTally(0 if settings.queue_kind == "immediate" else settings.view_count_batch_seconds)
+    app.add_middleware(ViewCounter, tally=app.state.view_tally, hand_on=hand_on_profile_views)
     error_handlers.install(app)
 
     for module in (

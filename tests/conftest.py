@@ -12,6 +12,7 @@ import re
 import secrets
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -99,6 +100,20 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = prepare_database(database_url)
     yield engine
     engine.dispose()
+
+
+@contextmanager
+def transaction_with_jobs(database: Database, settings: Settings) -> Iterator[Session]:
+    """A committed transaction outside any request (a live server's data), whose jobs, run at once, work on
+    the same database: without this they would fall back to the process's default database."""
+    from exchange.core.queue import JobContext, use_context
+
+    token = use_context(JobContext(database, settings))
+    try:
+        with database.transaction() as db:
+            yield db
+    finally:
+        token.var.reset(token)
 
 
 @pytest.fixture

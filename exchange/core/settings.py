@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # twice as long each time, before it is set aside for an administrator.
     email_attempts: int = Field(default=5, ge=1)
     email_retry_delay_seconds: float = Field(default=60.0, gt=0)
+    # Each web process hands its tally of supplier page views to a job this often (never a write per view).
+    view_count_batch_seconds: float = Field(default=10.0, ge=0)
     worker_heartbeat_seconds: float = 5.0
     worker_dead_after_seconds: float = 30.0
     # Re-read changed templates on every render; on by default in development only.

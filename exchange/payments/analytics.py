@@ -1,13 +1,20 @@
 """Profile analytics for Supplier Plus: views of a supplier's public pages, matches and shortlistings by week.
 
-Views are counted per organisation per day (no visitor is tracked), after the response has gone, by a small
-ASGI middleware that recognises a supplier's public pages; members looking at their own pages do not count.
+Views are counted per organisation per day (no visitor is tracked). A small ASGI middleware recognises a
+supplier's public pages once the response has gone and adds them up in memory, without touching the
+database; every few seconds each web process hands its tally to a job, which writes it in one transaction.
+Members looking at their own pages do not count. Views of the last few seconds before a process stops
+abruptly are lost: an acceptable price for never writing on a page view.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,8 +25,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from exchange.core.database import Database
 from exchange.core.models import utcnow
+from exchange.core.queue import JobContext, use_context
 from exchange.core.viewer import Viewer
 from exchange.listings.models import Offer, Pitch
 from exchange.matching import service as matching
@@ -72,46 +79,83 @@ def weekly(db: Session, viewer: Viewer, organisation_id: int, today: date | None
     return [Week(s, views[s], matched[s], shortlisted[s]) for s in starts]
 
 
-def record_view(db: Session, organisation_id: int, day: date) -> None:
-    """Add one view to the day's count (made on first view; a concurrent first view retries as an update)."""
+def record_view(db: Session, organisation_id: int, day: date, views: int = 1) -> None:
+    """Add views to the day's count (made on first view; a concurrent first view retries as an update)."""
     added = db.execute(
         update(ProfileView)
         .where(ProfileView.organisation_id == organisation_id, ProfileView.day == day)
-        .values(views=ProfileView.views + 1)
+        .values(views=ProfileView.views + views)
     )
     if getattr(added, "rowcount", 0):
         return
     try:
         with db.begin_nested():
-            db.add(ProfileView(organisation_id=organisation_id, day=day, views=1))
+            db.add(ProfileView(organisation_id=organisation_id, day=day, views=views))
     except IntegrityError:
-        record_view(db, organisation_id, day)
+        record_view(db, organisation_id, day, views)
 
 
-def _organisation_of(db: Session, match: re.Match[str]) -> int | None:
-    kind, item_id, slug = match.groups()
-    if slug:
-        return db.scalar(select(Organisation.id).where(Organisation.slug == slug))
+def _organisation_of(db: Session, kind: str, key: str) -> int | None:
+    if kind == "organisations":
+        return db.scalar(select(Organisation.id).where(Organisation.slug == key))
     model = Pitch if kind == "pitches" else Offer
-    return db.scalar(select(model.organisation_id).where(model.id == int(item_id)))
+    return db.scalar(select(model.organisation_id).where(model.id == int(key)))
 
 
-def count_view(database: Database, match: re.Match[str], viewer: Viewer | None) -> None:
-    try:
-        with database.transaction() as db:
-            organisation_id = _organisation_of(db, match)
-            if organisation_id is None or (viewer is not None and viewer.is_member(organisation_id)):
-                return
-            record_view(db, organisation_id, utcnow().date())
-    except Exception:  # a lost view count must never be anyone's error
-        log.exception("could not count a profile view")
+# One counted page: (pitches|offers|organisations, its id or slug, the viewer's own organisations).
+Seen = tuple[str, str, tuple[int, ...]]
+
+
+def record_views(db: Session, batch: list[tuple[Seen, int]], day: date) -> int:
+    """Add a batch of counted pages to the day's counts; how many views counted."""
+    counted = 0
+    for (kind, key, own), views in batch:
+        organisation_id = _organisation_of(db, kind, key)
+        if organisation_id is None or organisation_id in own:
+            continue
+        record_view(db, organisation_id, day, views)
+        counted += views
+    return counted
+
+
+class ViewTally:
+    """Views seen by this process since it last handed them on; thread-safe."""
+
+    def __init__(self, every_seconds: float) -> None:
+        self.every_seconds = every_seconds
+        self._counts: Counter[Seen] = Counter()
+        self._lock = threading.Lock()
+        self._since = time.monotonic()
+
+    def add(self, seen: Seen) -> list[tuple[Seen, int]] | None:
+        """Count one view; the batch to hand on when it is time, else None."""
+        with self._lock:
+            self._counts[seen] += 1
+            if time.monotonic() - self._since < self.every_seconds and len(self._counts) < MOST_IN_A_BATCH:
+                return None
+            return self._take()
+
+    def take(self) -> list[tuple[Seen, int]]:
+        with self._lock:
+            return self._take()
+
+    def _take(self) -> list[tuple[Seen, int]]:
+        batch = list(self._counts.items())
+        self._counts.clear()
+        self._since = time.monotonic()
+        return batch
+
+
+MOST_IN_A_BATCH = 1000
 
 
 class ViewCounter:
-    """Counts successful GETs of a supplier's public pages once the response is sent."""
+    """Counts successful GETs of a supplier's public pages once the response is sent (see the module)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, tally: ViewTally, hand_on: Callable[[list[tuple[Seen, int]]], None]) -> None:
         self.app = app
+        self.tally = tally
+        self.hand_on = hand_on
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = COUNTED_PAGES.match(scope.get("path", "")) if scope["type"] == "http" else None
@@ -127,10 +171,24 @@ class ViewCounter:
 
         await self.app(scope, receive, remember_status)
         headers = dict(scope.get("headers") or [])
-        if status["code"] == 200 and headers.get(b"hx-request") != b"true":
-            state: dict[str, Any] = scope.get("state") or {}
-            database: Database = scope["app"].state.database
-            await run_in_threadpool(count_view, database, match, state.get("viewer"))
+        if status["code"] != 200 or headers.get(b"hx-request") == b"true":
+            return
+        kind, item_id, slug = match.groups()
+        viewer: Viewer | None = (scope.get("state") or {}).get("viewer")
+        own = tuple(sorted(viewer.organisation_ids)) if viewer is not None else ()
+        batch = self.tally.add(("organisations", slug, own) if slug else (kind, item_id, own))
+        if batch:
+            await run_in_threadpool(self._hand_on, scope["app"].state, batch)
+
+    def _hand_on(self, state: Any, batch: list[tuple[Seen, int]]) -> None:
+        # The application's database and settings, for a job that runs at once (immediate queue).
+        token = use_context(JobContext(state.database, state.settings))
+        try:
+            self.hand_on(batch)
+        except Exception:  # a lost view count must never be anyone's error
+            log.exception("could not hand on %d counted pages", len(batch))
+        finally:
+            token.var.reset(token)
 
 
 def total_views(db: Session, organisation_id: int) -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from exchange.core import events
-from exchange.core.queue import RETRIES, huey, job, job_context
-from exchange.payments import webhooks
+from datetime import date
+
+from exchange.core import events, queue
+from exchange.core.models import utcnow
+from exchange.core.queue import RETRIES, huey, job, job_context, unit_of_work
+from exchange.payments import analytics, webhooks
 from exchange.payments.gateway import Gateway
 
 
@@ -20,3 +23,15 @@ def process_stripe_event(event_row_id: int) -> str:
 @events.after_commit(webhooks.StripeEventStored)
 def _process(stored: webhooks.StripeEventStored) -> list[events.Job]:
     return [job(process_stripe_event, stored.event_row_id)]
+
+
+@huey.task(**RETRIES)
+def record_profile_views(batch: list[tuple[analytics.Seen, int]], day: str) -> int:
+    """A web process's tally of supplier page views, written at once."""
+    with unit_of_work() as db:
+        return analytics.record_views(db, batch, date.fromisoformat(day))
+
+
+def hand_on_profile_views(batch: list[tuple[analytics.Seen, int]]) -> None:
+    """The web process's side: queue its tally (the day is the day the views were seen)."""
+    queue.enqueue(job(record_profile_views, batch, utcnow().date().isoformat()))

@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -27,12 +28,20 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import ConsoleMessage, Error, Page
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from exchange.core.database import Database
 from exchange.core.settings import Settings
 from exchange.outbox.models import OutboxMessage
 from exchange.seeding.demo import load_demo
-from tests.conftest import PROJECT_ROOT, TEST_SECRET, drop_database, new_database_url, prepare_database
+from tests.conftest import (
+    PROJECT_ROOT,
+    TEST_SECRET,
+    drop_database,
+    new_database_url,
+    prepare_database,
+    transaction_with_jobs,
+)
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = [
@@ -95,6 +104,10 @@ class LiveServer:
     _server: uvicorn.Server = field(repr=False)
     _thread: threading.Thread = field(repr=False)
 
+    def transaction(self) -> AbstractContextManager[Session]:
+        """A committed transaction on the server's database; the jobs it names run there too."""
+        return transaction_with_jobs(self.database, self.app.state.settings)
+
     def latest_email(self, to_address: str) -> OutboxMessage:
         """The newest message queued for this address (sent or not)."""
         with self.database.session(write=False) as db:
@@ -144,13 +157,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     try:
         engine = prepare_database(database_url)
         database = Database(engine)
-        with database.transaction() as db:
-            load_demo(db, PROJECT_ROOT / "seed_data")
-        engine.dispose()
-
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         settings = Settings(env="test", database_url=database_url, secret_key=TEST_SECRET, base_url=url)
+        with transaction_with_jobs(database, settings) as db:
+            load_demo(db, PROJECT_ROOT / "seed_data")
+        engine.dispose()
+
         app = create_app(settings)
         server = uvicorn.Server(uvicorn.Config(app=app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, name="live-server", daemon=True)
@@ -236,6 +249,8 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
 
 def assert_accessible(page: Page) -> None:
     """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page as it is now; fail on any violation."""
+    # As it is once settled: results dim while an HTMX request is in flight.
+    page.wait_for_function("!document.querySelector('.htmx-request')")
     _inject_axe(page)
     results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     violations = without_known_exceptions(results["violations"])

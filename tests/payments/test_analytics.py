@@ -85,3 +85,22 @@ def test_the_chart_escapes_its_text_and_scales_to_the_largest_value() -> None:
     assert "<b>" not in svg and "&lt;b&gt;title&lt;/b&gt;" in svg
     assert "Views &amp; more" in svg
     assert ">20</text>" in svg  # the top of the scale: the largest value rounded up
+
+
+def test_views_are_added_up_in_memory_and_written_in_one_batch(db: Session, supplier_admin: Supplier) -> None:
+    pitch = factories.pitch(db, supplier_admin.admin, supplier_admin.organisation)
+    slug, own = supplier_admin.organisation.slug, (supplier_admin.organisation.id,)
+    tally = analytics.ViewTally(every_seconds=3600)
+    for seen in [("pitches", str(pitch.id), ())] * 3 + [("organisations", slug, ()), ("pitches", str(pitch.id), own)]:
+        assert tally.add(seen) is None  # nothing written per view
+    assert analytics.total_views(db, supplier_admin.organisation.id) == 0
+
+    batch = tally.take()
+    assert sorted(batch) == sorted(
+        [(("pitches", str(pitch.id), ()), 3), (("organisations", slug, ()), 1), (("pitches", str(pitch.id), own), 1)]
+    )
+    assert tally.take() == []
+    # The supplier's own look does not count; a page that is gone counts for nobody.
+    gone = (("pitches", "999999", ()), 2)
+    assert analytics.record_views(db, [*batch, gone], utcnow().date()) == 4
+    assert analytics.total_views(db, supplier_admin.organisation.id) == 4
