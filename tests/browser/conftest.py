@@ -26,7 +26,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import ConsoleMessage, Error, Page
+from playwright.sync_api import ConsoleMessage, Error, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -250,7 +250,7 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
 def assert_accessible(page: Page) -> None:
     """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page as it is now; fail on any violation."""
     # As it is once settled: results dim while an HTMX request is in flight.
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    expect(page.locator(".htmx-request")).to_have_count(0)
     _inject_axe(page)
     results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     violations = without_known_exceptions(results["violations"])
