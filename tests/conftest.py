@@ -11,7 +11,8 @@ import os
 import re
 import secrets
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import Message
@@ -205,6 +206,17 @@ class Inbox:
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
         return "250 Message accepted for delivery"
+
+
+def wait_for(condition: Callable[[], Any], what: str, limit: float = 30.0) -> Any:
+    """Poll until ``condition()`` is truthy (what another process or thread does arrives a moment later)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    pytest.fail(f"gave up waiting for {what}")
 
 
 def free_port() -> int:

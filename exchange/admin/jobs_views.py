@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -57,6 +58,24 @@ def jobs_page(request: Request, db: Session = Depends(get_db), viewer: Viewer = 
     return render(request, "admin/jobs.html", context)
 
 
+def _done(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    done: bool,
+    action: str,
+    entity: tuple[str, int],
+    said: str,
+    **data: Any,
+) -> Response:
+    """After an administrator's action on something set aside: 404 if it was not there, else audit and say so."""
+    if not done:
+        raise NotFound()
+    audit.record(db, viewer.user_id, action, *entity, **data)
+    flash(request, said)
+    return RedirectResponse("/admin/jobs", status_code=303)
+
+
 @router.post("/{failed_job_id}/retry")
 def retry_job(
     request: Request, failed_job_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)
@@ -64,39 +83,30 @@ def retry_job(
     failed = jobs.retry(db, failed_job_id)
     if failed is None:
         raise NotFound()
-    audit.record(db, viewer.user_id, "job.retried", "failed_job", failed_job_id, task=failed.task)
-    flash(request, f"The job {failed.short_name} is queued again.")
-    return RedirectResponse("/admin/jobs", status_code=303)
+    said = f"The job {failed.short_name} is queued again."
+    return _done(request, db, viewer, True, "job.retried", ("failed_job", failed_job_id), said, task=failed.task)
 
 
 @router.post("/{failed_job_id}/drop")
 def drop_job(
     request: Request, failed_job_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)
 ) -> Response:
-    if not jobs.drop(db, failed_job_id):
-        raise NotFound()
-    audit.record(db, viewer.user_id, "job.dropped", "failed_job", failed_job_id)
-    flash(request, "The job is dropped.")
-    return RedirectResponse("/admin/jobs", status_code=303)
+    done = jobs.drop(db, failed_job_id)
+    return _done(request, db, viewer, done, "job.dropped", ("failed_job", failed_job_id), "The job is dropped.")
 
 
 @router.post("/emails/{message_id}/retry")
 def retry_email(
     request: Request, message_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)
 ) -> Response:
-    if not outbox.retry(db, message_id):
-        raise NotFound()
-    audit.record(db, viewer.user_id, "email.retried", "outbox_message", message_id)
-    flash(request, "The email will be sent again.")
-    return RedirectResponse("/admin/jobs", status_code=303)
+    done = outbox.retry(db, message_id)
+    said = "The email will be sent again."
+    return _done(request, db, viewer, done, "email.retried", ("outbox_message", message_id), said)
 
 
 @router.post("/emails/{message_id}/drop")
 def drop_email(
     request: Request, message_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)
 ) -> Response:
-    if not outbox.drop(db, message_id):
-        raise NotFound()
-    audit.record(db, viewer.user_id, "email.dropped", "outbox_message", message_id)
-    flash(request, "The email is dropped.")
-    return RedirectResponse("/admin/jobs", status_code=303)
+    done = outbox.drop(db, message_id)
+    return _done(request, db, viewer, done, "email.dropped", ("outbox_message", message_id), "The email is dropped.")

@@ -88,10 +88,6 @@ def record(db: Session, happened: DomainEvent) -> None:
             pending.setdefault(job, None)
 
 
-def pending_jobs(db: Session) -> list[Job]:
-    return list(db.info.get(_PENDING, {}))
-
-
 def _enqueue_pending(session: Session) -> None:
     # SQLAlchemy also calls after_commit when a savepoint is released: the jobs wait for the real commit.
     if session.in_nested_transaction():

@@ -261,7 +261,3 @@ class ScheduleRun(Timestamped, Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Why it could not be made, in the organiser's words (a rule the locked meetings break, a change meanwhile).
     error: Mapped[str | None] = mapped_column(Text)
-
-    @property
-    def unfinished(self) -> bool:
-        return self.finished_at is None

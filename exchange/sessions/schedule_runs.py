@@ -22,7 +22,7 @@ from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
 from exchange.sessions import planner, service
-from exchange.sessions.models import MatchmakingSession, RunStage, ScheduleRun
+from exchange.sessions.models import MatchmakingSession, RunStage, ScheduleRun, SessionMeeting
 
 # A run not finished this long after it was asked for lost its job (a queue emptied by hand, say): asking
 # again starts a fresh one instead of waiting for it forever.
@@ -136,9 +136,10 @@ def run(database: Database, run_id: int) -> None:
         with database.transaction() as db:
             session = _session(db, session_id)
             db.refresh(session, with_for_update=True)  # one writer of this timetable at a time
-            if planner.meeting_layout(planner.live_meetings(db, session_id)) != prepared.layout:
+            now_live = planner.live_meetings(db, session_id)
+            if planner.meeting_layout(now_live) != prepared.layout:
                 raise Conflict("The timetable was changed while the schedule was being made: make it again.")
-            _attach(db, prepared, session)
+            _attach(db, prepared, session, now_live)
             planner.apply(db, prepared, made, user_id)
             run_ = db.get(ScheduleRun, run_id)
             assert run_ is not None
@@ -157,11 +158,12 @@ def _session(db: Session, session_id: int) -> MatchmakingSession:
     return session
 
 
-def _attach(db: Session, prepared: planner.Prepared, session: MatchmakingSession) -> None:
-    """The plan was read in an earlier transaction: its rows join this one (without reading them again)."""
+def _attach(db: Session, prepared: planner.Prepared, session: MatchmakingSession, live: list[SessionMeeting]) -> None:
+    """The plan was read in an earlier transaction: its rows join this one (people without reading them
+    again; the meetings as just read, unchanged since)."""
     prepared.plan.session = session
     prepared.plan.people = {key: db.merge(person, load=False) for key, person in prepared.plan.people.items()}
-    meetings = {m.id: m for m in planner.live_meetings(db, session.id)}
+    meetings = {m.id: m for m in live}
     prepared.current = [meetings[m.id] for m in prepared.current]
     prepared.kept = [meetings[m.id] for m in prepared.kept]
 

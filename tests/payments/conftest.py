@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from exchange.core.database import Database
 from exchange.core.settings import Settings
 from tests import factories
 from tests.client import Client
-from tests.conftest import TEST_SECRET, drop_database, free_port, new_database_url, prepare_database
+from tests.conftest import TEST_SECRET, drop_database, free_port, new_database_url, prepare_database, wait_for
 from tests.localstripe import STRIPE_KEY, WEBHOOK_SECRET, LocalStripe
 
 
@@ -100,17 +100,6 @@ class Supplier:
 def supplier_admin(db: Session) -> Supplier:
     person = factories.user(db)
     return Supplier(person, factories.supplier(db, person))
-
-
-def wait_for(condition: Callable[[], Any], what: str, limit: float = 30.0) -> Any:
-    """Poll until ``condition()`` is truthy; webhooks arrive from another process a moment later."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    pytest.fail(f"gave up waiting for {what}")
 
 
 @dataclass

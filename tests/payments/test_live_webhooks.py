@@ -11,8 +11,9 @@ from sqlalchemy import select
 from exchange.payments import entitlements
 from exchange.payments.models import Subscription, WebhookEvent, WebhookStatus
 from tests import factories
+from tests.conftest import wait_for
 from tests.localstripe import LocalStripe
-from tests.payments.conftest import LiveExchange, event, signed, wait_for
+from tests.payments.conftest import LiveExchange, event, signed
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 

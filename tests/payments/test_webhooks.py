@@ -295,6 +295,7 @@ def test_an_event_that_keeps_failing_is_set_aside_and_an_administrator_runs_it_a
     paid_client.sign_in(admin.email, factories.PASSWORD)
     page = paid_client.get("/admin/jobs")
     assert page.status_code == 200 and "Process stripe event" in page.text and "boom" in page.text
+    assert f'action="/admin/jobs/{failed.id}/retry"' in page.text and 'name="csrf_token" value=""' not in page.text
     assert paid_client.post(f"/admin/jobs/{failed.id}/retry").status_code == 303
 
     first = _event_row(db, "evt_first")

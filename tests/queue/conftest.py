@@ -15,8 +15,7 @@ import socketserver
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,16 +94,6 @@ class Queue:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-
-
-def wait_for(condition: Callable[[], Any], seconds: float = 60, what: str = "the condition") -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    pytest.fail(f"waited {seconds}s for {what}")
 
 
 def _redis_db() -> int:

@@ -28,10 +28,10 @@ from exchange.sessions.models import (
 )
 from exchange.sessions.schemas import SessionForm
 from tests import factories
-from tests.conftest import RefusingInbox, free_port
+from tests.conftest import RefusingInbox, free_port, wait_for
 from tests.localstripe import STRIPE_KEY, WEBHOOK_SECRET, LocalStripe
 from tests.payments.conftest import event
-from tests.queue.conftest import Queue, forwarding, wait_for
+from tests.queue.conftest import Queue, forwarding
 from tests.sessions.conftest import session_values
 
 
@@ -86,12 +86,12 @@ def test_a_job_whose_worker_is_killed_mid_job_runs_again_once(job_queue: Queue) 
         run.solve_seconds = 4.0
         run_id = run.id
     worker = job_queue.start_worker()
-    wait_for(lambda: _stage(job_queue, run_id) is RunStage.SOLVING, what="the solver to start")
+    wait_for(lambda: _stage(job_queue, run_id) is RunStage.SOLVING, "the solver to start", limit=60)
     job_queue.kill(worker)  # kill -9, mid-solve: nothing was written, the lease names a dead process
 
     assert _stage(job_queue, run_id) is RunStage.SOLVING
     job_queue.start_worker()
-    wait_for(lambda: _stage(job_queue, run_id) is RunStage.DONE, what="the run to finish on the new worker")
+    wait_for(lambda: _stage(job_queue, run_id) is RunStage.DONE, "the run to finish on the new worker", limit=60)
     with job_queue.database.session(write=False) as db:
         generated = db.scalar(
             select(func.count()).where(
@@ -121,8 +121,10 @@ def test_a_poison_email_is_set_aside_while_the_next_hundred_are_delivered(
         for n in range(100):
             queue_email(db, f"person{n}@example.org", f"Message {n}", "Body")
 
-    wait_for(lambda: len(handler.messages) == 100, what="the hundred emails")
-    poison = wait_for(lambda: _outbox(job_queue)[0].failed_at and _outbox(job_queue)[0], what="the poison set aside")
+    wait_for(lambda: len(handler.messages) == 100, "the hundred emails", limit=60)
+    poison = wait_for(
+        lambda: _outbox(job_queue)[0].failed_at and _outbox(job_queue)[0], "the poison set aside", limit=60
+    )
     assert poison.attempts == job_queue.settings.email_attempts and "550" in (poison.last_error or "")
     assert sorted(m["To"] for m in handler.messages) == sorted(f"person{n}@example.org" for n in range(100))
     assert all(m.sent_at is not None and m.attempts == 1 for m in _outbox(job_queue)[1:])
