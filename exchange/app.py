@@ -45,6 +45,7 @@ from exchange.needs import views as need_views
 from exchange.notifications import views as notification_views
 from exchange.ocds import api as ocds_api
 from exchange.organisations import api as organisation_api
+from exchange.organisations import sign_up_views
 from exchange.organisations import views as organisation_views
 from exchange.payments import admin_views as payment_admin_views
 from exchange.payments import views as payment_views
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         home_views,
         search_views,
         account_views,
+        sign_up_views,
         organisation_views,
         profile_views,
         listing_views,

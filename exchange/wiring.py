@@ -13,6 +13,7 @@ import importlib
 from exchange.core import events, queue
 
 LISTENERS_AND_JOBS = (
+    "exchange.organisations.service",
     "exchange.outbox.tasks",
     "exchange.search.subscribers",
     "exchange.matching.subscribers",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberStatus, User
 from exchange.audit import service as audit
 from exchange.core.errors import Conflict, NotAllowed, NotFound
 from exchange.core.models import utcnow
@@ -20,7 +20,7 @@ from exchange.needs import service as needs
 from exchange.needs.models import Need
 from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify
-from exchange.organisations.models import Member, MemberStatus, Organisation
+from exchange.organisations.models import Organisation
 from exchange.proposals import procurement
 from exchange.proposals.models import Clarification, Proposal, ProposalStatus
 from exchange.proposals.schemas import AnswerForm, QuestionForm

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session
 
+from exchange.accounts.models import Member, MemberRole
 from exchange.core.database import Database
-from exchange.organisations.models import Member, MemberRole
 from exchange.payments.models import BillingCustomer, Subscription
 from tests import factories
 from tests.client import Client
