@@ -16,9 +16,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from exchange.core import terms as text
 from exchange.core.models import utcnow
 from exchange.listings.models import ListingStatus, Offer, Pitch
-from exchange.matching import text
 from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.profiles.models import PastContract

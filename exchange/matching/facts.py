@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exchange.case_studies import signals
+from exchange.core import terms as text
 from exchange.knowledge import endorsements
 from exchange.listings.models import ListingStatus, Offer, Pitch
-from exchange.matching import text
 from exchange.matching.core import (
     CaseStudyFacts,
     ContractFacts,
