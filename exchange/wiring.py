@@ -20,6 +20,7 @@ LISTENERS_AND_JOBS = (
     "exchange.matching.tasks",
     "exchange.knowledge.tasks",
     "exchange.payments.tasks",
+    "exchange.payments.limits",
     "exchange.sessions.tasks",
     "exchange.jobs.service",
 )

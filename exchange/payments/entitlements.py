@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.core.errors import Conflict
+from exchange.core.errors import LimitReached
 from exchange.core.models import utcnow
 from exchange.core.settings import get_settings
 from exchange.payments.models import ENTITLING_STATUSES, Subscription
@@ -25,14 +25,6 @@ FEATURED = "featured"
 ANALYTICS = "analytics"
 EARLY_ALERTS = "early_alerts"
 SUPPORTER_BADGE = "supporter_badge"
-
-
-class LimitReached(Conflict):
-    """A free limit, explained where it is reached, naming the plan that raises it."""
-
-    def __init__(self, message: str, upgrade_plan: Plan | None) -> None:
-        super().__init__(message)
-        self.upgrade_plan = upgrade_plan
 
 
 def _entitling(subscription: Subscription, now: datetime) -> bool:
@@ -106,4 +98,4 @@ def check_limit(db: Session, organisation_id: int, name: str, current: int, noun
         )
     else:
         message = f"You already have {current} active {noun}, the most your plan allows. Withdraw one first."
-    raise LimitReached(message, upgrade)
+    raise LimitReached(message)
