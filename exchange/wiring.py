@@ -18,6 +18,7 @@ LISTENERS_AND_JOBS = (
     "exchange.search.subscribers",
     "exchange.matching.subscribers",
     "exchange.matching.tasks",
+    "exchange.knowledge.subscribers",
     "exchange.knowledge.tasks",
     "exchange.payments.tasks",
     "exchange.payments.limits",

@@ -38,6 +38,10 @@ ORGANISATION_KIND_LABELS = {
 }
 
 
+# Organisations that sell or give: the side of the exchange that needs are matched with.
+SUPPLIER_SIDE = frozenset({OrganisationKind.SUPPLIER, OrganisationKind.VCSE, OrganisationKind.OTHER})
+
+
 class Organisation(Timestamped, Base):
     __tablename__ = "organisations"
 

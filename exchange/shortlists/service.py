@@ -11,13 +11,12 @@ from exchange.core.errors import Invalid, NotFound
 from exchange.core.viewer import Viewer
 from exchange.listings.models import Offer, Pitch
 from exchange.listings.service import ListingT
-from exchange.matching.documents import SUPPLIER_SIDE
 from exchange.needs import service as needs
 from exchange.needs.models import Need
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.organisations import service as organisations
-from exchange.organisations.models import Organisation
+from exchange.organisations.models import SUPPLIER_SIDE, Organisation
 from exchange.proposals.models import Proposal, ProposalStatus
 from exchange.shortlists.models import ShortlistEntry
 
