@@ -47,6 +47,11 @@ from exchange.ocds import api as ocds_api
 from exchange.organisations import api as organisation_api
 from exchange.organisations import sign_up_views
 from exchange.organisations import views as organisation_views
+from exchange.pages import case_study as case_study_page
+from exchange.pages import listing as listing_page
+from exchange.pages import need as need_page
+from exchange.pages import organisation as organisation_page
+from exchange.pages import proposals as proposal_pages
 from exchange.payments import admin_views as payment_admin_views
 from exchange.payments import views as payment_views
 from exchange.payments.analytics import ViewCounter, ViewTally
@@ -120,11 +125,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         account_views,
         sign_up_views,
         organisation_views,
+        organisation_page,
         profile_views,
         listing_views,
+        listing_page,
         need_views,
+        need_page,
         procurement_views,
         proposal_views,
+        proposal_pages,
         matching_views,
         shortlist_views,
         evaluation_views,
@@ -143,6 +152,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         saved_search_views,
         case_study_authoring_views,
         case_study_views,
+        case_study_page,
         admin_views,
         admin_jobs_views,
         payment_views,
