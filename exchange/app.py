@@ -52,6 +52,7 @@ from exchange.pages import listing as listing_page
 from exchange.pages import need as need_page
 from exchange.pages import organisation as organisation_page
 from exchange.pages import proposals as proposal_pages
+from exchange.pages import supplier_analytics
 from exchange.payments import admin_views as payment_admin_views
 from exchange.payments import views as payment_views
 from exchange.payments.analytics import ViewCounter, ViewTally
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         admin_views,
         admin_jobs_views,
         payment_views,
+        supplier_analytics,
         payment_admin_views,
         docs_views,
     ):

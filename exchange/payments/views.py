@@ -18,8 +18,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import render
 from exchange.core.viewer import Viewer
-from exchange.payments import analytics, entitlements, service, webhooks
-from exchange.payments.chart import Series, bar_chart
+from exchange.payments import entitlements, service, webhooks
 from exchange.payments.gateway import Gateway, PaymentsUnavailable, verify_event
 from exchange.payments.plans import catalogue
 
@@ -129,34 +128,6 @@ def billing_portal(
     service.billable_organisation(db, viewer, organisation_id)
     url = service.open_portal(db, viewer, gateway(request), organisation_id, request.app.state.settings.base_url)
     return RedirectResponse(url, status_code=303)
-
-
-@router.get("/billing/{organisation_id}/analytics", response_class=HTMLResponse)
-def analytics_page(
-    request: Request, organisation_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
-) -> HTMLResponse:
-    organisation = service.billable_organisation(db, viewer, organisation_id)
-    context: dict[str, Any] = {
-        "page_title": "Profile analytics",
-        "organisation": organisation,
-        "payments_enabled": payments_enabled(request),
-        "upgrade": catalogue().plans.get("supplier_plus"),
-        "weeks": [],
-    }
-    if entitlements.has_feature(db, organisation_id, entitlements.ANALYTICS):
-        weeks = analytics.weekly(db, viewer, organisation_id)
-        labels = [f"{week.starts.day} {week.starts:%b}" for week in weeks]
-        context["weeks"] = weeks
-        context["chart"] = bar_chart(
-            f"Views, matches and shortlistings of {organisation.name} by week",
-            labels,
-            [
-                Series("Views", [w.views for w in weeks]),
-                Series("Matching needs", [w.matches for w in weeks]),
-                Series("Shortlistings", [w.shortlistings for w in weeks]),
-            ],
-        )
-    return render(request, "payments/analytics.html", context)
 
 
 async def raw_body(request: Request) -> bytes:
