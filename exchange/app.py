@@ -26,12 +26,10 @@ from exchange.core.middleware import SecurityHeadersMiddleware
 from exchange.core.runtime import freeze_long_lived_objects
 from exchange.core.settings import Settings, get_settings
 from exchange.core.templating import make_environment
-from exchange.dashboard import views as dashboard_views
 from exchange.docs import views as docs_views
 from exchange.evaluation import api as evaluation_api
 from exchange.evaluation import outcome_views
 from exchange.evaluation import views as evaluation_views
-from exchange.home import views as home_views
 from exchange.knowledge import api as knowledge_api
 from exchange.knowledge import endorsement_views, follow_views, panel, saved_search_views
 from exchange.knowledge import views as knowledge_views
@@ -48,6 +46,8 @@ from exchange.organisations import api as organisation_api
 from exchange.organisations import sign_up_views
 from exchange.organisations import views as organisation_views
 from exchange.pages import case_study as case_study_page
+from exchange.pages import dashboard as dashboard_page
+from exchange.pages import home as home_page
 from exchange.pages import listing as listing_page
 from exchange.pages import need as need_page
 from exchange.pages import organisation as organisation_page
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     error_handlers.install(app)
 
     for module in (
-        home_views,
+        home_page,
         search_views,
         account_views,
         sign_up_views,
@@ -146,7 +146,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         session_agenda_views,
         conversation_views,
         moderation_views,
-        dashboard_views,
+        dashboard_page,
         knowledge_views,
         endorsement_views,
         follow_views,
