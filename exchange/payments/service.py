@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
-from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.core.errors import Invalid, NotAllowed, NotFound
 from exchange.core.models import utcnow
 from exchange.core.settings import get_settings
 from exchange.core.viewer import Viewer
@@ -63,7 +63,7 @@ def organisations_to_bill(db: Session, viewer: Viewer) -> list[Organisation]:
     )
 
 
-def _admin_organisation(db: Session, viewer: Viewer, organisation_id: int) -> Organisation:
+def admin_organisation(db: Session, viewer: Viewer, organisation_id: int) -> Organisation:
     organisation = billable_organisation(db, viewer, organisation_id)
     if organisation_id not in viewer.admin_of:
         raise NotAllowed("Only an administrator of the organisation can change its plan or billing.")
@@ -92,39 +92,6 @@ def customer_for(db: Session, gateway: Gateway, organisation: Organisation, emai
         db.add(customer)
         db.flush()
     return customer
-
-
-def start_checkout(
-    db: Session, viewer: Viewer, gateway: Gateway, organisation_id: int, lookup_key: str, attempt: str, base_url: str
-) -> str:
-    """A Stripe Checkout address for this plan; the plan itself starts only when Stripe's webhook says so."""
-    organisation = _admin_organisation(db, viewer, organisation_id)
-    if not ATTEMPT.match(attempt):
-        raise Invalid("The form has expired", field_errors={"price": "Reload the pricing page and choose again"})
-    plan, _ = chosen_price(organisation, lookup_key)
-    if entitlements.current_subscriptions(db, [organisation_id]):
-        raise Conflict("Your organisation already has a plan. Use Manage billing to change it.")
-    customer = customer_for(db, gateway, organisation, viewer.email)
-    url = gateway.create_checkout_session(
-        customer_id=customer.stripe_customer_id,
-        price_id=gateway.price_id(lookup_key),
-        organisation_id=organisation.id,
-        plan_key=plan.key,
-        base_url=base_url.rstrip("/"),
-        attempt=attempt,
-    )
-    audit.record(db, viewer.user_id, "billing.checkout_started", "organisation", organisation.id, price=lookup_key)
-    return url
-
-
-def open_portal(db: Session, viewer: Viewer, gateway: Gateway, organisation_id: int, base_url: str) -> str:
-    organisation = _admin_organisation(db, viewer, organisation_id)
-    customer = db.scalar(select(BillingCustomer).where(BillingCustomer.organisation_id == organisation.id))
-    if customer is None:
-        raise Conflict("Your organisation has no billing account yet: choose a plan first.")
-    return gateway.create_portal_session(
-        customer_id=customer.stripe_customer_id, return_url=f"{base_url.rstrip('/')}/billing/{organisation.id}"
-    )
 
 
 def organisation_for(db: Session, state: SubscriptionState) -> int | None:

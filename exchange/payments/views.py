@@ -16,10 +16,11 @@ from exchange.core.errors import Conflict, Invalid, NotAllowed
 from exchange.core.forms import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
-from exchange.core.templating import render
+from exchange.core.templating import is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
-from exchange.payments import entitlements, service, webhooks
+from exchange.payments import billing_pages, entitlements, service, webhooks
 from exchange.payments.gateway import Gateway, PaymentsUnavailable, verify_event
+from exchange.payments.models import BillingPageKind, BillingPageStatus
 from exchange.payments.plans import catalogue
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -72,7 +73,7 @@ def checkout(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     values = {key: str(form.get(key, "")).strip() for key in ("organisation_id", "price", "attempt")}
-    stripe_gateway = gateway(request)
+    gateway(request)  # with payments off, a 404 before anything is checked
     errors: dict[str, str] = {}
     if not values["organisation_id"].isdigit() or int(values["organisation_id"]) not in viewer.admin_of:
         errors["organisation_id"] = "Choose an organisation you administer"
@@ -81,20 +82,33 @@ def checkout(
     if errors:
         return _pricing(request, db, viewer, values, errors, 422)
     try:
-        url = service.start_checkout(
-            db,
-            viewer,
-            stripe_gateway,
-            int(values["organisation_id"]),
-            values["price"],
-            values["attempt"],
-            request.app.state.settings.base_url,
+        page = billing_pages.request_checkout(
+            db, viewer, int(values["organisation_id"]), values["price"], values["attempt"]
         )
     except Invalid as error:
         return _pricing(request, db, viewer, values, error.field_errors or {"price": error.message}, 422)
     except (Conflict, NotAllowed) as error:
         return _pricing(request, db, viewer, values, {"price": error.message}, error.status_code)
-    return RedirectResponse(url, status_code=303)
+    return RedirectResponse(f"/billing/pages/{page.id}", status_code=303)
+
+
+@router.get("/billing/pages/{page_id}", response_class=HTMLResponse)
+def billing_page_waiting(
+    request: Request, page_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Response:
+    """Polled by the page every second until Stripe's address is ready, then on to Stripe."""
+    page = billing_pages.get(db, viewer, page_id)
+    if page.status is BillingPageStatus.READY and page.url:
+        if is_htmx(request):
+            return Response(status_code=204, headers={"HX-Redirect": page.url})
+        return RedirectResponse(page.url, status_code=303)
+    context = {
+        "page_title": "Opening Stripe" if page.kind is BillingPageKind.CHECKOUT else "Opening billing",
+        "page": page,
+        "organisation": billing_pages.page_organisation(db, page),
+        "slow": billing_pages.is_slow(page),
+    }
+    return render_page_or_fragment(request, "payments/waiting.html", "payments/_waiting.html", context)
 
 
 @router.get("/billing/success", response_class=HTMLResponse)
@@ -125,9 +139,9 @@ def billing_page(
 def billing_portal(
     request: Request, organisation_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Response:
-    service.billable_organisation(db, viewer, organisation_id)
-    url = service.open_portal(db, viewer, gateway(request), organisation_id, request.app.state.settings.base_url)
-    return RedirectResponse(url, status_code=303)
+    gateway(request)  # with payments off, a 404
+    page = billing_pages.request_portal(db, viewer, organisation_id)
+    return RedirectResponse(f"/billing/pages/{page.id}", status_code=303)
 
 
 async def raw_body(request: Request) -> bytes:
