@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=_lifespan,
     )
     app.state.settings = settings
-    app.state.database = database or Database(make_engine(settings.database_url))
+    app.state.database = database or Database(make_engine(settings.database_url), settings)
     app.state.templates = make_environment(settings)
     panel.install(app.state.templates)
 

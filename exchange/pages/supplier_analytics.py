@@ -79,7 +79,7 @@ def analytics_page(
         "page_title": "Profile analytics",
         "organisation": organisation,
         "payments_enabled": payments_enabled(request),
-        "upgrade": catalogue().plans.get("supplier_plus"),
+        "upgrade": catalogue(db).plans.get("supplier_plus"),
         "weeks": [],
     }
     if entitlements.has_feature(db, organisation_id, entitlements.ANALYTICS):

@@ -40,7 +40,7 @@ def request_checkout(db: Session, viewer: Viewer, organisation_id: int, lookup_k
     organisation = admin_organisation(db, viewer, organisation_id)
     if not ATTEMPT.match(attempt):
         raise Invalid("The form has expired", field_errors={"price": "Reload the pricing page and choose again"})
-    chosen_price(organisation, lookup_key)
+    chosen_price(db, organisation, lookup_key)
     already = db.scalar(
         select(BillingPage).where(BillingPage.attempt == attempt, BillingPage.price_lookup_key == lookup_key)
     )
@@ -106,7 +106,7 @@ def prepare(db: Session, gateway: Gateway, page_id: int, base_url: str) -> Billi
     base = base_url.rstrip("/")
     if page.kind is BillingPageKind.CHECKOUT:
         organisation, lookup_key = page_organisation(db, page), page.price_lookup_key or ""
-        plan, _ = chosen_price(organisation, lookup_key)
+        plan, _ = chosen_price(db, organisation, lookup_key)
         email = db.get_one(User, page.requested_by_id).email
         customer = customer_for(db, gateway, organisation, email)
         page.url = gateway.create_checkout_session(

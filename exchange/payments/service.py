@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
+from exchange.core.database import settings_of
 from exchange.core.errors import Invalid, NotAllowed, NotFound
 from exchange.core.models import utcnow
-from exchange.core.settings import get_settings
 from exchange.core.viewer import Viewer
 from exchange.organisations.models import Organisation
 from exchange.payments import entitlements
@@ -50,7 +50,7 @@ def billing(db: Session, viewer: Viewer, organisation_id: int) -> Billing:
         plan=entitlements.plan_for(db, organisation_id),
         subscription=entitlements.current_subscriptions(db, [organisation_id]).get(organisation_id),
         customer=db.scalar(select(BillingCustomer).where(BillingCustomer.organisation_id == organisation_id)),
-        plans=catalogue().for_kind(organisation.kind.value),
+        plans=catalogue(db).for_kind(organisation.kind.value),
     )
 
 
@@ -70,8 +70,8 @@ def admin_organisation(db: Session, viewer: Viewer, organisation_id: int) -> Org
     return organisation
 
 
-def chosen_price(organisation: Organisation, lookup_key: str) -> tuple[Plan, Price]:
-    plan = catalogue().by_lookup_key(lookup_key)
+def chosen_price(db: Session, organisation: Organisation, lookup_key: str) -> tuple[Plan, Price]:
+    plan = catalogue(db).by_lookup_key(lookup_key)
     price = plan.price(lookup_key) if plan else None
     if plan is None or price is None:
         raise Invalid("Check the answers and try again", field_errors={"price": "Choose a plan from the list"})
@@ -108,7 +108,7 @@ def organisation_for(db: Session, state: SubscriptionState) -> int | None:
 
 def apply_state(db: Session, state: SubscriptionState, event: WebhookEvent | None = None) -> Subscription | None:
     """Make our row say what Stripe says now; an audit row for every change of plan or status."""
-    plan = catalogue().by_lookup_key(state.lookup_key)
+    plan = catalogue(db).by_lookup_key(state.lookup_key)
     row = db.scalar(select(Subscription).where(Subscription.stripe_subscription_id == state.stripe_subscription_id))
     organisation_id = row.organisation_id if row else organisation_for(db, state)
     if organisation_id is None or (plan is None and row is None):
@@ -122,7 +122,7 @@ def apply_state(db: Session, state: SubscriptionState, event: WebhookEvent | Non
     row.status = state.status
     row.current_period_end = state.current_period_end
     row.cancel_at_period_end = state.cancel_at_period_end
-    _track_payment_problem(row)
+    _track_payment_problem(row, timedelta(days=settings_of(db).payment_grace_days))
     db.flush()
     if before != (row.plan_key, row.status):
         audit.record(
@@ -140,12 +140,12 @@ def apply_state(db: Session, state: SubscriptionState, event: WebhookEvent | Non
     return row
 
 
-def _track_payment_problem(row: Subscription) -> None:
+def _track_payment_problem(row: Subscription, grace: timedelta) -> None:
     """A failed renewal starts the grace period once; a paid invoice (status active again) ends it."""
     if row.status in PAYMENT_PROBLEM_STATUSES:
         if row.payment_failed_at is None:
             row.payment_failed_at = utcnow()
-            row.grace_until = row.payment_failed_at + timedelta(days=get_settings().payment_grace_days)
+            row.grace_until = row.payment_failed_at + grace
     else:
         row.payment_failed_at = None
         row.grace_until = None

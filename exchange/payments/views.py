@@ -50,7 +50,7 @@ def _pricing(
     context: dict[str, Any] = {
         "page_title": "Pricing",
         "payments_enabled": payments_enabled(request),
-        "catalogue": catalogue(),
+        "catalogue": catalogue(db),
         "organisations": organisations,
         "current": {o.id: entitlements.plan_for(db, o.id) for o in organisations},
         "attempt": secrets.token_hex(16),

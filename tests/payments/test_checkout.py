@@ -197,17 +197,17 @@ def test_stripe_without_the_price_is_a_clear_error_and_grants_nothing(
 ) -> None:
     from exchange.payments import plans
 
-    catalogue = plans.catalogue()
+    catalogue = plans.catalogue(db)
     price = plans.Price("missing_price", "month", 100)
     plan = catalogue.plans["supplier_plus"]
     patched = plans.Catalogue(
         catalogue.free, {**catalogue.plans, "supplier_plus": plans.Plan(**{**plan.__dict__, "prices": (price,)})}
     )
-    monkeypatch.setattr(plans, "catalogue", lambda: patched)
+    monkeypatch.setattr(plans, "catalogue", lambda _db: patched)
     from exchange.payments import service, views
 
-    monkeypatch.setattr(service, "catalogue", lambda: patched)
-    monkeypatch.setattr(views, "catalogue", lambda: patched)
+    monkeypatch.setattr(service, "catalogue", lambda _db: patched)
+    monkeypatch.setattr(views, "catalogue", lambda _db: patched)
     stub_client.sign_in(supplier_admin.admin.email, factories.PASSWORD)
 
     response = _choose(stub_client, supplier_admin.organisation.id, "missing_price")
