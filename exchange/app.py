@@ -31,7 +31,7 @@ from exchange.evaluation import api as evaluation_api
 from exchange.evaluation import outcome_views
 from exchange.evaluation import views as evaluation_views
 from exchange.knowledge import api as knowledge_api
-from exchange.knowledge import endorsement_views, follow_views, panel, saved_search_views
+from exchange.knowledge import endorsement_views, follow_views, saved_search_views
 from exchange.knowledge import views as knowledge_views
 from exchange.listings import api as listing_api
 from exchange.listings import views as listing_views
@@ -104,7 +104,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or Database(make_engine(settings.database_url), settings)
     app.state.templates = make_environment(settings)
-    panel.install(app.state.templates)
 
     app.add_middleware(
         SessionMiddleware,

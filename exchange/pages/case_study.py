@@ -21,6 +21,7 @@ from exchange.core.viewer import Viewer
 from exchange.evaluation.models import NeedOutcome
 from exchange.knowledge import follows
 from exchange.knowledge.models import FollowKind
+from exchange.knowledge.panel import follow_state
 from exchange.needs import service as needs
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/case-studies")
@@ -57,7 +58,11 @@ def detail(
         "outcome": outcome,
         "used": service.used_listings(db, case_study),
         "history": audit.history(db, "case_study", case_study.id) if can_edit else [],
-        "follow_available": _follow_available(db, viewer, case_study),
+        "follow": (
+            follow_state(db, viewer, FollowKind.CASE_STUDY, case_study.id)
+            if _follow_available(db, viewer, case_study)
+            else None
+        ),
         "thread": conversations.thread(db, viewer, "case_study", case_study.id),
         **interest_context(db, viewer, case_study),
     }

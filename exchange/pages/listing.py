@@ -12,6 +12,8 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import render
 from exchange.core.viewer import Viewer
+from exchange.knowledge.models import EndorsedKind, FollowKind
+from exchange.knowledge.panel import endorsement_panel, follow_state
 from exchange.listings import service
 from exchange.listings.views import OFFER, PITCH, ListingKind
 from exchange.matching.related import related
@@ -34,6 +36,12 @@ def _add_route(kind: ListingKind) -> None:
             "page_title": listing.title,
             "can_edit": viewer.is_member(listing.organisation_id),
             "thread": conversations.thread(db, viewer, kind.name, listing.id),
+            "follow": follow_state(db, viewer, FollowKind(kind.name), listing.id),
+            "endorsements": (
+                endorsement_panel(db, viewer, EndorsedKind.OFFER, listing.id, listing.organisation_id)
+                if kind is OFFER
+                else None
+            ),
             "related": related(
                 db,
                 viewer,

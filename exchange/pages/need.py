@@ -19,6 +19,8 @@ from exchange.core.ids import PathId
 from exchange.core.templating import render
 from exchange.core.viewer import Viewer
 from exchange.evaluation import outcome as outcomes
+from exchange.knowledge.models import FollowKind
+from exchange.knowledge.panel import follow_state
 from exchange.matching.related import related
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
@@ -61,6 +63,7 @@ def detail(
         ),
         **_procurement_context(db, viewer, need),
         "thread": conversations.thread(db, viewer, "need", need.id),
+        "follow": follow_state(db, viewer, FollowKind.NEED, need.id),
     }
     return render(request, "needs/detail.html", context)
 

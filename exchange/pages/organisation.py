@@ -11,6 +11,8 @@ from exchange.accounts.dependencies import current_viewer
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.templating import render
 from exchange.core.viewer import Viewer
+from exchange.knowledge.models import EndorsedKind, FollowKind
+from exchange.knowledge.panel import endorsement_panel, follow_state
 from exchange.listings import service as listings
 from exchange.listings.models import Offer, Pitch
 from exchange.needs import service as needs
@@ -34,5 +36,7 @@ def detail(
         "is_admin": viewer.is_organisation_admin(organisation.id),
         "supporter": entitlements.has_feature(db, organisation.id, "supporter_badge"),
         "members": service.members(db, organisation.id) if viewer.is_organisation_admin(organisation.id) else [],
+        "follow": follow_state(db, viewer, FollowKind.ORGANISATION, organisation.id),
+        "endorsements": endorsement_panel(db, viewer, EndorsedKind.ORGANISATION, organisation.id, organisation.id),
     }
     return render(request, "organisations/detail.html", context)

@@ -16,7 +16,7 @@ from exchange.core.errors import Conflict, Invalid, NotAllowed
 from exchange.core.forms import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
-from exchange.core.templating import is_htmx, render, render_page_or_fragment
+from exchange.core.templating import add_page_facts, is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
 from exchange.payments import billing_pages, entitlements, service, webhooks
 from exchange.payments.gateway import Gateway, PaymentsUnavailable, verify_event
@@ -168,13 +168,12 @@ def stripe_webhook(request: Request, payload: bytes = Depends(raw_body), db: Ses
     return JSONResponse({"received": True, "duplicate": not new, "status": row.status.value})
 
 
+def billing_problems(request: Request, viewer: Viewer) -> dict[str, Any]:
+    """The failed-payment banner's facts, for every page (only organisation admins can fix a card)."""
+    if not viewer.admin_of or not payments_enabled(request):
+        return {}
+    return {"billing_problems": service.payment_problems(get_db(request), viewer.admin_of)}
+
+
 def install(app: Any) -> None:
-    """Give every page the failed-payment banner's facts (only organisation admins can fix a card)."""
-
-    def billing_problems(viewer: Viewer) -> list[Any]:
-        if not viewer.admin_of or not app.state.settings.payments_enabled:
-            return []
-        with app.state.database.session(write=False) as db:
-            return service.payment_problems(db, viewer.admin_of)
-
-    app.state.templates.globals["billing_problems"] = billing_problems
+    add_page_facts(app, billing_problems)
