@@ -48,6 +48,13 @@ os.environ.setdefault("EXCHANGE_PASSWORD_HASH_PARALLELISM", "1")
 os.environ.setdefault("EXCHANGE_QUEUE_URL", "immediate")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Every test says which database its jobs use; a job without one fails instead of using var/exchange.db.
+    from exchange.core.queue import forbid_process_context
+
+    forbid_process_context()
+
+
 def _create_postgres_database(server_url: str) -> str:
     url = make_url(server_url)
     name = f"exchange_test_{os.getpid()}_{secrets.token_hex(3)}"

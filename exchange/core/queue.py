@@ -83,6 +83,14 @@ class JobContext:
 _current: contextvars.ContextVar[JobContext | None] = contextvars.ContextVar("exchange_job_context", default=None)
 _process_context: JobContext | None = None
 _context_lock = threading.Lock()
+# A process that always says which database its jobs use (the test suite) turns the fallback below off, so a
+# job run without a context fails at once instead of quietly using the default database.
+_process_context_allowed = True
+
+
+def forbid_process_context() -> None:
+    global _process_context_allowed
+    _process_context_allowed = False
 
 
 def use_context(context: JobContext) -> contextvars.Token[JobContext | None]:
@@ -95,6 +103,8 @@ def job_context() -> JobContext:
     context = _current.get()
     if context is not None:
         return context
+    if not _process_context_allowed:
+        raise RuntimeError("a job ran without a job context (use_context): this process has no default database")
     global _process_context
     with _context_lock:
         if _process_context is None:
