@@ -304,6 +304,10 @@ def bench_match(
     database_url: Annotated[
         str | None, typer.Option(help="PostgreSQL server to use (default: a new SQLite file).")
     ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(help="After ranking, score against these labels beside plain BM25 (e.g. BENCH_DIR/labels.jsonl)."),
+    ] = None,
 ) -> None:
     """Import a benchmark into a throwaway database, rank suppliers for every need; print import time and latency."""
     from rich.console import Console
@@ -318,7 +322,7 @@ def bench_match(
         raise typer.BadParameter("give a BENCH_DIR and --out RANKINGS.jsonl, or --generate N")
     if not (bench_dir / "suppliers.jsonl").is_file() or not (bench_dir / "requests.jsonl").is_file():
         raise typer.BadParameter(f"{bench_dir} must hold suppliers.jsonl and requests.jsonl")
-    run_folder(bench_dir, out, database_url, console)
+    run_folder(bench_dir, out, database_url, console, labels)
 
 
 @bench_app.command("score")

@@ -177,6 +177,8 @@ class Ranking:
     matches: list[Match]
     # Candidates that fail a hard requirement, best first, each with the reasons.
     not_meeting: list[Match]
+    # Every candidate that was scored, whether ranked in or not (benchmarks measure candidate recall with it).
+    candidates: tuple[int, ...] = ()
 
 
 def same_buyer(contract_buyer: str, need_buyer: str) -> bool:

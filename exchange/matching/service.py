@@ -3,7 +3,7 @@ indexes, facts from the database, scores and reasons from the scoring core."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,7 +81,8 @@ def rank_suppliers(db: Session, need: Need, limit: int = 20) -> core.Ranking:
     ids = [i for i in dict.fromkeys(ids) if i != need.organisation_id]
     suppliers = facts.suppliers(db, ids, with_completeness=False)
     pairs = [(i, need_facts, suppliers[i]) for i in ids if i in suppliers]
-    return _rank_in_two_steps(db, pairs, corpus, limit)
+    ranking = _rank_in_two_steps(db, pairs, corpus, limit)
+    return replace(ranking, candidates=tuple(key for key, _, _ in pairs))
 
 
 def _rank_in_two_steps(db: Session, pairs: list[core.Pair], corpus: core.Corpus, limit: int) -> core.Ranking:
