@@ -131,7 +131,9 @@ def run_folder(
         candidates = {r: {file_ids[i] for i in ids if i in file_ids} for r, ids in ranked.candidates.items()}
         print_quality(console, measure(truth, rankings, candidates), measure(truth, baseline, ks=(1, 5, 10, 100)))
         lost = sorted(r for r, answer in truth.items() if answer in baseline.get(r, []) and answer not in candidates[r])
-        console.print(f"labelled answers in BM25's top 100 but not among the candidates: {len(lost)}", soft_wrap=True)
+        console.print(
+            f"labelled answers in BM25's top 100 but not among the candidates: {len(lost)} {lost[:10]}", soft_wrap=True
+        )
     return result
 
 

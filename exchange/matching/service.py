@@ -20,9 +20,9 @@ from exchange.payments import entitlements
 from exchange.search.models import SearchDocument
 from exchange.search.service import visible_to
 
-TEXT_CANDIDATES = 120
+TEXT_CANDIDATES = 200
 BUYER_CANDIDATES = 40
-QUERY_TERMS = 12
+QUERY_TERMS = 24
 # How many times the asked-for number of matches is scored again with the costlier facts.
 RESCORED = 3
 # Matches scoring less than this share of the best possible score are too weak to show anyone.
@@ -70,7 +70,8 @@ def rank_suppliers(db: Session, need: Need, limit: int = 20) -> core.Ranking:
     corpus = facts.corpus(db, need_facts.terms)
     terms = facts.enough_terms(corpus, facts.rarest_terms(corpus, forms), QUERY_TERMS, QUERY_REACH)
     words = facts.words_for(terms, forms)
-    ids = candidates.suppliers_by_text(db, words, TEXT_CANDIDATES)
+    weights = {word: corpus.idf(term) for term in terms for word in forms.get(term, {term})}
+    ids = candidates.suppliers_by_text(db, words, TEXT_CANDIDATES, weights)
     ids += candidates.suppliers_by_buyer(db, need_facts.buyer, BUYER_CANDIDATES)
     if len(set(ids)) < limit:
         # Too few words in common: widen to every word, then to any supplier, so a list is never short.
