@@ -47,7 +47,7 @@ def suppliers_by_text(
     tsv: Any = literal_column("supplier_documents.tsv")
     order: list[Any] = [func.ts_rank(tsv, query).desc()]
     if weights:
-        config = literal_column("'english'::regconfig")
+        config: Any = literal_column("'english'::regconfig")
         contained = (
             case((tsv.op("@@")(func.to_tsquery(config, word)), weights.get(word, 1.0)), else_=0.0) for word in words
         )
