@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from exchange.case_studies import signals
 from exchange.knowledge import endorsements
 from exchange.listings.models import ListingStatus, Offer, Pitch
-from exchange.matching import text
+from exchange.matching import places, text
 from exchange.matching.core import (
     CaseStudyFacts,
+    ConfirmedWork,
     ContractFacts,
     Corpus,
     ListingFacts,
@@ -27,7 +28,7 @@ from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.needs.models import Need
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.profiles import service as profiles
-from exchange.profiles.models import SupplierProfile
+from exchange.profiles.models import Reference, SupplierProfile
 from exchange.reference.models import Category, Region
 
 
@@ -64,8 +65,9 @@ def needs(db: Session, items: Sequence[Need]) -> dict[int, NeedFacts]:
         region = regions.get(need.region_id) if need.region_id is not None else None
         tags = {tag.lower() for tag in need.tags or []}
         facts[need.id] = NeedFacts(
-            terms=Counter(set(text.terms(words))),
+            terms=Counter(set(places.without_places(text.terms(words)))),
             buyer=buyer,
+            buyer_id=need.organisation_id,
             buyer_key=text.normalise_name(buyer),
             surface=text.surface_forms(words),
             region_key=region_key(region) if region else None,
@@ -143,6 +145,7 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
     endorsed_by = endorsements.endorsers_of(db, ids)
     completeness = profiles.completeness(db, ids) if with_completeness else {}
     case_studies = signals.written_about(db, ids)
+    confirmed = confirmed_work(db, ids)
     return {
         organisation_id: SupplierFacts(
             organisation_id=organisation_id,
@@ -159,9 +162,28 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
             endorsements=len(endorsed_by.get(organisation_id, ())),
             endorsed_by=tuple(endorsed_by.get(organisation_id, ())),
             case_studies=tuple(CaseStudyFacts(*row) for row in case_studies.get(organisation_id, ())),
+            confirmed=tuple(confirmed.get(organisation_id, ())),
         )
         for organisation_id, document in documents.items()
     }
+
+
+def confirmed_work(db: Session, organisation_ids: Sequence[int]) -> dict[int, list[ConfirmedWork]]:
+    """Supplier -> its references that the named council or public body has confirmed (not only declared)."""
+    found: dict[int, list[ConfirmedWork]] = defaultdict(list)
+    rows = db.execute(
+        select(Reference.organisation_id, Reference.buyer_organisation_id, Reference.buyer_name, Reference.confirmed_at)
+        .where(
+            Reference.organisation_id.in_(organisation_ids),
+            Reference.buyer_organisation_id.is_not(None),
+            Reference.confirmed_at.is_not(None),
+        )
+        .order_by(Reference.organisation_id, Reference.confirmed_at.desc(), Reference.id)
+    )
+    for organisation_id, buyer_id, buyer, confirmed_at in rows:
+        if buyer_id is not None:
+            found[organisation_id].append(ConfirmedWork(buyer_id, buyer, confirmed_at.year if confirmed_at else None))
+    return found
 
 
 def _contract(evidence: dict[str, Any]) -> ContractFacts:
@@ -207,10 +229,13 @@ def weightiest_terms(corpus_: Corpus, counts: Mapping[str, int]) -> list[str]:
 
 
 def word_forms(source: str) -> dict[str, set[str]]:
-    """Each term of a text -> the words that wrote it ("consultation", "consultations")."""
+    """Each term of a text -> the words that wrote it ("consultation", "consultations"); council and place names
+    are left out: they are no evidence of the work (see ``matching.places``)."""
     forms: dict[str, set[str]] = defaultdict(set)
     for word in text.words(source):
-        forms[text.stem(word)].add(word)
+        term = text.stem(word)
+        if not places.is_place(term):
+            forms[term].add(word)
     return forms
 
 

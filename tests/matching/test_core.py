@@ -90,7 +90,7 @@ def test_a_past_contract_with_the_same_buyer_raises_the_score_and_says_so() -> N
     assert score_of(ranking, 2) > score_of(ranking, 1)
     best = ranking.matches[0]
     assert best.key == 2
-    assert "Has worked for Burnley Borough Council before (1 contract)" in [c.reason for c in best.reasons]
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in [c.reason for c in best.reasons]
 
 
 def test_similar_work_names_the_contract_its_buyer_and_year() -> None:

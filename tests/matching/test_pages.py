@@ -43,7 +43,7 @@ def test_the_council_sees_its_matches_with_reasons_and_a_score(client: Client, w
     page = client.get(f"/needs/{world.need.id}/matches")
     assert page.status_code == 200
     assert "Civic Voice Ltd" in page.text
-    assert "Has worked for Burnley Borough Council before (1 contract)" in page.text
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in page.text
     assert "% match" in page.text and "Add<span" in page.text
     # The need page shows the council its tabs; others do not see them.
     assert f'href="/needs/{world.need.id}/matches"' in client.get(f"/needs/{world.need.id}").text
@@ -128,7 +128,7 @@ def test_the_api_gives_matches_with_reasons_and_points(client: Client, world: Wo
     first = body["matches"][0]
     assert first["name"] == "Civic Voice Ltd" and 0 < first["percent"] <= 100
     factors = {reason["factor"]: reason for reason in first["reasons"]}
-    assert factors["same_buyer"]["reason"] == "Has worked for Burnley Borough Council before (1 contract)"
+    assert factors["same_buyer"]["reason"] == "Has worked for Burnley Borough Council before (1 contract, self-declared)"
     assert abs(sum(r["points"] for r in first["reasons"]) - first["score"]) < 0.01
 
 
