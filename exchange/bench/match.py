@@ -20,6 +20,7 @@ from typing import Any
 from rich.console import Console
 
 from exchange.bench.baseline import bm25_rankings
+from exchange.bench.features import write_features
 from exchange.bench.http import throwaway_database
 from exchange.bench.load import percentile
 from exchange.bench.quality import Quality, json_lines, measure, read_labels
@@ -27,6 +28,7 @@ from exchange.core import migrations
 from exchange.core.database import Database, make_engine
 from exchange.core.runtime import freeze_long_lived_objects
 from exchange.core.settings import get_settings
+from exchange.matching import ranker
 from exchange.matching.service import rank_suppliers
 from exchange.needs.models import Need
 from exchange.seeding.importer import import_needs, import_suppliers
@@ -86,7 +88,7 @@ class Ranked:
     again_ms: list[float]
 
 
-def _rank_all(database: Database, need_ids: dict[str, int], limit: int) -> Ranked:
+def _rank_all(database: Database, need_ids: dict[str, int], limit: int, model: ranker.Model | None = None) -> Ranked:
     """Rankings by request id, and the time to match each need the first time and again."""
     # As a serving worker does once it has started (see exchange.app): the import's leftovers are not a request's.
     freeze_long_lived_objects()
@@ -99,7 +101,7 @@ def _rank_all(database: Database, need_ids: dict[str, int], limit: int) -> Ranke
             with database.session() as db:
                 started = time.perf_counter()
                 need = db.get_one(Need, need_id)
-                ranking = rank_suppliers(db, need, limit)
+                ranking = rank_suppliers(db, need, limit, model)
                 latencies.append((time.perf_counter() - started) * 1000)
             rankings[request_id] = [m.key for m in ranking.matches + ranking.not_meeting][:limit]
             considered[request_id] = ranking.candidates
@@ -107,14 +109,29 @@ def _rank_all(database: Database, need_ids: dict[str, int], limit: int) -> Ranke
 
 
 def run_folder(
-    bench_dir: Path, out: Path, database_url: str | None, console: Console, labels: Path | None = None
+    bench_dir: Path,
+    out: Path,
+    database_url: str | None,
+    console: Console,
+    labels: Path | None = None,
+    weights: Path | None = None,
+    features: Path | None = None,
+    reverse: bool = False,
 ) -> MatchRun:
-    """Rank suppliers for every request and write the rankings; then, given labels, score them beside plain BM25."""
+    """Rank suppliers for every request and write the rankings; then, given labels, score them beside plain BM25.
+
+    ``weights``: rank with these instead of the shipped ones (to score weights fitted on another set);
+    ``features``: also write every candidate's factor strengths, to train the ranking on (see matching.ranker).
+    """
+    model = ranker.load(weights) if weights is not None else None
     with throwaway_database(database_url) as url:
         database = _prepare(url)
         try:
             seconds, file_ids, need_ids = _import(database, bench_dir / "suppliers.jsonl", bench_dir / "requests.jsonl")
-            ranked = _rank_all(database, need_ids, RANKED)
+            ranked = _rank_all(database, need_ids, RANKED, model)
+            if features is not None:
+                lines = write_features(database, need_ids, file_ids, features)
+                console.print(f"wrote the features of {lines} candidates to {features}", soft_wrap=True)
             baseline = bm25_rankings(database, need_ids, file_ids) if labels is not None else None
         finally:
             database.engine.dispose()

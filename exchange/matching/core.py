@@ -47,6 +47,8 @@ __all__ = [
 
 # How much each factor can add to a score (see matching.ranker).
 WEIGHTS: Mapping[str, float] = ranker.DEFAULT.weights
+# How much each factor shown as a reason can add (the features that refine it included).
+FACTOR_WEIGHTS: Mapping[str, float] = factors.factor_weights(ranker.DEFAULT)
 MAX_SCORE = ranker.DEFAULT.max_score
 # A factor adding less than this share of the best possible score is too small to be worth a reason on the page.
 SHOWN_FROM_SHARE = 0.005
@@ -203,9 +205,11 @@ class Scorer:
         self.contract_length = sum(lengths) / len(lengths) if lengths else 1.0
         self.raws = {key: self._raw(need, supplier) for key, need, supplier in pairs}
         best_contract = max((r.best_contract_text for r in self.raws.values()), default=0.0)
+        best_work = max((r.best_work_text for r in self.raws.values()), default=0.0)
         self.scale = factors.Raw(
             text=max((r.text for r in self.raws.values()), default=0.0) or 1.0,
             contract_texts=(best_contract or 1.0,),
+            listing_text=best_work or 1.0,
         )
 
     def _raw(self, need: NeedFacts, supplier: SupplierFacts) -> factors.Raw:

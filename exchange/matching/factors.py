@@ -27,9 +27,14 @@ SIMILAR_FROM = 0.5
 # Five or more similar contracts count in full; ten in the need's category; twenty in all.
 SIMILAR_DEPTH = 5
 CATEGORY_DEPTH = 10
+BUYER_DEPTH = 10
+# The text relevance ratio raised high: only candidates close to the best text match get much of it.
+LEAD_POWER = 8
 TRACK_RECORD_DEPTH = 20
 # How many past contracts or listings like the need a match shows as its evidence.
 EVIDENCE_SHOWN = 3
+# Features that refine a factor, and the factor whose reason they count towards.
+FACTOR_OF: Mapping[str, str] = {"text_lead": "text", "buyer_depth": "same_buyer", "buyer_share": "same_buyer"}
 SIZE_WORDS: Mapping[str, str] = {
     "micro": "micro business",
     "small": "small business",
@@ -76,6 +81,15 @@ def buyer_relationship(contracts: int) -> float:
     return min(1.0, FIRST_CONTRACT + (1 - FIRST_CONTRACT) * math.log1p(contracts - 1) / math.log1p(2))
 
 
+def factor_weights(model: ranker.Model) -> dict[str, float]:
+    """How much each factor shown as a reason can add: its own weight and those of the features refining it."""
+    out: dict[str, float] = {}
+    for feature, weight in model.weights.items():
+        factor = FACTOR_OF.get(feature, feature)
+        out[factor] = out.get(factor, 0.0) + weight
+    return out
+
+
 def depth(count: int, full: int) -> float:
     """0 for none, rising with the logarithm of the count to 1 at ``full``."""
     return min(1.0, math.log1p(count) / math.log1p(full))
@@ -102,11 +116,16 @@ class Raw:
     contract_texts: tuple[float, ...] = ()
     follow_on_text: float = 0.0
     listing: ListingFacts | None = None
-    listing_share: float = 0.0
+    listing_text: float = 0.0
 
     @property
     def best_contract_text(self) -> float:
         return max(self.contract_texts, default=0.0)
+
+    @property
+    def best_work_text(self) -> float:
+        """The best of its past contracts and listings: the scale of similar work."""
+        return max(self.best_contract_text, self.listing_text)
 
 
 def raw(need: NeedFacts, supplier: SupplierFacts, corpus: Corpus, contract_length: float) -> Raw:
@@ -119,14 +138,14 @@ def raw(need: NeedFacts, supplier: SupplierFacts, corpus: Corpus, contract_lengt
         values.append(value)
         if same_buyer(contract.buyer_key, need.buyer_key):
             follow_on = max(follow_on, value)
+    # A published pitch or offer is scored as a past contract is: BM25 of the need's words over it.
     listing: ListingFacts | None = None
-    share = 0.0
-    total_idf = sum(corpus.idf(term) for term in query) or 1.0
+    listing_text = 0.0
     for item in supplier.listings:
-        matched = sum(corpus.idf(term) for term in query if term in item.terms) / total_idf
-        if matched > share:
-            listing, share = item, matched
-    return Raw(text, tuple(values), follow_on, listing, share)
+        value = bm25(query, item.terms, sum(item.terms.values()), contract_length, corpus)
+        if value > listing_text:
+            listing, listing_text = item, value
+    return Raw(text, tuple(values), follow_on, listing, listing_text)
 
 
 def budget_fit(budget: int | None, contracts: Sequence[ContractFacts]) -> tuple[float, int | None]:
@@ -153,19 +172,25 @@ def strengths(need: NeedFacts, supplier: SupplierFacts, raw: Raw, scale: Raw, mo
     written = [c for c in supplier.case_studies if need.need_id is None or c.need_id != need.need_id]
     values = {
         "text": (raw.text / scale.text) ** model.text_power,
+        "text_lead": (raw.text / scale.text) ** LEAD_POWER,
         "similar_work": best**model.contract_power,
         "similar_depth": depth(similar, SIMILAR_DEPTH),
         "same_buyer": max(
             DECLARED_SHARE * buyer_relationship(declared) if declared else 0.0,
             buyer_relationship(confirmed) if confirmed else 0.0,
         ),
+        "buyer_depth": max(
+            DECLARED_SHARE * depth(declared, BUYER_DEPTH), depth(confirmed, BUYER_DEPTH) if confirmed else 0.0
+        ),
+        "buyer_share": min(1.0, (DECLARED_SHARE * declared + confirmed) / max(1, len(supplier.contracts) + confirmed)),
         "follow_on": raw.follow_on_text / scale.best_contract_text if declared else 0.0,
         "category": len(in_category) / len(supplier.contracts) if in_category else 0.0,
         "experience": depth(len(in_category), CATEGORY_DEPTH),
         "track_record": depth(len(supplier.contracts), TRACK_RECORD_DEPTH),
         "region": 1.0 if need.region_key and need.region_key in supplier.regions else 0.0,
         "budget": fit,
-        "listing": raw.listing_share,
+        # The scale's listing text is the best candidate's best work, contract or listing (see core.Scorer).
+        "listing": raw.listing_text / scale.listing_text,
         # Councils are asked to open their spending to small firms and social enterprises (Procurement Act 2023).
         "small_or_social": 1.0 if supplier.is_vcse or supplier.size in SMALL_SIZES else 0.0,
         "endorsements": min(1.0, supplier.endorsements / 3),
@@ -234,15 +259,18 @@ def reasons(need: NeedFacts, supplier: SupplierFacts, raw: Raw, corpus: Corpus) 
 def contributions(
     need: NeedFacts, supplier: SupplierFacts, raw: Raw, scale: Raw, corpus: Corpus, model: ranker.Model
 ) -> list[Contribution]:
-    """Each factor that adds points, with its reason, largest first."""
+    """Each factor that adds points, with its reason, largest first. Features that refine one factor (the lead
+    in text relevance, the depth and share of work for the same buyer) add to that factor's points."""
     words = reasons(need, supplier, raw, corpus)
+    points: dict[str, float] = {}
+    for feature, strength in strengths(need, supplier, raw, scale, model).items():
+        factor = FACTOR_OF.get(feature, feature)
+        if strength > 0 and model.weights.get(feature, 0.0) > 0 and factor in words:
+            points[factor] = points.get(factor, 0.0) + model.weights[feature] * strength
     item = (raw.listing.kind, raw.listing.id) if raw.listing is not None else None
     out = [
-        Contribution(
-            factor, model.weights.get(factor, 0.0) * strength, words[factor], item if factor == "listing" else None
-        )
-        for factor, strength in strengths(need, supplier, raw, scale, model).items()
-        if strength > 0 and model.weights.get(factor, 0.0) > 0 and factor in words
+        Contribution(factor, value, words[factor], item if factor == "listing" else None)
+        for factor, value in points.items()
     ]
     out.sort(key=lambda c: (-c.points, c.factor))
     return out
@@ -256,7 +284,7 @@ def evidence(supplier: SupplierFacts, raw: Raw, limit: int = EVIDENCE_SHOWN) -> 
         if value > 0
     )
     chosen = [Evidence("contract", c.title, c.buyer, c.year) for _, _, c in reversed(ranked)][:limit]
-    if raw.listing is not None and raw.listing_share > 0 and len(chosen) < limit:
+    if raw.listing is not None and raw.listing_text > 0 and len(chosen) < limit:
         listing = raw.listing
         chosen.append(Evidence(listing.kind, listing.title, supplier.name, None, (listing.kind, listing.id)))
     return tuple(chosen)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from exchange.core.errors import NotFound
 from exchange.core.viewer import Viewer
-from exchange.matching import candidates, core, facts
+from exchange.matching import candidates, core, facts, ranker
 from exchange.matching.documents import SUPPLIER_SIDE
 from exchange.matching.models import SupplierDocument
 from exchange.needs import service as needs_service
@@ -63,8 +63,15 @@ def _check_council(viewer: Viewer, need: Need) -> None:
         raise NotFound("need")
 
 
-def rank_suppliers(db: Session, need: Need, limit: int = 20) -> core.Ranking:
+def rank_suppliers(db: Session, need: Need, limit: int = 20, model: ranker.Model | None = None) -> core.Ranking:
     """The best suppliers for a need, without access checks (callers check; benchmarks have no viewer)."""
+    pairs, corpus = supplier_candidates(db, need, limit)
+    ranking = _rank_in_two_steps(db, pairs, corpus, limit, model)
+    return replace(ranking, candidates=tuple(key for key, _, _ in pairs))
+
+
+def supplier_candidates(db: Session, need: Need, limit: int = 20) -> tuple[list[core.Pair], core.Corpus]:
+    """The suppliers worth scoring for a need, with their facts (not yet their profile completeness)."""
     need_facts = facts.needs(db, [need])[need.id]
     forms = facts.word_forms(facts.need_text(need))
     corpus = facts.corpus(db, need_facts.terms)
@@ -81,14 +88,14 @@ def rank_suppliers(db: Session, need: Need, limit: int = 20) -> core.Ranking:
         )
     ids = [i for i in dict.fromkeys(ids) if i != need.organisation_id]
     suppliers = facts.suppliers(db, ids, with_completeness=False)
-    pairs = [(i, need_facts, suppliers[i]) for i in ids if i in suppliers]
-    ranking = _rank_in_two_steps(db, pairs, corpus, limit)
-    return replace(ranking, candidates=tuple(key for key, _, _ in pairs))
+    return [(i, need_facts, suppliers[i]) for i in ids if i in suppliers], corpus
 
 
-def _rank_in_two_steps(db: Session, pairs: list[core.Pair], corpus: core.Corpus, limit: int) -> core.Ranking:
+def _rank_in_two_steps(
+    db: Session, pairs: list[core.Pair], corpus: core.Corpus, limit: int, model: ranker.Model | None = None
+) -> core.Ranking:
     """Score every candidate, then score the leading ones again with their profile completeness."""
-    scorer = core.Scorer(pairs, corpus)
+    scorer = core.Scorer(pairs, corpus, model)
     first = core.best((scorer.score(*pair) for pair in pairs), RESCORED * limit)
     leading = [m.key for m in first.matches + first.not_meeting]
     complete = facts.with_completeness_of(db, {key: supplier for key, _, supplier in pairs}, leading)

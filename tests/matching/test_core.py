@@ -90,7 +90,9 @@ def test_a_past_contract_with_the_same_buyer_raises_the_score_and_says_so() -> N
     assert score_of(ranking, 2) > score_of(ranking, 1)
     best = ranking.matches[0]
     assert best.key == 2
-    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in [c.reason for c in best.reasons]
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in [
+        c.reason for c in best.reasons
+    ]
 
 
 def test_similar_work_names_the_contract_its_buyer_and_year() -> None:
@@ -149,8 +151,8 @@ def test_the_reasons_are_the_factors_that_made_the_score() -> None:
         need(), supplier(1, contract("Budget consultation", buyer="Burnley Borough Council")), *FILLER
     ).matches[0]
     assert abs(match.score - sum(c.points for c in match.contributions)) < 1e-9
-    assert {c.factor for c in match.contributions} <= set(core.WEIGHTS)
-    assert all(c.points <= core.WEIGHTS[c.factor] + 1e-9 for c in match.contributions)
+    assert {c.factor for c in match.contributions} <= set(core.FACTOR_WEIGHTS)
+    assert all(c.points <= core.FACTOR_WEIGHTS[c.factor] + 1e-9 for c in match.contributions)
     assert 0 <= match.percent <= 100
 
 

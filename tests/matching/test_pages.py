@@ -128,7 +128,9 @@ def test_the_api_gives_matches_with_reasons_and_points(client: Client, world: Wo
     first = body["matches"][0]
     assert first["name"] == "Civic Voice Ltd" and 0 < first["percent"] <= 100
     factors = {reason["factor"]: reason for reason in first["reasons"]}
-    assert factors["same_buyer"]["reason"] == "Has worked for Burnley Borough Council before (1 contract, self-declared)"
+    assert (
+        factors["same_buyer"]["reason"] == "Has worked for Burnley Borough Council before (1 contract, self-declared)"
+    )
     assert abs(sum(r["points"] for r in first["reasons"]) - first["score"]) < 0.01
 
 

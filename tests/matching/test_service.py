@@ -171,7 +171,9 @@ def test_opportunities_rank_open_needs_for_the_supplier_and_never_show_private_o
     ids = [o.need.id for o in found]
     assert ids[0] == world.need.id
     assert {closed.id, private.id, sector_only.id}.isdisjoint(ids)
-    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in [c.reason for c in found[0].match.reasons]
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in [
+        c.reason for c in found[0].match.reasons
+    ]
 
 
 def test_opportunities_are_for_the_organisations_members_only(db: Session, world: World) -> None:
