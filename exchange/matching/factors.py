@@ -286,7 +286,7 @@ def evidence(supplier: SupplierFacts, raw: Raw, limit: int = EVIDENCE_SHOWN) -> 
     chosen = [Evidence("contract", c.title, c.buyer, c.year) for _, _, c in reversed(ranked)][:limit]
     if raw.listing is not None and raw.listing_text > 0 and len(chosen) < limit:
         listing = raw.listing
-        chosen.append(Evidence(listing.kind, listing.title, supplier.name, None, (listing.kind, listing.id)))
+        chosen.append(Evidence(listing.kind, listing.title, "", None, (listing.kind, listing.id)))
     return tuple(chosen)
 
 

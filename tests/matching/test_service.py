@@ -215,6 +215,6 @@ def test_related_items_come_from_other_organisations_across_kinds_and_never_priv
     own = factories.need(db, world.officer, world.council, title="Budget consultation follow-up")
     anonymous = factories.viewer(db, factories.user(db))
     found = related(db, anonymous, "need", world.need.id, world.need.organisation_id, "Online budget consultation")
-    keys = {(hit.kind, hit.item_id) for hit in found}
+    keys = {(item.hit.kind, item.hit.item_id) for item in found}
     assert ("need", other_need.id) in keys and ("offer", offer.id) in keys
     assert ("need", hidden.id) not in keys and ("need", own.id) not in keys and ("need", world.need.id) not in keys
