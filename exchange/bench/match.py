@@ -24,6 +24,7 @@ from exchange.bench.features import write_features
 from exchange.bench.http import throwaway_database
 from exchange.bench.load import percentile
 from exchange.bench.quality import Quality, json_lines, measure, read_labels
+from exchange.bench.reverse import run_reverse
 from exchange.core import migrations
 from exchange.core.database import Database, make_engine
 from exchange.core.runtime import freeze_long_lived_objects
@@ -124,6 +125,7 @@ def run_folder(
     ``features``: also write every candidate's factor strengths, to train the ranking on (see matching.ranker).
     """
     model = ranker.load(weights) if weights is not None else None
+    reversed_quality: tuple[Quality, Quality] | None = None
     with throwaway_database(database_url) as url:
         database = _prepare(url)
         try:
@@ -133,6 +135,8 @@ def run_folder(
                 lines = write_features(database, need_ids, file_ids, features)
                 console.print(f"wrote the features of {lines} candidates to {features}", soft_wrap=True)
             baseline = bm25_rankings(database, need_ids, file_ids) if labels is not None else None
+            if reverse and labels is not None:
+                reversed_quality = run_reverse(database, read_labels(labels), file_ids, need_ids, model, console)
         finally:
             database.engine.dispose()
     rankings = {request_id: [file_ids[i] for i in ids if i in file_ids] for request_id, ids in ranked.rankings.items()}
@@ -151,6 +155,9 @@ def run_folder(
         console.print(
             f"labelled answers in BM25's top 100 but not among the candidates: {len(lost)} {lost[:10]}", soft_wrap=True
         )
+        if reversed_quality is not None:
+            console.print("reverse: the needs ranked for each awarded supplier", soft_wrap=True)
+            print_quality(console, *reversed_quality)
     return result
 
 

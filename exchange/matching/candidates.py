@@ -103,3 +103,18 @@ def documents_by_text(db: Session, words: Sequence[str], conditions: Sequence[An
             .order_by(func.ts_rank(tsv, query).desc(), SearchDocument.id)
         )
     return list(db.scalars(statement.limit(limit)))
+
+
+def documents_by_buyer(db: Session, buyer_names: Sequence[str], conditions: Sequence[Any], limit: int) -> list[int]:
+    """Search document ids (needs) of the organisations with these names (ignoring case), newest first."""
+    if not buyer_names:
+        return []
+    names = sorted({name.lower() for name in buyer_names})
+    return list(
+        db.scalars(
+            select(SearchDocument.id)
+            .where(func.lower(SearchDocument.organisation_name).in_(names), *conditions)
+            .order_by(SearchDocument.updated_at.desc(), SearchDocument.id)
+            .limit(limit)
+        )
+    )

@@ -3,7 +3,9 @@ indexes, facts from the database, scores and reasons from the scoring core."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -132,27 +134,57 @@ def opportunities(db: Session, viewer: Viewer, organisation_id: int, limit: int 
         raise NotFound("organisation")
     if organisation.kind not in SUPPLIER_SIDE:
         return []
-    supplier = facts.suppliers(db, [organisation_id]).get(organisation_id)
-    document = db.get(SupplierDocument, organisation_id)
-    if supplier is None or document is None:
-        return []
-    forms = facts.word_forms(f"{document.name}\n{document.body}")
-    corpus = facts.corpus(db, forms)
-    terms = facts.enough_terms(corpus, facts.weightiest_terms(corpus, supplier.terms), QUERY_TERMS, QUERY_REACH)
-    words = facts.words_for(terms, forms)
     conditions = [
         SearchDocument.kind == "need",
         SearchDocument.stage.in_([s.value for s in OPEN_STAGES]),
         SearchDocument.organisation_id != organisation_id,
         visible_to(viewer),
     ]
+    ranked = rank_needs(db, organisation_id, conditions, limit, lambda need: needs_service.can_see(viewer, need))
+    return [Opportunity(ranked.needs[m.key], ranked.buyers[m.key], m) for m in _strong(ranked.ranking.matches)]
+
+
+@dataclass(frozen=True)
+class RankedNeeds:
+    ranking: core.Ranking
+    needs: dict[int, Need]
+    buyers: dict[int, str]
+
+
+def rank_needs(
+    db: Session,
+    organisation_id: int,
+    conditions: list[Any],
+    limit: int = 10,
+    can_see: Callable[[Need], bool] | None = None,
+    model: ranker.Model | None = None,
+) -> RankedNeeds:
+    """Needs (search documents meeting the conditions) ranked for a supplier, without access checks of its own:
+    the conditions and ``can_see`` say what the caller may see. Candidates: needs sharing the supplier's most
+    telling words, and needs of the buyers it has worked for."""
+    empty = RankedNeeds(core.Ranking([], []), {}, {})
+    supplier = facts.suppliers(db, [organisation_id]).get(organisation_id)
+    document = db.get(SupplierDocument, organisation_id)
+    if supplier is None or document is None:
+        return empty
+    forms = facts.word_forms(f"{document.name}\n{document.body}")
+    corpus = facts.corpus(db, forms)
+    terms = facts.enough_terms(corpus, facts.weightiest_terms(corpus, supplier.terms), QUERY_TERMS, QUERY_REACH)
+    words = facts.words_for(terms, forms)
     document_ids = candidates.documents_by_text(db, words, conditions, TEXT_CANDIDATES)
+    buyers = sorted({c.buyer for c in supplier.contracts if c.buyer})
+    document_ids += candidates.documents_by_buyer(db, buyers, conditions, BUYER_CANDIDATES)
     if not document_ids:
-        return []
+        return empty
     need_ids = list(db.scalars(select(SearchDocument.item_id).where(SearchDocument.id.in_(document_ids))))
     found = {n.id: n for n in db.scalars(select(Need).where(Need.id.in_(need_ids)))}
-    visible = [n for n in found.values() if needs_service.can_see(viewer, n)]
+    visible = [n for n in found.values() if can_see is None or can_see(n)]
     need_facts = facts.needs(db, visible)
     corpus = facts.corpus(db, {t for f in need_facts.values() for t in f.terms})
-    ranking = core.rank([(n.id, need_facts[n.id], supplier) for n in visible], corpus, limit)
-    return [Opportunity(found[m.key], need_facts[m.key].buyer, m) for m in _strong(ranking.matches)]
+    pairs = [(n.id, need_facts[n.id], supplier) for n in visible]
+    ranking = core.rank(pairs, corpus, limit, model)
+    return RankedNeeds(
+        replace(ranking, candidates=tuple(n.id for n in visible)),
+        found,
+        {key: f.buyer for key, f in need_facts.items()},
+    )
