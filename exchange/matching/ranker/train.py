@@ -58,6 +58,21 @@ LEARNED = (
 PRIORS = {"listing": 0.3, "endorsements": 0.1, "completeness": 0.05, "case_study": 0.1, "small_or_social": 0.05}
 # Learned weights are scaled to add up to this, the scale the priors are stated in (text relevance alone was 1).
 LEARNED_TOTAL = 3.0
+# The hand-set weights the matcher had before any learning, on the same scale (used only for factors absent from
+# the training data, see _with_priors_for_absent).
+BEFORE_LEARNING = {
+    factor: weight * LEARNED_TOTAL / 3.05
+    for factor, weight in {
+        "text": 1.0,
+        "similar_work": 0.3,
+        "same_buyer": 1.0,
+        "follow_on": 0.2,
+        "category": 0.3,
+        "experience": 0.2,
+        "region": 0.2,
+        "budget": 0.2,
+    }.items()
+}
 POWERS = (1.0, 2.0, 3.0)
 PENALTIES = (0.001, 0.01, 0.1, 1.0)
 COLUMNS = ("request_id", "supplier_id", "label", *LEARNED)
@@ -155,7 +170,19 @@ def fit(data: Sequence[Dataset], text_power: float, contract_power: float, penal
 
     start = np.ones(len(LEARNED))
     result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=[(0, None)] * len(LEARNED))
-    return np.asarray(result.x)
+    return _with_priors_for_absent(np.asarray(result.x), data)
+
+
+def _with_priors_for_absent(weights: np.ndarray, data: Sequence[Dataset]) -> np.ndarray:
+    """The weights scaled to add up to LEARNED_TOTAL, a factor the training sets never show (gcloud's needs have no
+    region) keeping the weight it had before learning: the data say nothing of it, not that it is worth nothing."""
+    shown = np.vstack([d.features for d in data]).max(axis=0) > 0
+    fixed = {i: BEFORE_LEARNING.get(factor, 0.0) for i, factor in enumerate(LEARNED) if not shown[i]}
+    learned_total = float(weights[shown].sum()) or 1.0
+    out = weights * (LEARNED_TOTAL - sum(fixed.values())) / learned_total
+    for i, value in fixed.items():
+        out[i] = value
+    return out
 
 
 def evaluate(data: Dataset, weights: np.ndarray, text_power: float, contract_power: float) -> dict[str, float]:
@@ -202,7 +229,7 @@ def write_weights(
     figures: dict[str, dict[str, float]],
     sets: Sequence[str],
 ) -> dict[str, Any]:
-    scale = LEARNED_TOTAL / float(weights.sum())
+    scale = LEARNED_TOTAL / (float(weights.sum()) or 1.0)
     document = {
         "about": (
             "Fitted by exchange.matching.ranker.train on the benchmark features in data/ "
