@@ -210,7 +210,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def reasons(need: NeedFacts, supplier: SupplierFacts, raw: Raw, corpus: Corpus) -> dict[str, str]:
+def reasons(need: NeedFacts, supplier: SupplierFacts, raw: Raw, scale: Raw, corpus: Corpus) -> dict[str, str]:
     """The words of each factor's reason (shown only for factors that add points)."""
     out: dict[str, str] = {}
     words = ", ".join(f"“{word}”" for word in matched_words(need, supplier, corpus))
@@ -220,7 +220,7 @@ def reasons(need: NeedFacts, supplier: SupplierFacts, raw: Raw, corpus: Corpus) 
         when = f" in {contract.year}" if contract.year else ""
         buyer = f" for {contract.buyer}" if contract.buyer else ""
         out["similar_work"] = f"Delivered similar work{buyer}{when}: “{contract.title}”"
-    similar = sum(value > 0 for value in raw.contract_texts)
+    similar = sum(value >= SIMILAR_FROM * scale.best_contract_text > 0 for value in raw.contract_texts)
     out["similar_depth"] = f"{_count(similar, 'past contract')} on the same subject"
     declared = [c for c in supplier.contracts if same_buyer(c.buyer_key, need.buyer_key)]
     if declared:
@@ -261,7 +261,7 @@ def contributions(
 ) -> list[Contribution]:
     """Each factor that adds points, with its reason, largest first. Features that refine one factor (the lead
     in text relevance, the depth and share of work for the same buyer) add to that factor's points."""
-    words = reasons(need, supplier, raw, corpus)
+    words = reasons(need, supplier, raw, scale, corpus)
     points: dict[str, float] = {}
     for feature, strength in strengths(need, supplier, raw, scale, model).items():
         factor = FACTOR_OF.get(feature, feature)

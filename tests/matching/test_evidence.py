@@ -15,6 +15,7 @@ from exchange.matching.related import related
 from exchange.organisations.models import Organisation
 from exchange.profiles.models import PastContract
 from tests import factories
+from tests.client import Client
 from tests.matching.test_core import FILLER, contract, corpus_of, need, supplier
 
 
@@ -170,3 +171,17 @@ def test_related_items_say_why_and_unrelated_ones_are_left_out(db: Session) -> N
     assert why.startswith("Also about “") and any(w in shown for w in ("sweeper", "compact", "narrow", "road"))
     assert "past contracts on the same subject" in why
     assert "burnley" not in " ".join(item.why.lower() for item in found)
+
+
+def test_the_need_page_says_why_each_related_item_is_there(client: Client, db: Session) -> None:
+    officer = factories.officer(db, "BUN")
+    need = factories.need(
+        db, officer, factories.council(db, "BUN"), title="Compact road sweeper", summary="Sweeping narrow lanes."
+    )
+    admin = factories.user(db)
+    maker = factories.supplier(db, admin, name="Sweepers Ltd")
+    factories.offer(db, admin, maker, title="Compact road sweeper hire", summary="Sweepers for narrow lanes.")
+    page = client.get(f"/needs/{need.id}")
+    assert page.status_code == 200
+    assert "You might also be interested in" in page.text and "Compact road sweeper hire" in page.text
+    assert "Also about “" in page.text
