@@ -220,6 +220,18 @@ class Scorer:
         raw = self.raws.get(key) or self._raw(need, supplier)
         return factors.strengths(need, supplier, raw, self.scale, self.model)
 
+    def points(self, key: int, need: NeedFacts, supplier: SupplierFacts) -> float:
+        """The pair's score alone, without its reasons or evidence: to rank many candidates and explain a few."""
+        values = self.strengths(key, need, supplier)
+        return math.fsum(self.model.weights.get(feature, 0.0) * value for feature, value in values.items())
+
+    def leading(self, pairs: Sequence[Pair], count: int) -> list[int]:
+        """The keys of the ``count`` best pairs meeting the requirements and of the ``count`` best failing one."""
+        ranked = sorted((-self.points(*pair), pair[0], bool(requirements(pair[1], pair[2])[1])) for pair in pairs)
+        meeting = [key for _, key, fails in ranked if not fails][:count]
+        failing = [key for _, key, fails in ranked if fails][:count]
+        return meeting + failing
+
     def score(self, key: int, need: NeedFacts, supplier: SupplierFacts) -> Match:
         raw = self.raws.get(key) or self._raw(need, supplier)
         contributions = factors.contributions(need, supplier, raw, self.scale, self.corpus, self.model)

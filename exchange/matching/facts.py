@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Integer, any_, func, literal, select
 from sqlalchemy.orm import Session
 
 from exchange.case_studies import signals
@@ -112,14 +112,18 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
                 SupplierDocument.terms,
                 SupplierDocument.length,
                 SupplierDocument.contracts,
-            ).where(SupplierDocument.organisation_id.in_(ids))
+            ).where(among(db, SupplierDocument.organisation_id, ids))
         )
     }
     listings: dict[int, list[ListingFacts]] = defaultdict(list)
     for kind, model in (("pitch", Pitch), ("offer", Offer)):
         for item_id, organisation_id, title, summary in db.execute(
             select(model.id, model.organisation_id, model.title, model.summary)
-            .where(model.organisation_id.in_(ids), model.status == ListingStatus.PUBLISHED, model.hidden_at.is_(None))
+            .where(
+                among(db, model.organisation_id, ids),
+                model.status == ListingStatus.PUBLISHED,
+                model.hidden_at.is_(None),
+            )
             .order_by(model.id)
         ):
             listings[organisation_id].append(ListingFacts(kind, item_id, title, text.term_counts(f"{title} {summary}")))
@@ -128,7 +132,7 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
     # An organisation registered as a VCSE is one, whatever its profile says yet.
     vcse_kind: dict[int, bool] = {}
     for organisation_id, region_id, kind in db.execute(
-        select(Organisation.id, Organisation.region_id, Organisation.kind).where(Organisation.id.in_(ids))
+        select(Organisation.id, Organisation.region_id, Organisation.kind).where(among(db, Organisation.id, ids))
     ):
         vcse_kind[organisation_id] = kind is OrganisationKind.VCSE
         if region_id is not None and region_id in regions:
@@ -137,7 +141,7 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
     for organisation_id, names, size, is_vcse in db.execute(
         select(
             SupplierProfile.organisation_id, SupplierProfile.regions, SupplierProfile.size, SupplierProfile.is_vcse
-        ).where(SupplierProfile.organisation_id.in_(ids))
+        ).where(among(db, SupplierProfile.organisation_id, ids))
     ):
         where[organisation_id].update(region_key(name) for name in names or [])
         sizes[organisation_id] = (size, bool(is_vcse))
@@ -174,7 +178,7 @@ def confirmed_work(db: Session, organisation_ids: Sequence[int]) -> dict[int, li
     rows = db.execute(
         select(Reference.organisation_id, Reference.buyer_organisation_id, Reference.buyer_name, Reference.confirmed_at)
         .where(
-            Reference.organisation_id.in_(organisation_ids),
+            among(db, Reference.organisation_id, organisation_ids),
             Reference.buyer_organisation_id.is_not(None),
             Reference.confirmed_at.is_not(None),
         )
@@ -184,6 +188,14 @@ def confirmed_work(db: Session, organisation_ids: Sequence[int]) -> dict[int, li
         if buyer_id is not None:
             found[organisation_id].append(ConfirmedWork(buyer_id, buyer, confirmed_at.year if confirmed_at else None))
     return found
+
+
+def among(db: Session, column: Any, ids: Sequence[int]) -> Any:
+    """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one parameter instead of hundreds, which the driver
+    and the server read far faster for the few hundred candidates of a match."""
+    if db.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _contract(evidence: dict[str, Any]) -> ContractFacts:

@@ -96,10 +96,9 @@ def supplier_candidates(db: Session, need: Need, limit: int = 20) -> tuple[list[
 def _rank_in_two_steps(
     db: Session, pairs: list[core.Pair], corpus: core.Corpus, limit: int, model: ranker.Model | None = None
 ) -> core.Ranking:
-    """Score every candidate, then score the leading ones again with their profile completeness."""
+    """Score every candidate (the score alone), then explain the leading ones, with their profile completeness."""
     scorer = core.Scorer(pairs, corpus, model)
-    first = core.best((scorer.score(*pair) for pair in pairs), RESCORED * limit)
-    leading = [m.key for m in first.matches + first.not_meeting]
+    leading = scorer.leading(pairs, RESCORED * limit)
     complete = facts.with_completeness_of(db, {key: supplier for key, _, supplier in pairs}, leading)
     need_of = {key: need for key, need, _ in pairs}
     return core.best((scorer.score(key, need_of[key], complete[key]) for key in leading), limit)
