@@ -208,3 +208,18 @@ def test_small_firms_and_social_enterprises_get_a_small_lift_and_say_why() -> No
     reasons = {m.key: [c.reason for c in m.reasons] for m in ranking.matches}
     assert "A small business" in reasons[2]
     assert "A voluntary, community or social enterprise" in reasons[3]
+
+
+def test_the_score_alone_is_the_sum_of_the_explained_points_for_every_candidate() -> None:
+    suppliers = [
+        supplier(1, contract("Online budget consultation", buyer="Burnley Borough Council", value=40_000)),
+        supplier(2, contract("Budget consultation app", categories={"consultations"}), size="small"),
+        supplier(3, contract("Library app"), regions=frozenset({"north west"}), endorsements=2),
+        *FILLER,
+    ]
+    the_need = need(region_key="north west", categories=frozenset({"consultations"}), budget=50_000)
+    pairs = [(s.organisation_id, the_need, s) for s in suppliers]
+    scorer = core.Scorer(pairs, corpus_of(*suppliers))
+    for pair in pairs:
+        assert abs(scorer.points(*pair) - scorer.score(*pair).score) < 1e-9
+    assert scorer.leading(pairs, 2) == [m.key for m in core.best((scorer.score(*p) for p in pairs), 2).matches]
