@@ -38,6 +38,7 @@ lint: setup
 	$(BIN)/ruff check exchange tests alembic
 	$(BIN)/ruff format --check exchange tests alembic
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) node_modules web/static/dist var

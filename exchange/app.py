@@ -26,14 +26,12 @@ from exchange.core.middleware import SecurityHeadersMiddleware
 from exchange.core.runtime import freeze_long_lived_objects
 from exchange.core.settings import Settings, get_settings
 from exchange.core.templating import make_environment
-from exchange.dashboard import views as dashboard_views
 from exchange.docs import views as docs_views
 from exchange.evaluation import api as evaluation_api
 from exchange.evaluation import outcome_views
 from exchange.evaluation import views as evaluation_views
-from exchange.home import views as home_views
 from exchange.knowledge import api as knowledge_api
-from exchange.knowledge import endorsement_views, follow_views, panel, saved_search_views
+from exchange.knowledge import endorsement_views, follow_views, saved_search_views
 from exchange.knowledge import views as knowledge_views
 from exchange.listings import api as listing_api
 from exchange.listings import views as listing_views
@@ -45,7 +43,16 @@ from exchange.needs import views as need_views
 from exchange.notifications import views as notification_views
 from exchange.ocds import api as ocds_api
 from exchange.organisations import api as organisation_api
+from exchange.organisations import sign_up_views
 from exchange.organisations import views as organisation_views
+from exchange.pages import case_study as case_study_page
+from exchange.pages import dashboard as dashboard_page
+from exchange.pages import home as home_page
+from exchange.pages import listing as listing_page
+from exchange.pages import need as need_page
+from exchange.pages import organisation as organisation_page
+from exchange.pages import proposals as proposal_pages
+from exchange.pages import supplier_analytics
 from exchange.payments import admin_views as payment_admin_views
 from exchange.payments import views as payment_views
 from exchange.payments.analytics import ViewCounter, ViewTally
@@ -95,9 +102,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=_lifespan,
     )
     app.state.settings = settings
-    app.state.database = database or Database(make_engine(settings.database_url))
+    app.state.database = database or Database(make_engine(settings.database_url), settings)
     app.state.templates = make_environment(settings)
-    panel.install(app.state.templates)
 
     app.add_middleware(
         SessionMiddleware,
@@ -114,15 +120,20 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     error_handlers.install(app)
 
     for module in (
-        home_views,
+        home_page,
         search_views,
         account_views,
+        sign_up_views,
         organisation_views,
+        organisation_page,
         profile_views,
         listing_views,
+        listing_page,
         need_views,
+        need_page,
         procurement_views,
         proposal_views,
+        proposal_pages,
         matching_views,
         shortlist_views,
         evaluation_views,
@@ -134,16 +145,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         session_agenda_views,
         conversation_views,
         moderation_views,
-        dashboard_views,
+        dashboard_page,
         knowledge_views,
         endorsement_views,
         follow_views,
         saved_search_views,
         case_study_authoring_views,
         case_study_views,
+        case_study_page,
         admin_views,
         admin_jobs_views,
         payment_views,
+        supplier_analytics,
         payment_admin_views,
         docs_views,
     ):

@@ -1,6 +1,6 @@
 """Imports every domain's models so that the metadata (Alembic, tests) sees all tables."""
 
-from exchange.accounts.models import SignInAttempt, User
+from exchange.accounts.models import Member, SignInAttempt, User
 from exchange.audit.models import AuditEvent
 from exchange.case_studies.models import CaseStudy, CaseStudyInterest, CaseStudyTerm
 from exchange.conversations.models import Group, GroupFacilitator, Post, PostSupport
@@ -13,7 +13,7 @@ from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.moderation.models import Report
 from exchange.needs.models import Need
 from exchange.notifications.models import Notification, NotificationSetting
-from exchange.organisations.models import CouncilEmailDomain, Member, Organisation
+from exchange.organisations.models import CouncilEmailDomain, Organisation
 from exchange.outbox.models import OutboxMessage
 from exchange.payments.models import BillingCustomer, ProfileView, Subscription, WebhookEvent
 from exchange.profiles.models import Certification, Declaration, Insurance, PastContract, Reference, SupplierProfile

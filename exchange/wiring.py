@@ -13,12 +13,15 @@ import importlib
 from exchange.core import events, queue
 
 LISTENERS_AND_JOBS = (
+    "exchange.organisations.service",
     "exchange.outbox.tasks",
     "exchange.search.subscribers",
     "exchange.matching.subscribers",
     "exchange.matching.tasks",
+    "exchange.knowledge.subscribers",
     "exchange.knowledge.tasks",
     "exchange.payments.tasks",
+    "exchange.payments.limits",
     "exchange.sessions.tasks",
     "exchange.jobs.service",
 )

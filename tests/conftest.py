@@ -82,7 +82,7 @@ def prepare_database(url: str) -> Engine:
     """Migrate a new database to head and load the reference data, committed."""
     migrations.upgrade(url)
     engine = make_engine(url)
-    database = Database(engine)
+    database = Database(engine, test_settings(url))
     with database.transaction() as db:
         load_regions_and_councils(db, PROJECT_ROOT / "seed_data")
         load_categories(db, PROJECT_ROOT / "seed_data")
@@ -126,13 +126,13 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def database(connection: Connection, database_url: str) -> Iterator[Database]:
+def database(connection: Connection, settings: Settings) -> Iterator[Database]:
     from exchange.core.queue import JobContext, use_context
     from exchange.wiring import install
 
     install()
-    database = Database.for_connection(connection)
-    token = use_context(JobContext(database, test_settings(database_url)))
+    database = Database.for_connection(connection, settings)
+    token = use_context(JobContext(database, settings))
     yield database
     token.var.reset(token)
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberRole, MemberStatus, User
 from exchange.accounts.service import load_viewer
 from exchange.audit.models import AuditEvent
 from exchange.core.models import utcnow
@@ -22,14 +22,7 @@ from exchange.listings.schemas import OfferForm, PitchForm
 from exchange.needs import service as needs
 from exchange.needs.models import Need
 from exchange.needs.schemas import NeedForm
-from exchange.organisations.models import (
-    CouncilEmailDomain,
-    Member,
-    MemberRole,
-    MemberStatus,
-    Organisation,
-    OrganisationKind,
-)
+from exchange.organisations.models import CouncilEmailDomain, Organisation, OrganisationKind
 from exchange.organisations.service import join_council_by_email_domain
 from exchange.outbox.models import OutboxMessage
 from exchange.profiles.completeness import today as profile_today

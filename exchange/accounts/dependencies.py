@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from exchange.accounts import service
-from exchange.core.errors import CsrfFailed, NotSignedIn
+from exchange.core.errors import CsrfFailed, NotFound, NotSignedIn
 from exchange.core.http import UNSAFE_METHODS, get_db
 from exchange.core.security import same_token
 from exchange.core.viewer import ANONYMOUS, Viewer
@@ -31,6 +31,13 @@ def current_viewer(request: Request, db: Session = Depends(get_db)) -> Viewer:
 def signed_in_viewer(viewer: Viewer = Depends(current_viewer)) -> Viewer:
     if not viewer.signed_in:
         raise NotSignedIn()
+    return viewer
+
+
+def admin_viewer(viewer: Viewer = Depends(signed_in_viewer)) -> Viewer:
+    """The exchange's administrators only; to everyone else an administration page does not exist."""
+    if not viewer.is_admin:
+        raise NotFound()
     return viewer
 
 

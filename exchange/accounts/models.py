@@ -1,18 +1,29 @@
-"""User accounts and the record of sign-in attempts used for throttling."""
+"""User accounts, their memberships of organisations, and the record of sign-in attempts used for throttling."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.core.database import Base
-from exchange.core.models import Timestamped, UtcDateTime, utcnow
+from exchange.core.models import Timestamped, UtcDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
-    from exchange.organisations.models import Member
+    from exchange.organisations.models import Organisation
+
+
+class MemberRole(enum.StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class MemberStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
 
 
 class User(Timestamped, Base):
@@ -51,3 +62,17 @@ class SignInAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     attempted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+
+
+class Member(Timestamped, Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = enum_column(MemberRole, default=MemberRole.MEMBER)
+    status: Mapped[MemberStatus] = enum_column(MemberStatus, default=MemberStatus.ACTIVE)
+
+    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
+    organisation: Mapped[Organisation] = relationship(back_populates="members", lazy="raise")

@@ -11,16 +11,16 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.accounts.models import SignInAttempt, User
-from exchange.accounts.schemas import AccountKind, SignIn, SignUp
+from exchange.accounts.events import EmailVerified
+from exchange.accounts.models import Member, MemberRole, MemberStatus, SignInAttempt, User
+from exchange.accounts.schemas import SignIn
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.errors import Invalid, TooManyRequests
 from exchange.core.models import utcnow
 from exchange.core.security import hash_password, make_token, read_token, verify_password
 from exchange.core.settings import Settings
 from exchange.core.viewer import ANONYMOUS, Viewer
-from exchange.organisations import service as organisations
-from exchange.organisations.models import Member, MemberRole, MemberStatus, OrganisationKind
 from exchange.outbox.service import queue_email
 
 VERIFY_EMAIL_MAX_AGE = 7 * 24 * 3600
@@ -37,51 +37,6 @@ def get_user(db: Session, viewer: Viewer) -> User:
 
 def find_user_by_email(db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == email.lower()))
-
-
-def sign_up(db: Session, form: SignUp, settings: Settings) -> User | None:
-    """Create the account (and its supplier organisation); None when the email already has one.
-
-    Answers that do not depend on the account (the council domain, the organisation to join) are checked
-    first, so a refusal never tells whether the address already has an account.
-    """
-    if (
-        form.account_kind is AccountKind.COUNCIL
-        and organisations.council_for_domain(db, form.email.rsplit("@", 1)[1]) is None
-    ):
-        raise Invalid(
-            "Check the answers and try again",
-            field_errors={
-                "email": "Use your council email address. If it is right, your council's email domain "
-                "is not on the exchange yet: ask us to add it."
-            },
-        )
-    if form.account_kind is AccountKind.SUPPLIER and form.join_organisation_slug:
-        organisations.joinable_organisation(db, form.join_organisation_slug)
-    existing = find_user_by_email(db, form.email)
-    if existing is not None:
-        queue_email(
-            db,
-            existing.email,
-            "Someone tried to create an account with your email address",
-            "Someone tried to create an Open Innovation Exchange account with this email address, "
-            "which already has one.\n\nIf it was you, sign in or reset your password at "
-            f"{settings.base_url}/account/password-reset\n\nIf it was not you, you can ignore this email.",
-        )
-        return None
-    user = User(email=form.email, name=form.name, password_hash=hash_password(form.password))
-    db.add(user)
-    db.flush()
-    audit.record(db, user.id, "user.signed_up", "user", user.id, account_kind=form.account_kind.value)
-    if form.account_kind is AccountKind.SUPPLIER:
-        if form.join_organisation_slug:
-            organisations.request_to_join(db, user, form.join_organisation_slug)
-        else:
-            organisations.create_supplier_organisation(
-                db, user, form.organisation_name, OrganisationKind(form.organisation_kind)
-            )
-    send_verification_email(db, user, settings)
-    return user
 
 
 def send_verification_email(db: Session, user: User, settings: Settings) -> None:
@@ -108,7 +63,7 @@ def verify_email(db: Session, token: str) -> tuple[User | None, bool]:
         return user, False
     user.email_verified_at = utcnow()
     audit.record(db, user.id, "user.email_verified", "user", user.id)
-    organisations.join_council_by_email_domain(db, user)
+    events.record(db, EmailVerified(user.id))
     return user, True
 
 
@@ -175,7 +130,7 @@ def reset_password(db: Session, user: User, password: str) -> None:
     # Whoever holds the reset link holds the mailbox, so the address is verified too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-        organisations.join_council_by_email_domain(db, user)
+        events.record(db, EmailVerified(user.id))
     audit.record(db, user.id, "user.password_reset", "user", user.id)
 
 

@@ -1,4 +1,4 @@
-"""Account pages: sign up, confirm email, sign in and out, reset a password."""
+"""Account pages: confirm email, sign in and out, reset a password (signing up is organisations.sign_up_views)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts import service
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer, start_session
-from exchange.accounts.schemas import EmailForm, PasswordReset, SignIn, SignUp
+from exchange.accounts.schemas import EmailForm, PasswordReset, SignIn
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, commit_despite_error, get_db
@@ -18,47 +18,12 @@ from exchange.core.viewer import Viewer
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/account")
 
-SIGN_UP_LABELS = {
-    "name": "your name",
-    "email": "your email address",
-    "password": "a password",
-    "account_kind": "who you are signing up as",
-    "organisation_name": "your organisation's name",
-}
-
 
 def safe_next(target: str | None) -> str:
     """Only local paths: never redirect to another site after sign-in."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/dashboard"
-
-
-def _sign_up_page(request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200) -> HTMLResponse:
-    context = {
-        "page_title": "Create an account",
-        "values": values,
-        "errors": errors,
-    }
-    return render(request, "accounts/sign_up.html", context, status_code=status)
-
-
-@router.get("/sign-up", response_class=HTMLResponse)
-def sign_up_form(request: Request) -> HTMLResponse:
-    return _sign_up_page(request, {"account_kind": request.query_params.get("as", "")}, {})
-
-
-@router.post("/sign-up", response_class=HTMLResponse)
-def sign_up(request: Request, form: FormData = Depends(submitted_form), db: Session = Depends(get_db)) -> Response:
-    values = form_to_dict(form)
-    try:
-        data = validate(SignUp, values, SIGN_UP_LABELS)
-        service.sign_up(db, data, request.app.state.settings)
-    except Invalid as error:
-        values.pop("password", None)
-        return _sign_up_page(request, values, error.field_errors or {"email": error.message}, 422)
-    # The same answer whether or not the address already had an account.
-    return render(request, "accounts/check_email.html", {"page_title": "Check your email", "email": data.email})
 
 
 @router.get("/verify-email/{token}", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from exchange.admin.views import admin_viewer
+from exchange.accounts.dependencies import admin_viewer
 from exchange.audit import service as audit
 from exchange.core.errors import NotFound
 from exchange.core.http import TransactionalRoute, get_db

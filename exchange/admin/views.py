@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from exchange.accounts.dependencies import signed_in_viewer
+from exchange.accounts.dependencies import admin_viewer
 from exchange.core.errors import Invalid, NotFound
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -18,12 +18,6 @@ from exchange.organisations import service as organisations
 from exchange.organisations.schemas import CouncilDomainAdd
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/admin")
-
-
-def admin_viewer(viewer: Viewer = Depends(signed_in_viewer)) -> Viewer:
-    if not viewer.is_admin:
-        raise NotFound()
-    return viewer
 
 
 def _page(

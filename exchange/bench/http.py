@@ -221,11 +221,12 @@ def prepare(database_url: str, listings: int, organisations: int, console: Conso
     """Migrate, seed the reference data and generate the listings; returns the generation time in seconds."""
     migrations.upgrade(database_url)
     engine = make_engine(database_url)
-    database = Database(engine)
+    settings = get_settings()
+    database = Database(engine, settings)
     try:
         with database.transaction() as db:
-            load_regions_and_councils(db, get_settings().seed_dir)
-            load_categories(db, get_settings().seed_dir)
+            load_regions_and_councils(db, settings.seed_dir)
+            load_categories(db, settings.seed_dir)
         pitches, needs = split_listings(listings)
         started = time.perf_counter()
         with database.transaction() as db:

@@ -61,10 +61,11 @@ class MatchRun:
 
 def _prepare(database_url: str) -> Database:
     migrations.upgrade(database_url)
-    database = Database(make_engine(database_url))
+    settings = get_settings()
+    database = Database(make_engine(database_url), settings)
     with database.transaction() as db:
-        load_regions_and_councils(db, get_settings().seed_dir)
-        load_categories(db, get_settings().seed_dir)
+        load_regions_and_councils(db, settings.seed_dir)
+        load_categories(db, settings.seed_dir)
     return database
 
 

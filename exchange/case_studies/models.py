@@ -101,7 +101,7 @@ class CaseStudyInterest(Base):
 class CaseStudyTerm(Base):
     """The words of a case study, for search that works the same on SQLite and PostgreSQL.
 
-    Terms are matching's stems (exchange.matching.text); a search word finds every term it begins, by a range
+    Terms are matching's stems (exchange.core.terms); a search word finds every term it begins, by a range
     on the ``term`` index, and ``weight`` ranks: a word in the title counts more than one in the body.
     """
 

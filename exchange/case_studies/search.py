@@ -2,7 +2,7 @@
 
 Case studies are few beside pitches and needs, and are searched only on their own page, so they keep their own
 small index rather than joining the site-wide search documents: each case study's stemmed terms (the stems
-matching uses, exchange.matching.text) in ``case_study_terms``. A search word finds every term it begins
+matching uses, exchange.core.terms) in ``case_study_terms``. A search word finds every term it begins
 ("consult" finds "consultation") by a range on the term index; every word must be found; the weights of the
 matched terms rank the results, title words first.
 """
@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from exchange.case_studies.models import CaseStudy, CaseStudyTerm
-from exchange.matching import text
+from exchange.core import terms as text
 from exchange.search.service import MAX_TERMS
 
 TITLE_WEIGHT = 5

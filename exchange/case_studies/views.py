@@ -1,4 +1,5 @@
-"""Case study pages anyone may read: the list, one case study, and "we want to try this" (in place with HTMX)."""
+"""Case study pages anyone may read: the list, and "we want to try this" (in place with HTMX); a case study's own
+page is pages.case_study."""
 
 from __future__ import annotations
 
@@ -11,21 +12,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
-from exchange.audit import service as audit
 from exchange.case_studies import listing, service
 from exchange.case_studies.models import CaseStudy
 from exchange.case_studies.schemas import InterestForm
-from exchange.conversations import service as conversations
-from exchange.core.errors import NotFound
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
-from exchange.evaluation.models import NeedOutcome
-from exchange.knowledge import follows
-from exchange.knowledge.models import FollowKind
-from exchange.needs import service as needs
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/case-studies")
 
@@ -47,17 +41,6 @@ def index(request: Request, db: Session = Depends(get_db), viewer: Viewer = Depe
     return render_page_or_fragment(request, "case_studies/index.html", "case_studies/_results.html", context)
 
 
-def _follow_available(db: Session, viewer: Viewer, case_study: CaseStudy) -> bool:
-    """Whether the knowledge domain's follows can find this case study, so its button would work."""
-    if not case_study.is_published or case_study.is_hidden:
-        return False
-    try:
-        follows.target(db, viewer, FollowKind.CASE_STUDY, case_study.id)
-    except NotFound:
-        return False
-    return True
-
-
 def interest_context(db: Session, viewer: Viewer, case_study: CaseStudy) -> dict[str, Any]:
     acting = service.interest_organisations(db, viewer, case_study)
     return {
@@ -66,33 +49,6 @@ def interest_context(db: Session, viewer: Viewer, case_study: CaseStudy) -> dict
         "acting": acting,
         "acting_interested": service.interest_of(db, case_study.id, [o.id for o in acting]),
     }
-
-
-@router.get("/{case_study_id}", response_class=HTMLResponse)
-def detail(
-    request: Request, case_study_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
-) -> HTMLResponse:
-    case_study = service.get(db, viewer, case_study_id)
-    can_edit = viewer.is_member(case_study.organisation_id)
-    need = None
-    if case_study.need_id is not None:
-        try:
-            need = needs.get(db, viewer, case_study.need_id)
-        except NotFound:
-            need = None
-    outcome = db.get(NeedOutcome, case_study.outcome_id) if case_study.outcome_id and need else None
-    context = {
-        "page_title": case_study.title,
-        "can_edit": can_edit,
-        "need": need,
-        "outcome": outcome,
-        "used": service.used_listings(db, case_study),
-        "history": audit.history(db, "case_study", case_study.id) if can_edit else [],
-        "follow_available": _follow_available(db, viewer, case_study),
-        "thread": conversations.thread(db, viewer, "case_study", case_study.id),
-        **interest_context(db, viewer, case_study),
-    }
-    return render(request, "case_studies/detail.html", context)
 
 
 def _interest_answer(request: Request, db: Session, viewer: Viewer, case_study_id: int, message: str) -> Response:

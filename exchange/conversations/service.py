@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberStatus, User
 from exchange.audit import service as audit
 from exchange.conversations.models import Post, PostStatus, PostSupport, SubjectKind
 from exchange.conversations.subjects import Subject, resolve
@@ -18,7 +18,7 @@ from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
-from exchange.organisations.models import Member, MemberStatus, Organisation
+from exchange.organisations.models import Organisation
 from exchange.organisations.service import active_members
 
 # A person posts a handful of times in an hour; more is a script or a flood.

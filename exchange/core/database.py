@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from exchange.core.settings import get_settings
+from exchange.core.settings import Settings, get_settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -65,14 +65,39 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+_SETTINGS = "exchange.settings"
+
+
+def _settings_info(settings: Settings | None) -> dict[str, Any]:
+    return {_SETTINGS: settings} if settings is not None else {}
+
+
+def carry_settings(db: Session, settings: Settings) -> Session:
+    """Make ``settings`` the unit of work's (a request's session gets its application's, a job's its worker's)."""
+    db.info[_SETTINGS] = settings
+    return db
+
+
+def settings_of(db: Session) -> Settings:
+    """The settings of this unit of work, as whoever opened it passed them in: domain code reads settings here,
+    never from a process-wide global, so each application, worker or test sees its own."""
+    settings: Settings | None = db.info.get(_SETTINGS)
+    if settings is None:
+        raise RuntimeError("this database session carries no settings: open it from a Database given settings")
+    return settings
+
+
 class Database:
     """The engine and session factory the application uses; tests bind it to their own connection."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, settings: Settings | None = None) -> None:
         self.engine = engine
-        self.read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        info = _settings_info(settings)
+        self.read_sessions = sessionmaker(bind=engine, expire_on_commit=False, info=info)
         # On SQLite a writing transaction starts with BEGIN IMMEDIATE (see _configure_sqlite).
-        self.write_sessions = sessionmaker(bind=engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
+        self.write_sessions = sessionmaker(
+            bind=engine.execution_options(sqlite_immediate=True), expire_on_commit=False, info=info
+        )
 
     def session(self, write: bool = True) -> Session:
         return self.write_sessions() if write else self.read_sessions()
@@ -91,12 +116,15 @@ class Database:
             session.close()
 
     @classmethod
-    def for_connection(cls, connection: Connection) -> Database:
+    def for_connection(cls, connection: Connection, settings: Settings | None = None) -> Database:
         """Sessions inside an outer transaction that the caller rolls back (tests): commits become savepoints."""
         database = cls.__new__(cls)
         database.engine = connection.engine
         database.read_sessions = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            bind=connection,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+            info=_settings_info(settings),
         )
         database.write_sessions = database.read_sessions
         return database

@@ -48,6 +48,10 @@ class Conflict(DomainError):
     title = "That cannot be done now"
 
 
+class LimitReached(Conflict):
+    """A plan's limit, reached: the message says how many there are and which plan allows more."""
+
+
 class TooManyRequests(DomainError):
     status_code = 429
     title = "Too many attempts"

@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from exchange.core.database import Database
+from exchange.core.database import Database, carry_settings
 from exchange.core.queue import JobContext, use_context
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -36,6 +36,7 @@ def get_db(request: Request) -> Session:
     session: Session | None = request.scope.get(_SESSION)
     if session is None:
         session = get_database(request).session(write=request.method in UNSAFE_METHODS)
+        carry_settings(session, request.app.state.settings)
         request.scope[_SESSION] = session
     return session
 

@@ -31,7 +31,7 @@ from huey.constants import EmptyData
 from sqlalchemy.orm import Session
 
 from exchange.core import events
-from exchange.core.database import Database, make_engine
+from exchange.core.database import Database, carry_settings, make_engine
 from exchange.core.settings import Settings, get_settings
 
 log = logging.getLogger("exchange.queue")
@@ -99,15 +99,16 @@ def job_context() -> JobContext:
     with _context_lock:
         if _process_context is None:
             settings = get_settings()
-            _process_context = JobContext(Database(make_engine(settings.database_url)), settings)
+            _process_context = JobContext(Database(make_engine(settings.database_url), settings), settings)
         return _process_context
 
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """One transaction of a job, committed on success (and the jobs it names enqueued after)."""
-    with job_context().database.transaction() as db:
-        yield db
+    context = job_context()
+    with context.database.transaction() as db:
+        yield carry_settings(db, context.settings)
 
 
 # --- leases: a job whose worker dies is queued again ---

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -83,6 +84,25 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
+# What every whole page shows whatever its view (e.g. a failed payment's banner): packages built on the domains
+# register a function of the request and viewer, and render() passes what it returns to the page's template.
+# Fragments (templates named "_x.html") are not whole pages and get none.
+PageFacts = Callable[[Request, Viewer], dict[str, Any]]
+
+
+def add_page_facts(app: Any, facts: PageFacts) -> None:
+    app.state.page_facts = [*getattr(app.state, "page_facts", []), facts]
+
+
+def _page_facts(request: Request, template: str, viewer: Viewer) -> dict[str, Any]:
+    if template.rsplit("/", 1)[-1].startswith("_"):
+        return {}
+    found: dict[str, Any] = {}
+    for facts in getattr(request.app.state, "page_facts", ()):
+        found.update(facts(request, viewer))
+    return found
+
+
 def render(
     request: Request,
     template: str,
@@ -99,6 +119,7 @@ def render(
         "cspNonce": request.scope.get("state", {}).get("csp_nonce", ""),
         "flashes": pop_flashes(request),
         "current_path": request.url.path,
+        **_page_facts(request, template, viewer),
         **(context or {}),
     }
     html = environment.get_template(template).render(full_context)

@@ -52,7 +52,7 @@ def send_saved_search_digests(db: Session, now: datetime | None = None) -> saved
     emailed = notifications.users_emailed(db, by_user, KIND)
     categories = {c.id: c.label for c in reference.top_categories(db)}
     regions = {r.id: r.name for r in reference.regions(db)}
-    base_url = notifications.base_url()
+    base_url = notifications.base_url(db)
     queued = 0
     for user_id, due in by_user.items():
         user = db.get(User, user_id)
@@ -69,7 +69,7 @@ def send_saved_search_digests(db: Session, now: datetime | None = None) -> saved
                 continue
             described = saved_searches.describe(saved_searches.parse(saved.query), categories, regions)
             text, unsubscribe = notifications.email_text(
-                user, KIND, _body(saved, described, hits, base_url), f"/search?{saved.query}"
+                db, user, KIND, _body(saved, described, hits, base_url), f"/search?{saved.query}"
             )
             count = f"{len(hits)} new result" + ("" if len(hits) == 1 else "s")
             queue_email(db, user.email, f"{count} for “{saved.name}”", text, unsubscribe_url=unsubscribe)

@@ -102,7 +102,9 @@ def send_following_digests(db: Session, now: datetime | None = None) -> saved_se
         hits = new_items(db, user, followed[user_id], since)
         if not hits:
             continue
-        text, unsubscribe = notifications.email_text(user, KIND, _body(hits, notifications.base_url()), "/following")
+        text, unsubscribe = notifications.email_text(
+            db, user, KIND, _body(hits, notifications.base_url(db)), "/following"
+        )
         subject = f"{len(hits)} new from what you follow"
         queue_email(db, user.email, subject, text, unsubscribe_url=unsubscribe)
         queued += 1

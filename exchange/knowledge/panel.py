@@ -1,19 +1,17 @@
 """What the knowledge domain adds to other domains' pages: follow buttons and endorsements.
 
-Item pages of other domains include ``knowledge/_follow.html`` and ``knowledge/_endorsements.html``; the
-globals below read what those need (a couple of queries per page, never per item in a list).
+The pages that show an item (exchange/pages) put ``follow_state`` and ``endorsement_panel`` in their context
+for ``knowledge/_follow_button.html`` and ``knowledge/_endorsements.html`` (a couple of queries per page,
+never per item in a list).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from jinja2 import Environment, pass_context
 from sqlalchemy.orm import Session
 
-from exchange.core.http import get_db
-from exchange.core.viewer import ANONYMOUS, Viewer
+from exchange.core.viewer import Viewer
 from exchange.knowledge import endorsements, follows
 from exchange.knowledge.models import EndorsedKind, Endorsement, FollowKind
 
@@ -43,11 +41,6 @@ class EndorsementPanel:
     own: frozenset[int]
 
 
-def _request_parts(context: Any) -> tuple[Session, Viewer]:
-    request = context["request"]
-    return get_db(request), context.get("viewer") or ANONYMOUS
-
-
 def follow_state(db: Session, viewer: Viewer, kind: FollowKind, target_id: int) -> FollowState:
     return FollowState(
         kind,
@@ -67,20 +60,3 @@ def endorsement_panel(
     url = f"/endorse/{kind.value}/{item_id}" if councils - done else None
     own = frozenset(e.id for e in items if viewer.is_member(e.endorser_organisation_id))
     return EndorsementPanel(kind, item_id, items, url, own)
-
-
-@pass_context
-def _follow_global(context: Any, kind: str, target_id: int) -> FollowState:
-    db, viewer = _request_parts(context)
-    return follow_state(db, viewer, FollowKind(kind), target_id)
-
-
-@pass_context
-def _endorsements_global(context: Any, kind: str, item_id: int, supplier_id: int) -> EndorsementPanel:
-    db, viewer = _request_parts(context)
-    return endorsement_panel(db, viewer, EndorsedKind(kind), item_id, supplier_id)
-
-
-def install(environment: Environment) -> None:
-    environment.globals["follow_state"] = _follow_global
-    environment.globals["endorsement_panel"] = _endorsements_global

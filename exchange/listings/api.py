@@ -1,10 +1,8 @@
-"""JSON API for pitches and offers: list, search, get, and create/update the signed-in user's own."""
+"""JSON API for pitches and offers: get, and create/update the signed-in user's own."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
@@ -23,23 +21,8 @@ from exchange.listings.schemas import (
     PitchOut,
     StatusChange,
 )
-from exchange.search import service as search
-from exchange.search.api import results_out
-from exchange.search.schemas import SearchQuery, SearchResultsOut
 
 router = APIRouter(route_class=TransactionalRoute, tags=["pitches and offers"], responses=API_ERRORS)
-
-
-@router.get("/pitches", response_model=SearchResultsOut)
-def list_pitches(
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(current_viewer),
-    q: Annotated[str, Query(max_length=200)] = "",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> SearchResultsOut:
-    query = SearchQuery(q=q, kind=("pitch",), page=page, per_page=per_page, sort="relevance" if q else "newest")
-    return results_out(search.search(db, viewer, query))
 
 
 @router.get("/pitches/{pitch_id}", response_model=PitchOut)
@@ -57,18 +40,6 @@ def update_pitch(
     pitch_id: PathId, body: PitchForm, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Pitch:
     return service.update(db, viewer, Pitch, pitch_id, body)
-
-
-@router.get("/offers", response_model=SearchResultsOut)
-def list_offers(
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(current_viewer),
-    q: Annotated[str, Query(max_length=200)] = "",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> SearchResultsOut:
-    query = SearchQuery(q=q, kind=("offer",), page=page, per_page=per_page, sort="relevance" if q else "newest")
-    return results_out(search.search(db, viewer, query))
 
 
 @router.get("/offers/{offer_id}", response_model=OfferOut)

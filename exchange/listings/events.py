@@ -1,4 +1,4 @@
-"""What happens to pitches and offers, for the packages built on them (search, matching) to act on."""
+"""What happens to pitches and offers, for the packages built on them (search, matching, payments) to act on."""
 
 from __future__ import annotations
 
@@ -24,3 +24,14 @@ class ListingChanged(DomainEvent):
         from exchange.listings.models import Pitch
 
         return cls("pitch" if isinstance(listing, Pitch) else "offer", listing.id, listing.organisation_id)
+
+
+@dataclass(frozen=True)
+class ListingPublished(DomainEvent):
+    """A pitch or offer was just published (new, or back from withdrawn), and is counted among the published.
+
+    A listener may refuse it with ``core.errors.LimitReached`` (the plan's limit), which undoes the change.
+    """
+
+    kind: Literal["pitch", "offer"]
+    organisation_id: int

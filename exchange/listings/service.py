@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Literal, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
 from exchange.core import events
-from exchange.core.errors import Invalid, NotAllowed, NotFound
+from exchange.core.errors import Invalid, LimitReached, NotAllowed, NotFound
 from exchange.core.viewer import Viewer
-from exchange.listings.events import ListingChanged
+from exchange.listings.events import ListingChanged, ListingPublished
 from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.listings.schemas import ListingForm
 from exchange.organisations.models import Organisation
-from exchange.payments import entitlements
 from exchange.reference import service as reference
 
 ListingT = TypeVar("ListingT", bound=Pitch | Offer)
-KIND = {Pitch: "pitch", Offer: "offer"}
-# Each kind's limit on published listings per organisation (raised by a plan; see exchange/payments/plans.toml).
-ACTIVE_LIMITS = {Pitch: (entitlements.ACTIVE_PITCHES, "pitches"), Offer: (entitlements.ACTIVE_OFFERS, "offers")}
+KIND: dict[type, Literal["pitch", "offer"]] = {Pitch: "pitch", Offer: "offer"}
 
 
-def check_active_limit(db: Session, model: type[ListingT], organisation_id: int) -> None:
-    """Refuse one more published listing past the organisation's plan limit, saying which plan allows more."""
-    name, noun = ACTIVE_LIMITS[model]
-    active = db.scalar(
-        select(func.count())
-        .select_from(model)
-        .where(model.organisation_id == organisation_id, model.status == ListingStatus.PUBLISHED)
-    )
-    entitlements.check_limit(db, organisation_id, name, active or 0, noun)
+def _published(db: Session, model: type[ListingT], organisation_id: int) -> None:
+    """Say a listing was published; a plan's limit on published listings may refuse it (see payments.limits)."""
+    db.flush()
+    events.record(db, ListingPublished(KIND[model], organisation_id))
 
 
 def _changed(db: Session, listing: Pitch | Offer) -> None:
@@ -72,14 +64,13 @@ def create(db: Session, viewer: Viewer, model: type[ListingT], organisation_id: 
             field_errors={"organisation_id": "Choose one of your supplier organisations"},
         )
     _check_references(db, form)
-    try:
-        check_active_limit(db, model, organisation_id)
-    except entitlements.LimitReached as error:
-        raise Invalid(error.message, field_errors={"organisation_id": error.message}) from None
     listing = model(organisation_id=organisation_id, created_by_id=viewer.user_id)
     _apply(listing, form)
     db.add(listing)
-    db.flush()
+    try:
+        _published(db, model, organisation_id)
+    except LimitReached as error:
+        raise Invalid(error.message, field_errors={"organisation_id": error.message}) from None
     audit.record(db, viewer.user_id, f"{KIND[model]}.published", KIND[model], listing.id)
     _changed(db, listing)
     return listing
@@ -119,9 +110,9 @@ def set_status(db: Session, viewer: Viewer, model: type[ListingT], listing_id: i
     listing = get_for_edit(db, viewer, model, listing_id)
     if listing.status is status:
         return listing
-    if status is ListingStatus.PUBLISHED:
-        check_active_limit(db, model, listing.organisation_id)
     listing.status = status
+    if status is ListingStatus.PUBLISHED:
+        _published(db, model, listing.organisation_id)
     db.flush()
     audit.record(db, viewer.user_id, f"{KIND[model]}.{status.value}", KIND[model], listing.id)
     _changed(db, listing)

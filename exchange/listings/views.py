@@ -1,4 +1,5 @@
-"""Pitch and offer pages: detail, publish, edit, withdraw. Both kinds share one set of routes."""
+"""Pitch and offer pages: publish, edit, withdraw (a listing's own page is pages.listing). Both kinds share one
+set of routes."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from exchange.accounts.dependencies import current_viewer, signed_in_viewer
-from exchange.conversations import service as conversations
+from exchange.accounts.dependencies import signed_in_viewer
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -21,7 +21,6 @@ from exchange.core.viewer import Viewer
 from exchange.listings import service
 from exchange.listings.models import PRICE_MODEL_LABELS, ListingStatus, Offer, Pitch
 from exchange.listings.schemas import LISTING_LABELS, ListingForm, OfferForm, PitchForm
-from exchange.matching.related import related
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -125,31 +124,6 @@ def _add_routes(kind: ListingKind) -> None:
             return _form_page(request, db, viewer, kind, values, errors, f"{kind.base}/new", False, 422)
         flash(request, f"Your {kind.noun} is published.")
         return RedirectResponse(f"{kind.base}/{listing.id}", status_code=303)
-
-    @router.get(f"{kind.base}/{{listing_id}}", response_class=HTMLResponse, name=f"{kind.name}_detail")
-    def detail(
-        request: Request,
-        listing_id: PathId,
-        db: Session = Depends(get_db),
-        viewer: Viewer = Depends(current_viewer),
-    ) -> HTMLResponse:
-        listing = service.get(db, viewer, kind.model, listing_id)
-        context = {
-            "kind": kind,
-            "listing": listing,
-            "page_title": listing.title,
-            "can_edit": viewer.is_member(listing.organisation_id),
-            "thread": conversations.thread(db, viewer, kind.name, listing.id),
-            "related": related(
-                db,
-                viewer,
-                kind.name,
-                listing.id,
-                listing.organisation_id,
-                f"{listing.title}\n{listing.summary}\n{' '.join(listing.tags or [])}",
-            ),
-        }
-        return render(request, "listings/detail.html", context)
 
     @router.get(f"{kind.base}/{{listing_id}}/edit", response_class=HTMLResponse, name=f"edit_{kind.name}")
     def edit_form(

@@ -25,7 +25,7 @@ ALERTING_STAGES = (NeedStage.EARLY_MARKET_ENGAGEMENT, NeedStage.OPEN_FOR_PROPOSA
 
 def _anyone_subscribed(db: Session) -> bool:
     """Whether any organisation has early alerts now: without one, no need is worth ranking here."""
-    keys = [key for key, plan in entitlements.catalogue().plans.items() if EARLY_ALERTS in plan.features]
+    keys = [key for key, plan in entitlements.catalogue(db).plans.items() if EARLY_ALERTS in plan.features]
     subscribed = db.scalars(select(Subscription.organisation_id).where(Subscription.plan_key.in_(keys)))
     return bool(entitlements.organisations_with(db, set(subscribed), EARLY_ALERTS))
 

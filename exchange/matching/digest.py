@@ -75,7 +75,7 @@ def send_digests(db: Session, now: datetime | None = None) -> DigestRun:
         if not sections:
             continue
         text, unsubscribe = notifications.email_text(
-            user, NotificationKind.OPPORTUNITY_DIGEST, _body(sections, notifications.base_url()), "/opportunities"
+            db, user, NotificationKind.OPPORTUNITY_DIGEST, _body(sections, notifications.base_url(db)), "/opportunities"
         )
         count = sum(len(found) for _, found in sections)
         subject = f"{count} new need that matches you" if count == 1 else f"{count} new needs that match you"

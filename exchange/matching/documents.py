@@ -16,15 +16,13 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from exchange.core import terms as text
 from exchange.core.models import utcnow
 from exchange.listings.models import ListingStatus, Offer, Pitch
-from exchange.matching import text
 from exchange.matching.models import MatchTerm, SupplierDocument
-from exchange.organisations.models import Organisation, OrganisationKind
+from exchange.organisations.models import SUPPLIER_SIDE, Organisation
 from exchange.profiles.models import PastContract
 
-# Organisations that sell or give: the side of the exchange that needs are matched with.
-SUPPLIER_SIDE = frozenset({OrganisationKind.SUPPLIER, OrganisationKind.VCSE, OrganisationKind.OTHER})
 BATCH_SIZE = 2000
 
 

@@ -11,9 +11,10 @@ from sqlalchemy import ARRAY, Integer, any_, func, literal, select
 from sqlalchemy.orm import Session
 
 from exchange.case_studies import signals
+from exchange.core import terms as text
 from exchange.knowledge import endorsements
 from exchange.listings.models import ListingStatus, Offer, Pitch
-from exchange.matching import places, text
+from exchange.matching import places
 from exchange.matching.core import (
     CaseStudyFacts,
     ConfirmedWork,

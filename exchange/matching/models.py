@@ -31,7 +31,7 @@ class SupplierDocument(Base):
     )
     name: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    # Term -> count, as exchange.matching.text makes them; ``length`` is their sum.
+    # Term -> count, as exchange.core.terms makes them; ``length`` is their sum.
     terms: Mapped[dict[str, int]] = mapped_column(JSON)
     # Indexed so that the collection's size and average length are read from the index alone.
     length: Mapped[int] = mapped_column(Integer, index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from exchange.matching import text
+from exchange.core import terms as text
 
 WORDS_FILE = Path(__file__).with_name("place_words.txt")
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import Session
 
+from exchange.core import terms as text
 from exchange.core.viewer import Viewer
-from exchange.matching import candidates, facts, text
+from exchange.matching import candidates, facts
 from exchange.matching.core import Corpus
 from exchange.matching.models import SupplierDocument
 from exchange.search.models import SearchDocument

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from exchange.core.errors import NotFound
 from exchange.core.viewer import Viewer
 from exchange.matching import candidates, core, facts, ranker
-from exchange.matching.documents import SUPPLIER_SIDE
 from exchange.matching.models import SupplierDocument
 from exchange.needs import service as needs_service
 from exchange.needs.models import Need, NeedStage
-from exchange.organisations.models import Organisation
+from exchange.organisations.models import SUPPLIER_SIDE, Organisation
 from exchange.payments import entitlements
 from exchange.search.models import SearchDocument
 from exchange.search.service import visible_to

@@ -1,10 +1,8 @@
-"""JSON API for needs: list, search, get, create, update and change stage."""
+"""JSON API for needs: get, create, update and change stage."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
@@ -13,33 +11,10 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.viewer import Viewer
 from exchange.needs import service
-from exchange.needs.models import Need, NeedStage
+from exchange.needs.models import Need
 from exchange.needs.schemas import NeedCreate, NeedForm, NeedOut, StageChange
-from exchange.search import service as search
-from exchange.search.api import results_out
-from exchange.search.schemas import SearchQuery, SearchResultsOut
 
 router = APIRouter(route_class=TransactionalRoute, tags=["needs"], responses=API_ERRORS)
-
-
-@router.get("/needs", response_model=SearchResultsOut)
-def list_needs(
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(current_viewer),
-    q: Annotated[str, Query(max_length=200)] = "",
-    stage: Annotated[list[NeedStage], Query()] = [],  # noqa: B006
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> SearchResultsOut:
-    query = SearchQuery(
-        q=q,
-        kind=("need",),
-        stage=tuple(s.value for s in stage),
-        page=page,
-        per_page=per_page,
-        sort="relevance" if q else "newest",
-    )
-    return results_out(search.search(db, viewer, query))
 
 
 @router.get("/needs/{need_id}", response_model=NeedOut)

@@ -1,4 +1,4 @@
-"""Need pages: post, view, edit, and move through the stages."""
+"""Need pages: post, edit, and move through the stages (the need's own page is pages.need)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from exchange.accounts.dependencies import current_viewer, signed_in_viewer
-from exchange.audit import service as audit
-from exchange.audit.models import AuditEvent
-from exchange.conversations import service as conversations
+from exchange.accounts.dependencies import signed_in_viewer
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.matching.related import related
 from exchange.needs import service
-from exchange.needs.models import VISIBILITY_LABELS, Need, NeedStage
+from exchange.needs.models import VISIBILITY_LABELS, Need
 from exchange.needs.schemas import NEED_LABELS, NeedForm, StageChange
 from exchange.profiles.models import CertificationKind
-from exchange.proposals.need_page import need_page_context
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
-# What the council sees of moderation in its need's history: that it was hidden or restored, not that anyone
-# reported it or that reports were dismissed (that is for the moderators).
-MODERATION_LABELS = {"moderation.hidden": "hidden by a moderator", "moderation.restored": "restored by a moderator"}
 # Form fields that can be ticked more than once.
 LIST_FIELDS = ("required_certifications",)
 
@@ -110,39 +102,6 @@ def create(
         return _form_page(request, db, viewer, values, errors, "/needs/new", False, 422)
     flash(request, "Your need is posted.")
     return RedirectResponse(f"/needs/{need.id}", status_code=303)
-
-
-def _history(db: Session, need: Need) -> list[AuditEvent]:
-    events = audit.history(db, "need", need.id)
-    return [e for e in events if not e.action.startswith("moderation.") or e.action in MODERATION_LABELS]
-
-
-@router.get("/{need_id}", response_class=HTMLResponse)
-def detail(
-    request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
-) -> HTMLResponse:
-    need = service.get(db, viewer, need_id)
-    can_edit = viewer.is_member(need.organisation_id)
-    context = {
-        "need": need,
-        "page_title": need.title,
-        "can_edit": can_edit,
-        "next_stages": service.next_stages(need) if can_edit else [],
-        "history": _history(db, need) if can_edit else [],
-        "moderation_labels": MODERATION_LABELS,
-        "stage_labels": {stage.value: stage.label for stage in NeedStage},
-        "related": related(
-            db,
-            viewer,
-            "need",
-            need.id,
-            need.organisation_id,
-            f"{need.title}\n{need.summary}\n{' '.join(need.tags or [])}",
-        ),
-        **need_page_context(db, viewer, need),
-        "thread": conversations.thread(db, viewer, "need", need.id),
-    }
-    return render(request, "needs/detail.html", context)
 
 
 @router.get("/{need_id}/edit", response_class=HTMLResponse)

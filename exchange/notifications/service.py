@@ -12,9 +12,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from exchange.accounts.models import User
+from exchange.core.database import settings_of
 from exchange.core.models import utcnow
 from exchange.core.security import make_token, read_token
-from exchange.core.settings import get_settings
 from exchange.notifications.models import Notification, NotificationKind, NotificationSetting
 from exchange.outbox.service import queue_email
 
@@ -70,13 +70,14 @@ def read_unsubscribe_token(token: str) -> tuple[int, NotificationKind] | None:
     return (user_id, NotificationKind(payload["kind"])) if isinstance(user_id, int) else None
 
 
-def base_url() -> str:
-    return get_settings().base_url.rstrip("/")
+def base_url(db: Session) -> str:
+    """The exchange's address, for links in email (the unit of work's settings)."""
+    return settings_of(db).base_url.rstrip("/")
 
 
-def email_text(user: User, kind: NotificationKind, body: str, link: str) -> tuple[str, str]:
+def email_text(db: Session, user: User, kind: NotificationKind, body: str, link: str) -> tuple[str, str]:
     """The plain-text body of a notification email and its unsubscribe address."""
-    base = base_url()
+    base = base_url(db)
     unsubscribe = f"{base}/notifications/unsubscribe?token={unsubscribe_token(user.id, kind)}"
     parts = [f"Hello {user.name},", body]
     if link:
@@ -97,7 +98,7 @@ def notify(
     for user in users:
         db.add(Notification(user_id=user.id, kind=kind.value, title=title, body=body, link=link))
         if user.id in emailed and user.email_verified_at is not None:
-            text, unsubscribe = email_text(user, kind, body, link)
+            text, unsubscribe = email_text(db, user, kind, body, link)
             queue_email(db, user.email, title, text, unsubscribe_url=unsubscribe)
     db.flush()
 

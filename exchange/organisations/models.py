@@ -1,19 +1,16 @@
-"""Organisations (councils, public bodies, suppliers, VCSEs), their members and council email domains."""
+"""Organisations (councils, public bodies, suppliers, VCSEs) and council email domains (members are accounts')."""
 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exchange.accounts.models import Member
 from exchange.core.database import Base
 from exchange.core.models import Timestamped, enum_column
 from exchange.reference.models import Region
-
-if TYPE_CHECKING:
-    from exchange.accounts.models import User
 
 
 class OrganisationKind(enum.StrEnum):
@@ -41,14 +38,8 @@ ORGANISATION_KIND_LABELS = {
 }
 
 
-class MemberRole(enum.StrEnum):
-    MEMBER = "member"
-    ADMIN = "admin"
-
-
-class MemberStatus(enum.StrEnum):
-    PENDING = "pending"
-    ACTIVE = "active"
+# Organisations that sell or give: the side of the exchange that needs are matched with.
+SUPPLIER_SIDE = frozenset({OrganisationKind.SUPPLIER, OrganisationKind.VCSE, OrganisationKind.OTHER})
 
 
 class Organisation(Timestamped, Base):
@@ -74,20 +65,6 @@ class Organisation(Timestamped, Base):
     @property
     def is_public_sector(self) -> bool:
         return self.kind.is_public_sector
-
-
-class Member(Timestamped, Base):
-    __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = enum_column(MemberRole, default=MemberRole.MEMBER)
-    status: Mapped[MemberStatus] = enum_column(MemberStatus, default=MemberStatus.ACTIVE)
-
-    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
-    organisation: Mapped[Organisation] = relationship(back_populates="members", lazy="raise")
 
 
 class CouncilEmailDomain(Base):

@@ -7,21 +7,15 @@ from collections.abc import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.accounts.models import User
+from exchange.accounts.events import EmailVerified
+from exchange.accounts.models import Member, MemberRole, MemberStatus, User
 from exchange.audit import service as audit
 from exchange.core import events
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.text import slugify
 from exchange.core.viewer import Viewer
 from exchange.organisations.events import OrganisationChanged
-from exchange.organisations.models import (
-    CouncilEmailDomain,
-    Member,
-    MemberRole,
-    MemberStatus,
-    Organisation,
-    OrganisationKind,
-)
+from exchange.organisations.models import CouncilEmailDomain, Organisation, OrganisationKind
 from exchange.organisations.schemas import OrganisationEdit
 
 
@@ -96,6 +90,11 @@ def request_to_join(db: Session, user: User, slug: str) -> Member:
 
 def council_for_domain(db: Session, domain: str) -> Organisation | None:
     return db.scalar(select(Organisation).join(CouncilEmailDomain).where(CouncilEmailDomain.domain == domain.lower()))
+
+
+@events.in_transaction(EmailVerified)
+def join_council_on_verification(db: Session, verified: EmailVerified) -> None:
+    join_council_by_email_domain(db, db.get_one(User, verified.user_id))
 
 
 def join_council_by_email_domain(db: Session, user: User) -> Member | None:

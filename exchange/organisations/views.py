@@ -1,4 +1,5 @@
-"""Organisation pages: the directory, each organisation's page, editing and membership requests."""
+"""Organisation pages: the directory, editing and membership requests (an organisation's own page is
+pages.organisation)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,9 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.listings import service as listings
-from exchange.listings.models import Offer, Pitch
-from exchange.needs import service as needs
 from exchange.organisations import directory, service
 from exchange.organisations.models import ORGANISATION_KIND_LABELS, OrganisationKind
 from exchange.organisations.schemas import OrganisationEdit
-from exchange.payments import entitlements
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/organisations")
@@ -47,24 +44,6 @@ def directory_page(
         "kinds": list(ORGANISATION_KIND_LABELS.items()),
     }
     return render(request, "organisations/index.html", context)
-
-
-@router.get("/{slug}", response_class=HTMLResponse)
-def detail(
-    request: Request, slug: str, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
-) -> HTMLResponse:
-    organisation = service.get_by_slug(db, slug)
-    context = {
-        "page_title": organisation.name,
-        "organisation": organisation,
-        "pitches": listings.published_by(db, Pitch, organisation.id),
-        "offers": listings.published_by(db, Offer, organisation.id),
-        "needs": needs.visible_from(db, viewer, organisation.id),
-        "is_admin": viewer.is_organisation_admin(organisation.id),
-        "supporter": entitlements.has_feature(db, organisation.id, "supporter_badge"),
-        "members": service.members(db, organisation.id) if viewer.is_organisation_admin(organisation.id) else [],
-    }
-    return render(request, "organisations/detail.html", context)
 
 
 def _edit_page(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from exchange.admin.views import admin_viewer
+from exchange.accounts.dependencies import admin_viewer
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render

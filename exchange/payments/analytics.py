@@ -1,4 +1,5 @@
-"""Profile analytics for Supplier Plus: views of a supplier's public pages, matches and shortlistings by week.
+"""Counting views of suppliers' public pages, for Supplier Plus's profile analytics (the weekly figures beside
+matches and shortlistings are pages.supplier_analytics).
 
 Views are counted per organisation per day (no visitor is tracked). A small ASGI middleware recognises a
 supplier's public pages once the response has gone and adds them up in memory, without touching the
@@ -15,8 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -25,58 +25,14 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from exchange.core.models import utcnow
 from exchange.core.queue import JobContext, use_context
 from exchange.core.viewer import Viewer
 from exchange.listings.models import Offer, Pitch
-from exchange.matching import service as matching
 from exchange.organisations.models import Organisation
 from exchange.payments.models import ProfileView
-from exchange.shortlists.models import ShortlistEntry
 
 log = logging.getLogger(__name__)
-WEEKS = 12
 COUNTED_PAGES = re.compile(r"^/(?:(pitches|offers)/(\d{1,10})|organisations/([a-z0-9-]{1,220})(?:/profile)?)$")
-
-
-@dataclass(frozen=True)
-class Week:
-    starts: date
-    views: int
-    matches: int
-    shortlistings: int
-
-
-def _week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def weekly(db: Session, viewer: Viewer, organisation_id: int, today: date | None = None) -> list[Week]:
-    """The last twelve weeks, oldest first, each starting on a Monday."""
-    first = _week_start(today or utcnow().date()) - timedelta(weeks=WEEKS - 1)
-    starts = [first + timedelta(weeks=n) for n in range(WEEKS)]
-    views = {s: 0 for s in starts}
-    for day, count in db.execute(
-        select(ProfileView.day, ProfileView.views).where(
-            ProfileView.organisation_id == organisation_id, ProfileView.day >= first
-        )
-    ):
-        views[_week_start(day)] += count
-    shortlisted = {s: 0 for s in starts}
-    since = datetime(first.year, first.month, first.day, tzinfo=utcnow().tzinfo)
-    for (created,) in db.execute(
-        select(ShortlistEntry.created_at).where(
-            ShortlistEntry.organisation_id == organisation_id, ShortlistEntry.created_at >= since
-        )
-    ):
-        shortlisted[_week_start(created.date())] += 1
-    matched = {s: 0 for s in starts}
-    # Open needs that match the supplier now, by the week each was posted (what a weekly digest would show).
-    for opportunity in matching.opportunities(db, viewer, organisation_id, limit=200):
-        posted = _week_start(opportunity.need.created_at.date())
-        if posted in matched:
-            matched[posted] += 1
-    return [Week(s, views[s], matched[s], shortlisted[s]) for s in starts]
 
 
 def record_view(db: Session, organisation_id: int, day: date, views: int = 1) -> None:

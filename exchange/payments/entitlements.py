@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.core.errors import Conflict
+from exchange.core.database import settings_of
+from exchange.core.errors import LimitReached
 from exchange.core.models import utcnow
-from exchange.core.settings import get_settings
 from exchange.payments.models import ENTITLING_STATUSES, Subscription
 from exchange.payments.plans import Plan, catalogue
 
@@ -27,19 +27,10 @@ EARLY_ALERTS = "early_alerts"
 SUPPORTER_BADGE = "supporter_badge"
 
 
-class LimitReached(Conflict):
-    """A free limit, explained where it is reached, naming the plan that raises it."""
-
-    def __init__(self, message: str, upgrade_plan: Plan | None) -> None:
-        super().__init__(message)
-        self.upgrade_plan = upgrade_plan
-
-
-def _entitling(subscription: Subscription, now: datetime) -> bool:
+def _entitling(subscription: Subscription, now: datetime, grace: timedelta) -> bool:
     if not subscription.entitles(now):
         return False
     # Missed webhooks (or payments switched off since) must not keep a plan forever: a period long over ends it.
-    grace = timedelta(days=get_settings().payment_grace_days)
     end = subscription.current_period_end
     return end is None or now < end + grace
 
@@ -50,6 +41,7 @@ def current_subscriptions(db: Session, organisation_ids: Iterable[int]) -> dict[
     if not ids:
         return {}
     now = utcnow()
+    grace = timedelta(days=settings_of(db).payment_grace_days)
     rows = db.scalars(
         select(Subscription)
         .where(Subscription.organisation_id.in_(ids), Subscription.status.in_(ENTITLING_STATUSES))
@@ -57,21 +49,21 @@ def current_subscriptions(db: Session, organisation_ids: Iterable[int]) -> dict[
     )
     found: dict[int, Subscription] = {}
     for row in rows:
-        if _entitling(row, now) and catalogue().plans.get(row.plan_key):
+        if _entitling(row, now, grace) and catalogue(db).plans.get(row.plan_key):
             found[row.organisation_id] = row
     return found
 
 
 def plan_for(db: Session, organisation_id: int) -> Plan:
     subscription = current_subscriptions(db, [organisation_id]).get(organisation_id)
-    return catalogue().plans[subscription.plan_key] if subscription else catalogue().free
+    return catalogue(db).plans[subscription.plan_key] if subscription else catalogue(db).free
 
 
 def limit(db: Session, organisation_id: int, name: str) -> int | None:
     """The plan's limit called ``name`` (e.g. "active_offers"); None when no plan or free limit names it."""
     plan = plan_for(db, organisation_id)
-    value = plan.limits.get(name, catalogue().free.limits.get(name))
-    return None if value is None else max(value, catalogue().free.limits.get(name, 0))
+    value = plan.limits.get(name, catalogue(db).free.limits.get(name))
+    return None if value is None else max(value, catalogue(db).free.limits.get(name, 0))
 
 
 def participant_limit(db: Session, organisation_id: int) -> int | None:
@@ -85,7 +77,7 @@ def has_feature(db: Session, organisation_id: int, feature: str) -> bool:
 
 def organisations_with(db: Session, organisation_ids: Iterable[int], feature: str) -> set[int]:
     """Of these organisations, those whose plan has ``feature`` (one query, for lists of results)."""
-    plans = catalogue().plans
+    plans = catalogue(db).plans
     return {
         organisation_id
         for organisation_id, subscription in current_subscriptions(db, organisation_ids).items()
@@ -98,7 +90,7 @@ def check_limit(db: Session, organisation_id: int, name: str, current: int, noun
     allowed = limit(db, organisation_id, name)
     if allowed is None or current < allowed:
         return
-    upgrade = catalogue().plan_offering(name)
+    upgrade = catalogue(db).plan_offering(name)
     if upgrade is not None and plan_for(db, organisation_id).key != upgrade.key:
         message = (
             f"You already have {current} active {noun}, the most the free plan allows. "
@@ -106,4 +98,4 @@ def check_limit(db: Session, organisation_id: int, name: str, current: int, noun
         )
     else:
         message = f"You already have {current} active {noun}, the most your plan allows. Withdraw one first."
-    raise LimitReached(message, upgrade)
+    raise LimitReached(message)

@@ -27,6 +27,10 @@ class StripeUnavailable(DomainError):
     title = "Stripe could not be reached"
 
 
+class StripeRefused(StripeUnavailable):
+    """Stripe answered but will not do it (a missing price, a request it rejects): trying again cannot help."""
+
+
 @dataclass(frozen=True)
 class SubscriptionState:
     """What Stripe says a subscription is now, in the few fields the exchange keeps."""
@@ -77,7 +81,11 @@ class Gateway:
             return function(*args, **kwargs)
         except stripe.StripeError as error:
             message = getattr(error, "user_message", None) or "Try again in a few minutes."
-            raise StripeUnavailable(f"Stripe could not {what}. {message}") from error
+            status = getattr(error, "http_status", None) or 0
+            # No answer, too many requests or Stripe's own fault may pass; a rejected request stays rejected.
+            passing = isinstance(error, stripe.APIConnectionError | stripe.RateLimitError) or status >= 500
+            failure = StripeUnavailable if passing or not status else StripeRefused
+            raise failure(f"Stripe could not {what}. {message}") from error
 
     def create_customer(self, organisation_id: int, name: str, email: str) -> str:
         customer = self._call(
@@ -96,7 +104,7 @@ class Gateway:
             params={"lookup_keys": [lookup_key], "active": True, "limit": 1},
         )
         if not prices.data:
-            raise StripeUnavailable(f"Stripe has no active price with the lookup key {lookup_key}.")
+            raise StripeRefused(f"Stripe has no active price with the lookup key {lookup_key}.")
         return str(prices.data[0].id)
 
     def create_checkout_session(

@@ -1,4 +1,5 @@
-"""Each organisation's Stripe customer and subscriptions, the webhook events received, and profile analytics."""
+"""Each organisation's Stripe customer and subscriptions, the billing pages asked of Stripe, the webhook events
+received, and profile analytics."""
 
 from __future__ import annotations
 
@@ -27,6 +28,36 @@ class BillingCustomer(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), unique=True)
     stripe_customer_id: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class BillingPageKind(enum.StrEnum):
+    CHECKOUT = "checkout"
+    PORTAL = "portal"
+
+
+class BillingPageStatus(enum.StrEnum):
+    WAITING = "waiting"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class BillingPage(Timestamped, Base):
+    """A Stripe Checkout or billing-portal page an administrator asked for. A job asks Stripe for its address
+    (never the web request); the page the administrator waits on sends them there once it is ready."""
+
+    __tablename__ = "billing_pages"
+    # The pricing form's one-time token with the price chosen: the same form sent twice is one checkout.
+    __table_args__ = (UniqueConstraint("attempt", "price_lookup_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[BillingPageKind] = enum_column(BillingPageKind)
+    price_lookup_key: Mapped[str | None] = mapped_column(String(100))
+    attempt: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[BillingPageStatus] = enum_column(BillingPageStatus, default=BillingPageStatus.WAITING)
+    url: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str] = mapped_column(Text, default="")
 
 
 class Subscription(Timestamped, Base):

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from exchange.core.settings import get_settings
+from sqlalchemy.orm import Session
+
+from exchange.core.database import settings_of
 
 DEFAULT_PLANS_FILE = Path(__file__).with_name("plans.toml")
 INTERVAL_LABELS = {"month": "per month", "year": "per year"}
@@ -111,5 +113,6 @@ def _load(path: Path) -> Catalogue:
     return parse(path.read_text(encoding="utf-8"))
 
 
-def catalogue() -> Catalogue:
-    return _load(get_settings().plans_file or DEFAULT_PLANS_FILE)
+def catalogue(db: Session) -> Catalogue:
+    """The plans of this exchange: the unit of work's settings name the file (parsed once per file)."""
+    return _load(settings_of(db).plans_file or DEFAULT_PLANS_FILE)

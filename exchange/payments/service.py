@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
-from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.core.database import settings_of
+from exchange.core.errors import Invalid, NotAllowed, NotFound
 from exchange.core.models import utcnow
-from exchange.core.settings import get_settings
 from exchange.core.viewer import Viewer
 from exchange.organisations.models import Organisation
 from exchange.payments import entitlements
@@ -50,7 +50,7 @@ def billing(db: Session, viewer: Viewer, organisation_id: int) -> Billing:
         plan=entitlements.plan_for(db, organisation_id),
         subscription=entitlements.current_subscriptions(db, [organisation_id]).get(organisation_id),
         customer=db.scalar(select(BillingCustomer).where(BillingCustomer.organisation_id == organisation_id)),
-        plans=catalogue().for_kind(organisation.kind.value),
+        plans=catalogue(db).for_kind(organisation.kind.value),
     )
 
 
@@ -63,15 +63,15 @@ def organisations_to_bill(db: Session, viewer: Viewer) -> list[Organisation]:
     )
 
 
-def _admin_organisation(db: Session, viewer: Viewer, organisation_id: int) -> Organisation:
+def admin_organisation(db: Session, viewer: Viewer, organisation_id: int) -> Organisation:
     organisation = billable_organisation(db, viewer, organisation_id)
     if organisation_id not in viewer.admin_of:
         raise NotAllowed("Only an administrator of the organisation can change its plan or billing.")
     return organisation
 
 
-def chosen_price(organisation: Organisation, lookup_key: str) -> tuple[Plan, Price]:
-    plan = catalogue().by_lookup_key(lookup_key)
+def chosen_price(db: Session, organisation: Organisation, lookup_key: str) -> tuple[Plan, Price]:
+    plan = catalogue(db).by_lookup_key(lookup_key)
     price = plan.price(lookup_key) if plan else None
     if plan is None or price is None:
         raise Invalid("Check the answers and try again", field_errors={"price": "Choose a plan from the list"})
@@ -94,39 +94,6 @@ def customer_for(db: Session, gateway: Gateway, organisation: Organisation, emai
     return customer
 
 
-def start_checkout(
-    db: Session, viewer: Viewer, gateway: Gateway, organisation_id: int, lookup_key: str, attempt: str, base_url: str
-) -> str:
-    """A Stripe Checkout address for this plan; the plan itself starts only when Stripe's webhook says so."""
-    organisation = _admin_organisation(db, viewer, organisation_id)
-    if not ATTEMPT.match(attempt):
-        raise Invalid("The form has expired", field_errors={"price": "Reload the pricing page and choose again"})
-    plan, _ = chosen_price(organisation, lookup_key)
-    if entitlements.current_subscriptions(db, [organisation_id]):
-        raise Conflict("Your organisation already has a plan. Use Manage billing to change it.")
-    customer = customer_for(db, gateway, organisation, viewer.email)
-    url = gateway.create_checkout_session(
-        customer_id=customer.stripe_customer_id,
-        price_id=gateway.price_id(lookup_key),
-        organisation_id=organisation.id,
-        plan_key=plan.key,
-        base_url=base_url.rstrip("/"),
-        attempt=attempt,
-    )
-    audit.record(db, viewer.user_id, "billing.checkout_started", "organisation", organisation.id, price=lookup_key)
-    return url
-
-
-def open_portal(db: Session, viewer: Viewer, gateway: Gateway, organisation_id: int, base_url: str) -> str:
-    organisation = _admin_organisation(db, viewer, organisation_id)
-    customer = db.scalar(select(BillingCustomer).where(BillingCustomer.organisation_id == organisation.id))
-    if customer is None:
-        raise Conflict("Your organisation has no billing account yet: choose a plan first.")
-    return gateway.create_portal_session(
-        customer_id=customer.stripe_customer_id, return_url=f"{base_url.rstrip('/')}/billing/{organisation.id}"
-    )
-
-
 def organisation_for(db: Session, state: SubscriptionState) -> int | None:
     """The organisation a subscription belongs to, from our own customer record first, metadata second."""
     customer = db.scalar(select(BillingCustomer).where(BillingCustomer.stripe_customer_id == state.stripe_customer_id))
@@ -141,7 +108,7 @@ def organisation_for(db: Session, state: SubscriptionState) -> int | None:
 
 def apply_state(db: Session, state: SubscriptionState, event: WebhookEvent | None = None) -> Subscription | None:
     """Make our row say what Stripe says now; an audit row for every change of plan or status."""
-    plan = catalogue().by_lookup_key(state.lookup_key)
+    plan = catalogue(db).by_lookup_key(state.lookup_key)
     row = db.scalar(select(Subscription).where(Subscription.stripe_subscription_id == state.stripe_subscription_id))
     organisation_id = row.organisation_id if row else organisation_for(db, state)
     if organisation_id is None or (plan is None and row is None):
@@ -155,7 +122,7 @@ def apply_state(db: Session, state: SubscriptionState, event: WebhookEvent | Non
     row.status = state.status
     row.current_period_end = state.current_period_end
     row.cancel_at_period_end = state.cancel_at_period_end
-    _track_payment_problem(row)
+    _track_payment_problem(row, timedelta(days=settings_of(db).payment_grace_days))
     db.flush()
     if before != (row.plan_key, row.status):
         audit.record(
@@ -173,12 +140,12 @@ def apply_state(db: Session, state: SubscriptionState, event: WebhookEvent | Non
     return row
 
 
-def _track_payment_problem(row: Subscription) -> None:
+def _track_payment_problem(row: Subscription, grace: timedelta) -> None:
     """A failed renewal starts the grace period once; a paid invoice (status active again) ends it."""
     if row.status in PAYMENT_PROBLEM_STATUSES:
         if row.payment_failed_at is None:
             row.payment_failed_at = utcnow()
-            row.grace_until = row.payment_failed_at + timedelta(days=get_settings().payment_grace_days)
+            row.grace_until = row.payment_failed_at + grace
     else:
         row.payment_failed_at = None
         row.grace_until = None

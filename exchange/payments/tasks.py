@@ -1,14 +1,17 @@
-"""Payments jobs: Stripe webhook events are processed here, retried with back-off, never inside the request."""
+"""Payments jobs: Stripe webhook events are processed, and Checkout and portal addresses asked of Stripe, here,
+retried with back-off, never inside the request."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from huey.api import Task
+
 from exchange.core import events, queue
 from exchange.core.models import utcnow
 from exchange.core.queue import RETRIES, huey, job, job_context, unit_of_work
-from exchange.payments import analytics, webhooks
-from exchange.payments.gateway import Gateway
+from exchange.payments import analytics, billing_pages, webhooks
+from exchange.payments.gateway import Gateway, StripeRefused, StripeUnavailable
 
 
 @huey.task(**RETRIES)
@@ -23,6 +26,36 @@ def process_stripe_event(event_row_id: int) -> str:
 @events.after_commit(webhooks.StripeEventStored)
 def _process(stored: webhooks.StripeEventStored) -> list[events.Job]:
     return [job(process_stripe_event, stored.event_row_id)]
+
+
+@huey.task(context=True, **RETRIES)
+def prepare_billing_page(page_id: int, task: Task | None = None) -> str:
+    """Ask Stripe for a Checkout or portal address. Stripe out of reach is retried by the queue; a refusal, or
+    the last try failing, shows on the administrator's waiting page (so it is never set aside unseen)."""
+    context = job_context()
+    if not context.settings.payments_enabled:
+        return _billing_page_failed(page_id, "Subscriptions are not available on this exchange.")
+    try:
+        with unit_of_work() as db:
+            billing_pages.prepare(db, Gateway(context.settings), page_id, context.settings.base_url)
+    except StripeRefused as refused:
+        return _billing_page_failed(page_id, refused.message)
+    except StripeUnavailable as unavailable:
+        if task is not None and task.retries:
+            raise
+        return _billing_page_failed(page_id, unavailable.message)
+    return "ready"
+
+
+def _billing_page_failed(page_id: int, problem: str) -> str:
+    with unit_of_work() as db:
+        billing_pages.fail(db, page_id, problem)
+    return "failed"
+
+
+@events.after_commit(billing_pages.BillingPageRequested)
+def _prepare(requested: billing_pages.BillingPageRequested) -> list[events.Job]:
+    return [job(prepare_billing_page, requested.page_id)]
 
 
 @huey.task(**RETRIES)

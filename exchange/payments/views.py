@@ -16,11 +16,11 @@ from exchange.core.errors import Conflict, Invalid, NotAllowed
 from exchange.core.forms import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
-from exchange.core.templating import render
+from exchange.core.templating import add_page_facts, is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
-from exchange.payments import analytics, entitlements, service, webhooks
-from exchange.payments.chart import Series, bar_chart
+from exchange.payments import billing_pages, entitlements, service, webhooks
 from exchange.payments.gateway import Gateway, PaymentsUnavailable, verify_event
+from exchange.payments.models import BillingPageKind, BillingPageStatus
 from exchange.payments.plans import catalogue
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -50,7 +50,7 @@ def _pricing(
     context: dict[str, Any] = {
         "page_title": "Pricing",
         "payments_enabled": payments_enabled(request),
-        "catalogue": catalogue(),
+        "catalogue": catalogue(db),
         "organisations": organisations,
         "current": {o.id: entitlements.plan_for(db, o.id) for o in organisations},
         "attempt": secrets.token_hex(16),
@@ -73,7 +73,7 @@ def checkout(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     values = {key: str(form.get(key, "")).strip() for key in ("organisation_id", "price", "attempt")}
-    stripe_gateway = gateway(request)
+    gateway(request)  # with payments off, a 404 before anything is checked
     errors: dict[str, str] = {}
     if not values["organisation_id"].isdigit() or int(values["organisation_id"]) not in viewer.admin_of:
         errors["organisation_id"] = "Choose an organisation you administer"
@@ -82,20 +82,33 @@ def checkout(
     if errors:
         return _pricing(request, db, viewer, values, errors, 422)
     try:
-        url = service.start_checkout(
-            db,
-            viewer,
-            stripe_gateway,
-            int(values["organisation_id"]),
-            values["price"],
-            values["attempt"],
-            request.app.state.settings.base_url,
+        page = billing_pages.request_checkout(
+            db, viewer, int(values["organisation_id"]), values["price"], values["attempt"]
         )
     except Invalid as error:
         return _pricing(request, db, viewer, values, error.field_errors or {"price": error.message}, 422)
     except (Conflict, NotAllowed) as error:
         return _pricing(request, db, viewer, values, {"price": error.message}, error.status_code)
-    return RedirectResponse(url, status_code=303)
+    return RedirectResponse(f"/billing/pages/{page.id}", status_code=303)
+
+
+@router.get("/billing/pages/{page_id}", response_class=HTMLResponse)
+def billing_page_waiting(
+    request: Request, page_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Response:
+    """Polled by the page every second until Stripe's address is ready, then on to Stripe."""
+    page = billing_pages.get(db, viewer, page_id)
+    if page.status is BillingPageStatus.READY and page.url:
+        if is_htmx(request):
+            return Response(status_code=204, headers={"HX-Redirect": page.url})
+        return RedirectResponse(page.url, status_code=303)
+    context = {
+        "page_title": "Opening Stripe" if page.kind is BillingPageKind.CHECKOUT else "Opening billing",
+        "page": page,
+        "organisation": billing_pages.page_organisation(db, page),
+        "slow": billing_pages.is_slow(page),
+    }
+    return render_page_or_fragment(request, "payments/waiting.html", "payments/_waiting.html", context)
 
 
 @router.get("/billing/success", response_class=HTMLResponse)
@@ -126,37 +139,9 @@ def billing_page(
 def billing_portal(
     request: Request, organisation_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Response:
-    service.billable_organisation(db, viewer, organisation_id)
-    url = service.open_portal(db, viewer, gateway(request), organisation_id, request.app.state.settings.base_url)
-    return RedirectResponse(url, status_code=303)
-
-
-@router.get("/billing/{organisation_id}/analytics", response_class=HTMLResponse)
-def analytics_page(
-    request: Request, organisation_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
-) -> HTMLResponse:
-    organisation = service.billable_organisation(db, viewer, organisation_id)
-    context: dict[str, Any] = {
-        "page_title": "Profile analytics",
-        "organisation": organisation,
-        "payments_enabled": payments_enabled(request),
-        "upgrade": catalogue().plans.get("supplier_plus"),
-        "weeks": [],
-    }
-    if entitlements.has_feature(db, organisation_id, entitlements.ANALYTICS):
-        weeks = analytics.weekly(db, viewer, organisation_id)
-        labels = [f"{week.starts.day} {week.starts:%b}" for week in weeks]
-        context["weeks"] = weeks
-        context["chart"] = bar_chart(
-            f"Views, matches and shortlistings of {organisation.name} by week",
-            labels,
-            [
-                Series("Views", [w.views for w in weeks]),
-                Series("Matching needs", [w.matches for w in weeks]),
-                Series("Shortlistings", [w.shortlistings for w in weeks]),
-            ],
-        )
-    return render(request, "payments/analytics.html", context)
+    gateway(request)  # with payments off, a 404
+    page = billing_pages.request_portal(db, viewer, organisation_id)
+    return RedirectResponse(f"/billing/pages/{page.id}", status_code=303)
 
 
 async def raw_body(request: Request) -> bytes:
@@ -183,13 +168,12 @@ def stripe_webhook(request: Request, payload: bytes = Depends(raw_body), db: Ses
     return JSONResponse({"received": True, "duplicate": not new, "status": row.status.value})
 
 
+def billing_problems(request: Request, viewer: Viewer) -> dict[str, Any]:
+    """The failed-payment banner's facts, for every page (only organisation admins can fix a card)."""
+    if not viewer.admin_of or not payments_enabled(request):
+        return {}
+    return {"billing_problems": service.payment_problems(get_db(request), viewer.admin_of)}
+
+
 def install(app: Any) -> None:
-    """Give every page the failed-payment banner's facts (only organisation admins can fix a card)."""
-
-    def billing_problems(viewer: Viewer) -> list[Any]:
-        if not viewer.admin_of or not app.state.settings.payments_enabled:
-            return []
-        with app.state.database.session(write=False) as db:
-            return service.payment_problems(db, viewer.admin_of)
-
-    app.state.templates.globals["billing_problems"] = billing_problems
+    add_page_facts(app, billing_problems)

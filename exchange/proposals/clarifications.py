@@ -10,18 +10,19 @@ from __future__ import annotations
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberStatus, User
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.errors import Conflict, NotAllowed, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
-from exchange.knowledge import follows
 from exchange.needs import service as needs
 from exchange.needs.models import Need
 from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify
-from exchange.organisations.models import Member, MemberStatus, Organisation
+from exchange.organisations.models import Organisation
 from exchange.proposals import procurement
+from exchange.proposals.events import ClarificationAnswered
 from exchange.proposals.models import Clarification, Proposal, ProposalStatus
 from exchange.proposals.schemas import AnswerForm, QuestionForm
 
@@ -78,16 +79,26 @@ def ask(db: Session, viewer: Viewer, need_id: int, form: QuestionForm) -> Clarif
 
 
 def _told_of_answer(db: Session, clarification: Clarification) -> list[User]:
-    """Whoever asked, everyone at an organisation with a draft or submitted proposal, and the need's followers."""
+    """Whoever asked, and everyone at an organisation with a draft or submitted proposal (followers of the need
+    are told by knowledge, which hears ClarificationAnswered)."""
     responding = select(Proposal.organisation_id).where(
         Proposal.need_id == clarification.need_id,
         Proposal.status.in_((ProposalStatus.DRAFT, ProposalStatus.SUBMITTED)),
     )
     members = select(Member.user_id).where(Member.organisation_id.in_(responding), Member.status == MemberStatus.ACTIVE)
     asker = User.id == clarification.asked_by_id if clarification.asked_by_id is not None else false()
-    followers = follows.need_followers(db, clarification.need_id)
-    return list(
-        db.scalars(select(User).where(or_(User.id.in_(members), User.id.in_(followers), asker)).order_by(User.id))
+    return list(db.scalars(select(User).where(or_(User.id.in_(members), asker)).order_by(User.id)))
+
+
+def answer_notice(db: Session, clarification: Clarification) -> tuple[str, str, str]:
+    """The title, text and link that tell someone a question about a need was answered."""
+    need = db.get_one(Need, clarification.need_id)
+    council = db.get_one(Organisation, need.organisation_id)
+    return (
+        f"Question answered: {need.title}",
+        f"{council.name} has answered a clarification question about “{need.title}”.\n\n"
+        f"Question: {clarification.question}\n\nAnswer: {clarification.answer}",
+        f"/needs/{need.id}#clarifications",
     )
 
 
@@ -105,15 +116,8 @@ def answer(db: Session, viewer: Viewer, need_id: int, clarification_id: int, for
     if answered.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("This question is already answered: its answer is published and cannot change.")
     db.refresh(clarification)
-    council = db.get_one(Organisation, need.organisation_id)
     audit.record(db, viewer.user_id, "clarification.answered", "clarification", clarification.id, need_id=need.id)
-    notify(
-        db,
-        _told_of_answer(db, clarification),
-        NotificationKind.CLARIFICATION_ANSWERED,
-        f"Question answered: {need.title}",
-        f"{council.name} has answered a clarification question about “{need.title}”.\n\n"
-        f"Question: {clarification.question}\n\nAnswer: {clarification.answer}",
-        f"/needs/{need.id}#clarifications",
-    )
+    told = _told_of_answer(db, clarification)
+    notify(db, told, NotificationKind.CLARIFICATION_ANSWERED, *answer_notice(db, clarification))
+    events.record(db, ClarificationAnswered(need.id, clarification.id, frozenset(u.id for u in told)))
     return clarification

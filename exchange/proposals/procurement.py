@@ -17,10 +17,9 @@ from exchange.audit import service as audit
 from exchange.core.errors import Invalid, NotFound
 from exchange.core.templating import format_date
 from exchange.core.viewer import Viewer
-from exchange.matching.documents import SUPPLIER_SIDE
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
-from exchange.organisations.models import Organisation
+from exchange.organisations.models import SUPPLIER_SIDE, Organisation
 from exchange.profiles.completeness import today
 from exchange.profiles.models import CERTIFICATION_LABELS
 from exchange.proposals.models import (

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberStatus, User
 from exchange.audit import service as audit
 from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.core.models import utcnow
@@ -25,7 +25,7 @@ from exchange.needs import service as needs
 from exchange.needs.models import Need
 from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify
-from exchange.organisations.models import Member, MemberStatus, Organisation
+from exchange.organisations.models import Organisation
 from exchange.profiles import service as profiles
 from exchange.proposals import procurement
 from exchange.proposals.models import Proposal, ProposalAnswer, ProposalStatus, Requirement

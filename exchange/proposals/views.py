@@ -1,5 +1,5 @@
-"""Proposal pages: a supplier starts, drafts, reviews, submits or withdraws its proposal; the council lists
-the submitted ones, reads each, and adds suppliers to its shortlist."""
+"""Proposal pages: a supplier starts, drafts, reviews, submits or withdraws its proposal (reading one, and the
+council's list and shortlisting, are pages.proposals)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,11 @@ from exchange.core.errors import Invalid
 from exchange.core.forms import field_errors, form_to_dict, submitted_form
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
-from exchange.core.templating import flash, format_date, is_htmx, render
+from exchange.core.templating import flash, format_date, render
 from exchange.core.viewer import Viewer
-from exchange.evaluation import outcome as outcomes
 from exchange.needs import service as needs
 from exchange.profiles import service as profiles
-from exchange.proposals import council, procurement, service
+from exchange.proposals import procurement, service
 from exchange.proposals.models import Proposal, ProposalStatus, Requirement
 from exchange.proposals.schemas import APPROACH_LIMIT, EVIDENCE_LIMIT, PROPOSAL_LABELS, ProposalDraft
 
@@ -30,7 +29,7 @@ from exchange.proposals.schemas import APPROACH_LIMIT, EVIDENCE_LIMIT, PROPOSAL_
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs/{need_id}")
 
 
-def _path(proposal: Proposal, page: str = "") -> str:
+def proposal_path(proposal: Proposal, page: str = "") -> str:
     return f"/needs/{proposal.need_id}/proposals/{proposal.id}{page}"
 
 
@@ -73,7 +72,7 @@ def start(
 ) -> Response:
     chosen = str(form.get("organisation_id") or "")
     proposal = service.start(db, viewer, need_id, int(chosen) if chosen.isdigit() else None)
-    return RedirectResponse(_path(proposal, "/edit" if proposal.status is ProposalStatus.DRAFT else ""), 303)
+    return RedirectResponse(proposal_path(proposal, "/edit" if proposal.status is ProposalStatus.DRAFT else ""), 303)
 
 
 # --- Writing the draft ---
@@ -170,7 +169,7 @@ def edit_page(
     proposal, need = service.get_own(db, viewer, need_id, proposal_id)
     view = service.view_of(db, proposal, need)
     if proposal.status is not ProposalStatus.DRAFT or view.procurement.why_closed:
-        return RedirectResponse(_path(proposal), 303)
+        return RedirectResponse(proposal_path(proposal), 303)
     return _edit_page(request, db, proposal, view, _form_values(proposal), {})
 
 
@@ -191,10 +190,10 @@ def save(
     except Invalid as error:
         return _edit_page(request, db, proposal, view, values, error.field_errors, 422)
     if values.get("action") == "review":
-        return RedirectResponse(_path(proposal, "/review"), 303)
+        return RedirectResponse(proposal_path(proposal, "/review"), 303)
     closes = format_date(view.procurement.closes_on)
     flash(request, f"Your draft is saved. You can come back to it until proposals close on {closes}.")
-    return RedirectResponse(_path(proposal), 303)
+    return RedirectResponse(proposal_path(proposal), 303)
 
 
 # --- Reviewing, submitting and withdrawing ---
@@ -210,7 +209,7 @@ def review_page(
 ) -> Response:
     proposal, need = service.get_own(db, viewer, need_id, proposal_id)
     if proposal.status is not ProposalStatus.DRAFT:
-        return RedirectResponse(_path(proposal), 303)
+        return RedirectResponse(proposal_path(proposal), 303)
     view = service.view_of(db, proposal, need)
     context = {
         "page_title": f"Check your proposal: {need.title}",
@@ -232,7 +231,7 @@ def submit(
 ) -> Response:
     proposal = service.submit(db, viewer, need_id, proposal_id)
     flash(request, "Your proposal is submitted. The council has been told.")
-    return RedirectResponse(_path(proposal), 303)
+    return RedirectResponse(proposal_path(proposal), 303)
 
 
 @router.get("/proposals/{proposal_id}/withdraw", response_class=HTMLResponse)
@@ -263,74 +262,4 @@ def withdraw(
 ) -> Response:
     proposal = service.withdraw(db, viewer, need_id, proposal_id)
     flash(request, "Your proposal is withdrawn. The council will not consider it.")
-    return RedirectResponse(_path(proposal), 303)
-
-
-# --- Reading a proposal (the supplier, or the council once submitted) ---
-
-
-@router.get("/proposals/{proposal_id}", response_class=HTMLResponse)
-def proposal_page(
-    request: Request,
-    need_id: PathId,
-    proposal_id: PathId,
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(current_viewer),
-) -> HTMLResponse:
-    proposal, need = service.get_visible(db, viewer, need_id, proposal_id)
-    is_supplier = viewer.is_member(proposal.organisation_id)
-    view = service.view_of(db, proposal, need)
-    context = {
-        "page_title": f"Proposal from {proposal.organisation.name}: {need.title}",
-        "need": need,
-        "proposal": proposal,
-        "view": view,
-        "is_supplier": is_supplier,
-        "check": service.check(db, view) if is_supplier else None,
-        "shortlisted": council.shortlisted_organisations(db, need) if not is_supplier else set(),
-        "outcome": outcomes.outcome_of(db, need.id),
-    }
-    return render(request, "proposals/show.html", context)
-
-
-# --- The council's list, and shortlisting ---
-
-
-@router.get("/proposals", response_class=HTMLResponse)
-def council_list(
-    request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
-) -> HTMLResponse:
-    meets_all = request.query_params.get("meets") == "all"
-    settings, proposals = council.submitted_for_council(db, viewer, need_id, meets_all)
-    need = settings.need
-    context = {
-        "page_title": f"Proposals: {need.title}",
-        "need": need,
-        "tab": "proposals",
-        "view": settings,
-        "proposals": proposals,
-        "meets_all": meets_all,
-        "withdrawn": council.withdrawn_count(db, need),
-        "shortlisted": council.shortlisted_organisations(db, need),
-    }
-    return render(request, "proposals/list.html", context)
-
-
-@router.post("/proposals/{proposal_id}/shortlist")
-def shortlist(
-    request: Request,
-    need_id: PathId,
-    proposal_id: PathId,
-    form: FormData = Depends(submitted_form),
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(current_viewer),
-) -> Response:
-    council.shortlist(db, viewer, need_id, proposal_id)
-    proposal, _ = service.get_visible(db, viewer, need_id, proposal_id)
-    if is_htmx(request):
-        context = {"proposal": proposal, "on_shortlist": True, "return_to": ""}
-        return render(request, "proposals/_shortlist_button.html", context)
-    flash(request, f"{proposal.organisation.name} is on the shortlist.")
-    # Back to the list or the proposal, whichever the button was on: never an address from elsewhere.
-    from_list = form.get("return_to") == "list"
-    return RedirectResponse(f"/needs/{need_id}/proposals" if from_list else _path(proposal), 303)
+    return RedirectResponse(proposal_path(proposal), 303)

@@ -1,4 +1,5 @@
-"""JSON search across pitches, offers and needs, with the same facets as the page."""
+"""JSON search across pitches, offers and needs, with the same facets as the page; the lists of needs, pitches
+and offers are searches of one kind."""
 
 from __future__ import annotations
 
@@ -46,6 +47,57 @@ def search(
         sort=sort,
         page=page,
         per_page=per_page,
+    )
+    return results_out(service.search(db, viewer, query))
+
+
+@router.get("/needs", response_model=SearchResultsOut, tags=["needs"])
+def list_needs(
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+    q: Annotated[str, Query(max_length=200)] = "",
+    stage: Annotated[list[NeedStage], Query()] = [],  # noqa: B006
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchResultsOut:
+    stages = tuple(s.value for s in stage)
+    return _list_of_kind(db, viewer, "need", q, page, per_page, stage=stages)
+
+
+@router.get("/pitches", response_model=SearchResultsOut, tags=["pitches and offers"])
+def list_pitches(
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchResultsOut:
+    return _list_of_kind(db, viewer, "pitch", q, page, per_page)
+
+
+@router.get("/offers", response_model=SearchResultsOut, tags=["pitches and offers"])
+def list_offers(
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchResultsOut:
+    return _list_of_kind(db, viewer, "offer", q, page, per_page)
+
+
+def _list_of_kind(
+    db: Session,
+    viewer: Viewer,
+    kind: Literal["pitch", "offer", "need"],
+    q: str,
+    page: int,
+    per_page: int,
+    stage: tuple[str, ...] = (),
+) -> SearchResultsOut:
+    # Newest first, unless the list is searched.
+    query = SearchQuery(
+        q=q, kind=(kind,), stage=stage, page=page, per_page=per_page, sort="relevance" if q else "newest"
     )
     return results_out(service.search(db, viewer, query))
 

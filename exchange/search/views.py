@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer
+from exchange.core.database import settings_of
 from exchange.core.http import TransactionalRoute, get_db
-from exchange.core.settings import get_settings
 from exchange.core.templating import render_page_or_fragment
 from exchange.core.viewer import ANONYMOUS, Viewer
 from exchange.needs.models import NEED_STAGE_LABELS, NeedStage
@@ -105,6 +105,6 @@ def needs_feed(request: Request, db: Session = Depends(get_db)) -> Response:
     page_path = page_url(query, 1)
     categories = {c.id: c.label for c in reference.top_categories(db)}
     body = atom_feed(
-        "Needs open for proposals", get_settings().base_url.rstrip("/"), self_path, page_path, results.hits, categories
+        "Needs open for proposals", settings_of(db).base_url.rstrip("/"), self_path, page_path, results.hits, categories
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8")

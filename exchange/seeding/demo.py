@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberRole, User
 from exchange.audit import service as audit
 from exchange.core.models import utcnow
 from exchange.core.security import hash_password
@@ -18,13 +18,7 @@ from exchange.core.text import slugify
 from exchange.listings.models import Offer, Pitch, PriceModel
 from exchange.matching import documents as supplier_documents
 from exchange.needs.models import Need, NeedStage, Visibility
-from exchange.organisations.models import (
-    CouncilEmailDomain,
-    Member,
-    MemberRole,
-    Organisation,
-    OrganisationKind,
-)
+from exchange.organisations.models import CouncilEmailDomain, Organisation, OrganisationKind
 from exchange.organisations.service import join_council_by_email_domain
 from exchange.reference.models import Category, Region
 from exchange.search import indexer

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import signed_in_viewer
+from exchange.core.database import settings_of
 from exchange.core.errors import NotFound
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
-from exchange.core.settings import get_settings
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
 from exchange.sessions import agenda, day, ical, planner, report, service
@@ -55,7 +55,7 @@ def calendar_file(
     if found is None or not agenda.visible_to_participants(session):
         raise NotFound("agenda")
     participant, items = found
-    host = urlsplit(get_settings().base_url).hostname or "exchange"
+    host = urlsplit(settings_of(db).base_url).hostname or "exchange"
     body = ical.calendar(session, participant.name, items, host)
     headers = {"Content-Disposition": f'attachment; filename="session-{session.id}-agenda.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -236,7 +236,7 @@ def _refuse_when_full(db: Session, session: MatchmakingSession) -> None:
     limit = entitlements.participant_limit(db, session.organisation_id)
     if limit is None or len(participants(db, session.id)) < limit:
         return
-    upgrade = entitlements.catalogue().plan_offering(entitlements.SESSION_PARTICIPANTS)
+    upgrade = entitlements.catalogue(db).plan_offering(entitlements.SESSION_PARTICIPANTS)
     more = (
         f" {upgrade.name} lets its officers run sessions with more participants."
         if upgrade is not None and entitlements.plan_for(db, session.organisation_id).key != upgrade.key

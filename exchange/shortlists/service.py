@@ -7,18 +7,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from exchange.audit import service as audit
-from exchange.core.errors import Invalid, NotFound
+from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.viewer import Viewer
 from exchange.listings.models import Offer, Pitch
 from exchange.listings.service import ListingT
-from exchange.matching.documents import SUPPLIER_SIDE
 from exchange.needs import service as needs
 from exchange.needs.models import Need
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.organisations import service as organisations
-from exchange.organisations.models import Organisation
+from exchange.organisations.models import SUPPLIER_SIDE, Organisation
 from exchange.proposals.models import Proposal, ProposalStatus
+from exchange.proposals.service import get_visible
 from exchange.shortlists.models import ShortlistEntry
 
 SOURCES = frozenset({"match", "search", "proposal"})
@@ -101,6 +101,15 @@ def add(
     if need.open_to_everyone:
         _tell_supplier(db, need, supplier)
     return entry
+
+
+def add_proposal(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> ShortlistEntry:
+    """Put a submitted proposal's supplier on the need's shortlist, pointing at the proposal."""
+    need = council_need(db, viewer, need_id)
+    proposal, _ = get_visible(db, viewer, need.id, proposal_id)
+    if proposal.status is not ProposalStatus.SUBMITTED:
+        raise Conflict("This proposal was withdrawn by its supplier: it cannot be shortlisted.")
+    return add(db, viewer, need.id, proposal.organisation_id, source="proposal", proposal_id=proposal.id)
 
 
 def _entry(db: Session, need_id: int, organisation_id: int) -> ShortlistEntry | None:

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberRole, MemberStatus, User
 from exchange.audit.models import AuditEvent
-from exchange.organisations.models import Member, MemberRole, MemberStatus, Organisation
+from exchange.organisations.models import Organisation
 from exchange.outbox.models import OutboxMessage
 from tests import factories
 from tests.client import Client

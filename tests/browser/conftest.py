@@ -156,10 +156,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     database_url = new_database_url(tmp_path_factory, "browser")
     try:
         engine = prepare_database(database_url)
-        database = Database(engine)
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         settings = Settings(env="test", database_url=database_url, secret_key=TEST_SECRET, base_url=url)
+        database = Database(engine, settings)
         with transaction_with_jobs(database, settings) as db:
             load_demo(db, PROJECT_ROOT / "seed_data")
         engine.dispose()

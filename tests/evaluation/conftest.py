@@ -18,8 +18,8 @@ from exchange.evaluation.schemas import ModerationForm, OutcomeForm, ScoreForm
 from exchange.needs.models import Need
 from exchange.notifications.models import Notification
 from exchange.outbox.models import OutboxMessage
-from exchange.proposals import council
 from exchange.proposals.models import EvaluationCriterion, Proposal
+from exchange.shortlists import service as shortlists
 from exchange.shortlists.models import ShortlistEntry
 from tests import factories
 from tests.proposals.conftest import World, days, set_dates, sign_in, submitted_proposal
@@ -63,8 +63,8 @@ def evaluation(db: Session, world: World) -> Evaluation:
     proposal = submitted_proposal(db, world)
     rival_proposal = submitted_proposal(db, world, world.rival_admin, meets=False)
     officer = factories.viewer(db, world.officer)
-    council.shortlist(db, officer, world.need.id, proposal.id)
-    council.shortlist(db, officer, world.need.id, rival_proposal.id)
+    shortlists.add_proposal(db, officer, world.need.id, proposal.id)
+    shortlists.add_proposal(db, officer, world.need.id, rival_proposal.id)
     criteria = list(
         db.scalars(
             select(EvaluationCriterion)

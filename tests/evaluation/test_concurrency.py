@@ -19,12 +19,13 @@ from exchange.evaluation.models import EvaluationScore
 from exchange.evaluation.schemas import ScoreForm
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
-from exchange.proposals import council, procurement
+from exchange.proposals import procurement
 from exchange.proposals import service as proposals
 from exchange.proposals.models import EvaluationCriterion
 from exchange.proposals.schemas import ProposalDraft
+from exchange.shortlists import service as shortlists
 from tests import factories
-from tests.conftest import drop_database, new_database_url, prepare_database
+from tests.conftest import drop_database, new_database_url, prepare_database, test_settings
 from tests.proposals.conftest import set_up_procurement
 
 SAVES_AT_ONCE = 2
@@ -46,7 +47,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
     """A database of its own, committed to, so that two connections see the same rows."""
     url = new_database_url(tmp_path_factory, "concurrency")
     engine = prepare_database(url)
-    database = Database(engine)
+    database = Database(engine, test_settings(url))
     try:
         with database.transaction() as db:
             officer, colleague = factories.officer(db, "BUN"), factories.officer(db, "BUN")
@@ -57,7 +58,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
             factories.supplier(db, owner, name="Pennine Community Meals")
             supplier = factories.viewer(db, owner)
             proposal = submitted_proposal(db, supplier, need)
-            council.shortlist(db, factories.viewer(db, officer), need.id, proposal)
+            shortlists.add_proposal(db, factories.viewer(db, officer), need.id, proposal)
             criteria = list(
                 db.scalars(
                     select(EvaluationCriterion.id)

@@ -8,7 +8,8 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exchange.matching import core, text
+from exchange.core import terms as text
+from exchange.matching import core
 
 
 def contract(

@@ -7,8 +7,9 @@ import bm25s
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exchange.core import terms as text
 from exchange.core.models import utcnow
-from exchange.matching import core, facts, places, service, text
+from exchange.matching import core, facts, places, service
 from exchange.matching.documents import refresh_supplier
 from exchange.matching.models import SupplierDocument
 from exchange.matching.related import related

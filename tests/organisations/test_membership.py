@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberStatus, User
 from exchange.listings.models import Pitch
-from exchange.organisations.models import Member, MemberStatus, Organisation
+from exchange.organisations.models import Organisation
 from tests import factories
 from tests.client import Client
 

@@ -76,9 +76,8 @@ def deliver(client: Client, body: dict[str, Any], **signing: Any) -> httpx.Respo
 
 
 @pytest.fixture
-def small_limits(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def small_limits(tmp_path: Any, settings: Settings) -> None:
     """An instance that sets a tight free limit (3 pitches, 3 offers) in its own plans file."""
-    from exchange.core.settings import get_settings
     from exchange.payments.plans import DEFAULT_PLANS_FILE
 
     text = DEFAULT_PLANS_FILE.read_text(encoding="utf-8")
@@ -87,7 +86,7 @@ def small_limits(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     )
     path = tmp_path / "plans.toml"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(get_settings(), "plans_file", path)
+    settings.plans_file = path
 
 
 @dataclass

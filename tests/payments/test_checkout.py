@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
+from exchange.accounts.models import Member, MemberRole
 from exchange.core.database import Database
-from exchange.organisations.models import Member, MemberRole
-from exchange.payments.models import BillingCustomer, Subscription
+from exchange.payments.models import BillingCustomer, BillingPage, BillingPageKind, BillingPageStatus, Subscription
 from tests import factories
 from tests.client import Client
 from tests.payments.conftest import Supplier, payments_settings
@@ -49,6 +50,16 @@ def _choose(client: Client, organisation_id: int, price: str, attempt: str | Non
     return client.post("/billing/checkout", form)
 
 
+def _to_stripe(client: Client, response: Any) -> str:
+    """Follow the waiting page the exchange answers with (the job asking Stripe has run) to Stripe's address."""
+    assert response.status_code == 303, response.text
+    waiting = response.headers["location"]
+    assert waiting.startswith("/billing/pages/")
+    ready = client.get(waiting)
+    assert ready.status_code == 303, ready.text
+    return str(ready.headers["location"])
+
+
 def test_checkout_makes_a_customer_once_and_a_subscription_session(
     stub_client: Client, stub: StripeStub, db: Session, supplier_admin: Supplier
 ) -> None:
@@ -61,8 +72,7 @@ def test_checkout_makes_a_customer_once_and_a_subscription_session(
         {"organisation_id": str(organisation_id), "price": "supplier_plus_yearly", "attempt": attempt},
     )
 
-    assert response.status_code == 303
-    assert response.headers["location"] == "https://checkout.stripe.com/c/pay/cs_test_stub"
+    assert _to_stripe(stub_client, response) == "https://checkout.stripe.com/c/pay/cs_test_stub"
     [customer] = stub.calls("/v1/customers")
     assert customer.idempotency_key == f"exchange-customer-{organisation_id}"
     assert customer.fields["metadata[organisation_id]"] == str(organisation_id)
@@ -84,12 +94,12 @@ def test_checkout_makes_a_customer_once_and_a_subscription_session(
     twice = _choose(stub_client, organisation_id, "supplier_plus_yearly", attempt)
     other_price = _choose(stub_client, organisation_id, "supplier_plus_monthly", attempt)
 
-    assert twice.status_code == other_price.status_code == 303  # type: ignore[attr-defined]
+    assert twice.headers["location"] == response.headers["location"], "the same form sent twice is one checkout"  # type: ignore[attr-defined]
+    assert _to_stripe(stub_client, other_price).startswith("https://checkout.stripe.com/")
     assert len(stub.calls("/v1/customers")) == 1, "the organisation's customer is reused"
-    second, third = stub.calls("/v1/checkout/sessions")[1:]
-    assert second.fields["customer"] == third.fields["customer"] == "cus_stub1"
-    assert second.idempotency_key == session.idempotency_key, "the same form sent twice opens the same checkout"
-    assert third.idempotency_key != session.idempotency_key, "another price is another checkout"
+    [other] = stub.calls("/v1/checkout/sessions")[1:]
+    assert other.fields["customer"] == "cus_stub1"
+    assert other.idempotency_key != session.idempotency_key, "another price is another checkout"
 
 
 @pytest.mark.parametrize(
@@ -161,8 +171,7 @@ def test_manage_billing_opens_the_portal_for_the_organisations_customer(
     response = stub_client.post(f"/billing/{organisation_id}/portal")
 
     assert page.status_code == 200 and "Manage billing" in page.text
-    assert response.status_code == 303
-    assert response.headers["location"] == "https://billing.stripe.com/p/session/test_stub"
+    assert _to_stripe(stub_client, response) == "https://billing.stripe.com/p/session/test_stub"
     [portal] = stub.calls("/v1/billing_portal/sessions")
     assert portal.fields == {"customer": "cus_existing", "return_url": f"http://testserver/billing/{organisation_id}"}
 
@@ -188,22 +197,87 @@ def test_stripe_without_the_price_is_a_clear_error_and_grants_nothing(
 ) -> None:
     from exchange.payments import plans
 
-    catalogue = plans.catalogue()
+    catalogue = plans.catalogue(db)
     price = plans.Price("missing_price", "month", 100)
     plan = catalogue.plans["supplier_plus"]
     patched = plans.Catalogue(
         catalogue.free, {**catalogue.plans, "supplier_plus": plans.Plan(**{**plan.__dict__, "prices": (price,)})}
     )
-    monkeypatch.setattr(plans, "catalogue", lambda: patched)
+    monkeypatch.setattr(plans, "catalogue", lambda _db: patched)
     from exchange.payments import service, views
 
-    monkeypatch.setattr(service, "catalogue", lambda: patched)
-    monkeypatch.setattr(views, "catalogue", lambda: patched)
+    monkeypatch.setattr(service, "catalogue", lambda _db: patched)
+    monkeypatch.setattr(views, "catalogue", lambda _db: patched)
     stub_client.sign_in(supplier_admin.admin.email, factories.PASSWORD)
 
     response = _choose(stub_client, supplier_admin.organisation.id, "missing_price")
+    waiting = stub_client.get(response.headers["location"])  # type: ignore[attr-defined]
 
-    assert response.status_code == 502  # type: ignore[attr-defined]
-    assert "no active price with the lookup key missing_price" in response.text  # type: ignore[attr-defined]
+    assert waiting.status_code == 200
+    assert "Stripe could not open the page" in waiting.text
+    assert "no active price with the lookup key missing_price" in waiting.text
+    assert 'hx-trigger="every 1s"' not in waiting.text, "a refusal stops the polling"
     assert stub.calls("/v1/checkout/sessions") == []
     assert factories.count(db, BillingCustomer) == 0
+
+
+def test_the_waiting_page_polls_until_stripe_answers_then_sends_htmx_on_to_stripe(
+    stub_client: Client, stub: StripeStub, db: Session, supplier_admin: Supplier
+) -> None:
+    organisation_id = supplier_admin.organisation.id
+    stub_client.sign_in(supplier_admin.admin.email, factories.PASSWORD)
+    waiting = BillingPage(
+        organisation_id=organisation_id, requested_by_id=supplier_admin.admin.id, kind=BillingPageKind.PORTAL
+    )
+    db.add(waiting)
+    db.flush()
+
+    page = stub_client.get(f"/billing/pages/{waiting.id}")
+
+    assert page.status_code == 200
+    assert f'hx-get="/billing/pages/{waiting.id}"' in page.text and 'hx-trigger="every 1s"' in page.text
+    assert "Opening Stripe&#39;s billing page" in page.text or "Opening Stripe's billing page" in page.text
+
+    waiting.status, waiting.url = BillingPageStatus.READY, "https://billing.stripe.com/p/session/ready"
+    db.flush()
+    polled = stub_client.get(f"/billing/pages/{waiting.id}", headers={"HX-Request": "true"})
+
+    assert polled.status_code == 204
+    assert polled.headers["HX-Redirect"] == "https://billing.stripe.com/p/session/ready"
+
+
+def test_only_whoever_asked_may_follow_a_billing_page(
+    stub_client: Client, stub: StripeStub, db: Session, supplier_admin: Supplier
+) -> None:
+    stub_client.sign_in(supplier_admin.admin.email, factories.PASSWORD)
+    waiting = _choose(stub_client, supplier_admin.organisation.id, "supplier_plus_yearly").headers["location"]  # type: ignore[attr-defined]
+    colleague = factories.user(db)
+    db.add(Member(user_id=colleague.id, organisation_id=supplier_admin.organisation.id, role=MemberRole.ADMIN))
+    outsider = factories.user(db)
+    factories.supplier(db, outsider)
+    db.flush()
+
+    for someone in (colleague, outsider):
+        stub_client.sign_in(someone.email, factories.PASSWORD)
+        assert stub_client.get(waiting).status_code == 404
+        assert stub_client.get("/billing/pages/999999").status_code == 404
+    stub_client.http.cookies.clear()
+    assert stub_client.get(waiting).status_code != 200
+
+
+def test_stripe_out_of_reach_is_shown_on_the_waiting_page_and_grants_nothing(
+    database_url: str, database: Database, db: Session, supplier_admin: Supplier
+) -> None:
+    from exchange.app import create_app
+
+    # Nothing listens on port 9 here: every call to Stripe fails to connect.
+    settings = payments_settings(database_url, "http://127.0.0.1:9")
+    with Client(create_app(settings, database)) as client:
+        client.sign_in(supplier_admin.admin.email, factories.PASSWORD)
+        response = _choose(client, supplier_admin.organisation.id, "supplier_plus_monthly")
+        waiting = client.get(response.headers["location"])  # type: ignore[attr-defined]
+
+    assert waiting.status_code == 200
+    assert "Stripe could not open the page" in waiting.text and "Stripe could not set up billing" in waiting.text
+    assert factories.count(db, BillingCustomer) == 0
+    assert factories.count(db, Subscription) == 0

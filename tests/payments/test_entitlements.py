@@ -36,8 +36,8 @@ def _subscribe(db: Session, organisation_id: int, plan: str = "supplier_plus", *
     return row
 
 
-def test_the_shipped_plans_file_names_prices_and_limits() -> None:
-    catalogue = plans.catalogue()
+def test_the_shipped_plans_file_names_prices_and_limits(db: Session) -> None:
+    catalogue = plans.catalogue(db)
     assert catalogue.free.limits == {"active_pitches": 25, "active_offers": 25, "session_participants": 40}
     assert catalogue.by_lookup_key("supplier_plus_yearly") is catalogue.plans["supplier_plus"]
     assert [p.key for p in catalogue.for_kind("council")] == ["council_supporter"]

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.orm import Session
 
-from exchange.accounts.models import User
-from exchange.organisations.models import Member, MemberRole
+from exchange.accounts.models import Member, MemberRole, User
 from exchange.profiles.models import Declaration
 from tests import factories
 from tests.client import Client

@@ -117,7 +117,7 @@ def job_queue(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         env["EXCHANGE_QUEUE_URL"] = ""
     values: dict[str, Any] = {key.removeprefix("EXCHANGE_").lower(): value for key, value in env.items()}
     settings = Settings(**{**values, "queue_url": values["queue_url"] or None})
-    job_queue = Queue(request.param, settings, Database(engine), env)
+    job_queue = Queue(request.param, settings, Database(engine, settings), env)
     try:
         yield job_queue
     finally:

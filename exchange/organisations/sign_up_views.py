@@ -1,0 +1,52 @@
+"""The sign-up page: an account, and for a supplier its organisation."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from exchange.accounts.schemas import SignUp
+from exchange.core.errors import Invalid
+from exchange.core.forms import form_to_dict, submitted_form, validate
+from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.templating import render
+from exchange.organisations.sign_up import sign_up as sign_up_with_organisation
+
+router = APIRouter(route_class=TransactionalRoute, prefix="/account")
+
+SIGN_UP_LABELS = {
+    "name": "your name",
+    "email": "your email address",
+    "password": "a password",
+    "account_kind": "who you are signing up as",
+    "organisation_name": "your organisation's name",
+}
+
+
+def _sign_up_page(request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200) -> HTMLResponse:
+    context = {
+        "page_title": "Create an account",
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "accounts/sign_up.html", context, status_code=status)
+
+
+@router.get("/sign-up", response_class=HTMLResponse)
+def sign_up_form(request: Request) -> HTMLResponse:
+    return _sign_up_page(request, {"account_kind": request.query_params.get("as", "")}, {})
+
+
+@router.post("/sign-up", response_class=HTMLResponse)
+def sign_up(request: Request, form: FormData = Depends(submitted_form), db: Session = Depends(get_db)) -> Response:
+    values = form_to_dict(form)
+    try:
+        data = validate(SignUp, values, SIGN_UP_LABELS)
+        sign_up_with_organisation(db, data, request.app.state.settings)
+    except Invalid as error:
+        values.pop("password", None)
+        return _sign_up_page(request, values, error.field_errors or {"email": error.message}, 422)
+    # The same answer whether or not the address already had an account.
+    return render(request, "accounts/check_email.html", {"page_title": "Check your email", "email": data.email})

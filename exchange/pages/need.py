@@ -1,0 +1,92 @@
+"""A need's page: the need, its stages and history for its council, its procurement (dates, clarifications,
+the viewer's own proposal, what waits on the council), its outcome, related listings and the conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from exchange.accounts.dependencies import current_viewer
+from exchange.audit import service as audit
+from exchange.audit.models import AuditEvent
+from exchange.conversations import service as conversations
+from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
+from exchange.core.templating import render
+from exchange.core.viewer import Viewer
+from exchange.evaluation import outcome as outcomes
+from exchange.knowledge.models import FollowKind
+from exchange.knowledge.panel import follow_state
+from exchange.matching.related import related
+from exchange.needs import service as needs
+from exchange.needs.models import Need, NeedStage
+from exchange.proposals import clarifications, procurement
+from exchange.proposals import service as proposals
+from exchange.proposals.models import Proposal, ProposalStatus
+
+router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
+# What the council sees of moderation in its need's history: that it was hidden or restored, not that anyone
+# reported it or that reports were dismissed (that is for the moderators).
+MODERATION_LABELS = {"moderation.hidden": "hidden by a moderator", "moderation.restored": "restored by a moderator"}
+
+
+def _history(db: Session, need: Need) -> list[AuditEvent]:
+    events = audit.history(db, "need", need.id)
+    return [e for e in events if not e.action.startswith("moderation.") or e.action in MODERATION_LABELS]
+
+
+@router.get("/{need_id}", response_class=HTMLResponse)
+def detail(
+    request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
+) -> HTMLResponse:
+    need = needs.get(db, viewer, need_id)
+    can_edit = viewer.is_member(need.organisation_id)
+    context = {
+        "need": need,
+        "page_title": need.title,
+        "can_edit": can_edit,
+        "next_stages": needs.next_stages(need) if can_edit else [],
+        "history": _history(db, need) if can_edit else [],
+        "moderation_labels": MODERATION_LABELS,
+        "stage_labels": {stage.value: stage.label for stage in NeedStage},
+        "related": related(
+            db,
+            viewer,
+            "need",
+            need.id,
+            need.organisation_id,
+            f"{need.title}\n{need.summary}\n{' '.join(need.tags or [])}",
+        ),
+        **_procurement_context(db, viewer, need),
+        "thread": conversations.thread(db, viewer, "need", need.id),
+        "follow": follow_state(db, viewer, FollowKind.NEED, need.id),
+    }
+    return render(request, "needs/detail.html", context)
+
+
+def _procurement_context(db: Session, viewer: Viewer, need: Need) -> dict[str, Any]:
+    view = procurement.load(db, need)
+    is_council = viewer.is_member(need.organisation_id)
+    responding = [] if is_council else procurement.responding_organisations(db, viewer)
+    received = 0
+    if is_council:
+        received = (
+            db.scalar(
+                select(func.count()).where(Proposal.need_id == need.id, Proposal.status == ProposalStatus.SUBMITTED)
+            )
+            or 0
+        )
+    return {
+        "procurement": view,
+        "clarifications": clarifications.visible_to(db, viewer, need),
+        "can_ask": bool(responding),
+        "can_respond": bool(responding),
+        "own_proposals": proposals.own_for_need(db, viewer, need) if responding else [],
+        "questions_waiting": clarifications.waiting_count(db, need) if is_council else 0,
+        "proposals_received": received,
+        "outcome": outcomes.outcome_of(db, need.id),
+    }
