@@ -304,6 +304,19 @@ def bench_match(
     database_url: Annotated[
         str | None, typer.Option(help="PostgreSQL server to use (default: a new SQLite file).")
     ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(help="After ranking, score against these labels beside plain BM25 (e.g. BENCH_DIR/labels.jsonl)."),
+    ] = None,
+    weights: Annotated[
+        Path | None, typer.Option(help="Rank with these weights instead of the shipped ones (a weights.json).")
+    ] = None,
+    features: Annotated[
+        Path | None, typer.Option(help="Also write every candidate's factor strengths here, to train the ranking on.")
+    ] = None,
+    reverse: Annotated[
+        bool, typer.Option(help="With --labels: also rank the needs for each awarded supplier (opportunities).")
+    ] = False,
 ) -> None:
     """Import a benchmark into a throwaway database, rank suppliers for every need; print import time and latency."""
     from rich.console import Console
@@ -318,7 +331,7 @@ def bench_match(
         raise typer.BadParameter("give a BENCH_DIR and --out RANKINGS.jsonl, or --generate N")
     if not (bench_dir / "suppliers.jsonl").is_file() or not (bench_dir / "requests.jsonl").is_file():
         raise typer.BadParameter(f"{bench_dir} must hold suppliers.jsonl and requests.jsonl")
-    run_folder(bench_dir, out, database_url, console)
+    run_folder(bench_dir, out, database_url, console, labels, weights, features, reverse)
 
 
 @bench_app.command("score")

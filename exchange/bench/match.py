@@ -19,12 +19,17 @@ from typing import Any
 
 from rich.console import Console
 
+from exchange.bench.baseline import bm25_rankings
+from exchange.bench.features import write_features
 from exchange.bench.http import throwaway_database
 from exchange.bench.load import percentile
+from exchange.bench.quality import Quality, json_lines, measure, read_labels
+from exchange.bench.reverse import run_reverse
 from exchange.core import migrations
 from exchange.core.database import Database, make_engine
 from exchange.core.runtime import freeze_long_lived_objects
 from exchange.core.settings import get_settings
+from exchange.matching import ranker
 from exchange.matching.service import rank_suppliers
 from exchange.needs.models import Need
 from exchange.seeding.importer import import_needs, import_suppliers
@@ -75,13 +80,22 @@ def _import(database: Database, suppliers: Path, requests: Path) -> tuple[float,
     return seconds, {new: old for old, new in supplier_ids.items()}, need_ids
 
 
-def _rank_all(
-    database: Database, need_ids: dict[str, int], limit: int
-) -> tuple[dict[str, list[int]], list[float], list[float]]:
+@dataclass
+class Ranked:
+    """What the matcher gave for each request: its ranking and every candidate it scored."""
+
+    rankings: dict[str, list[int]]
+    candidates: dict[str, tuple[int, ...]]
+    first_ms: list[float]
+    again_ms: list[float]
+
+
+def _rank_all(database: Database, need_ids: dict[str, int], limit: int, model: ranker.Model | None = None) -> Ranked:
     """Rankings by request id, and the time to match each need the first time and again."""
     # As a serving worker does once it has started (see exchange.app): the import's leftovers are not a request's.
     freeze_long_lived_objects()
     rankings: dict[str, list[int]] = {}
+    considered: dict[str, tuple[int, ...]] = {}
     passes: list[list[float]] = [[], []]
     for latencies in passes:
         for request_id, need_id in need_ids.items():
@@ -89,28 +103,84 @@ def _rank_all(
             with database.session() as db:
                 started = time.perf_counter()
                 need = db.get_one(Need, need_id)
-                ranking = rank_suppliers(db, need, limit)
+                ranking = rank_suppliers(db, need, limit, model)
                 latencies.append((time.perf_counter() - started) * 1000)
             rankings[request_id] = [m.key for m in ranking.matches + ranking.not_meeting][:limit]
-    return rankings, passes[0], passes[1]
+            considered[request_id] = ranking.candidates
+    return Ranked(rankings, considered, passes[0], passes[1])
 
 
-def run_folder(bench_dir: Path, out: Path, database_url: str | None, console: Console) -> MatchRun:
+def run_folder(
+    bench_dir: Path,
+    out: Path,
+    database_url: str | None,
+    console: Console,
+    labels: Path | None = None,
+    weights: Path | None = None,
+    features: Path | None = None,
+    reverse: bool = False,
+) -> MatchRun:
+    """Rank suppliers for every request and write the rankings; then, given labels, score them beside plain BM25.
+
+    ``weights``: rank with these instead of the shipped ones (to score weights fitted on another set);
+    ``features``: also write every candidate's factor strengths, to train the ranking on (see matching.ranker).
+    """
+    model = ranker.load(weights) if weights is not None else None
+    reversed_quality: tuple[Quality, Quality] | None = None
     with throwaway_database(database_url) as url:
         database = _prepare(url)
         try:
             seconds, file_ids, need_ids = _import(database, bench_dir / "suppliers.jsonl", bench_dir / "requests.jsonl")
-            rankings, first, again = _rank_all(database, need_ids, RANKED)
+            ranked = _rank_all(database, need_ids, RANKED, model)
+            if features is not None:
+                lines = write_features(database, need_ids, file_ids, features)
+                console.print(f"wrote the features of {lines} candidates to {features}", soft_wrap=True)
+            baseline = bm25_rankings(database, need_ids, file_ids) if labels is not None else None
+            if reverse and labels is not None:
+                reversed_quality = run_reverse(database, read_labels(labels), file_ids, need_ids, model, console)
         finally:
             database.engine.dispose()
+    rankings = {request_id: [file_ids[i] for i in ids if i in file_ids] for request_id, ids in ranked.rankings.items()}
     with out.open("w", encoding="utf-8") as file:
-        for request_id, ranked in rankings.items():
-            line = {"request_id": request_id, "supplier_ids": [file_ids[i] for i in ranked if i in file_ids]}
-            file.write(json.dumps(line) + "\n")
-    result = MatchRun(seconds, len(file_ids), len(need_ids), first, again)
-    console.print(result.summary())
+        for request_id, supplier_ids in rankings.items():
+            file.write(json.dumps({"request_id": request_id, "supplier_ids": supplier_ids}) + "\n")
+    result = MatchRun(seconds, len(file_ids), len(need_ids), ranked.first_ms, ranked.again_ms)
+    console.print(result.summary(), soft_wrap=True)
     console.print(f"wrote {len(rankings)} rankings to {out}")
+    if labels is not None and baseline is not None:
+        # The labels are read only now, after the matcher has done its work.
+        truth = read_labels(labels)
+        candidates = {r: {file_ids[i] for i in ids if i in file_ids} for r, ids in ranked.candidates.items()}
+        print_quality(console, measure(truth, rankings, candidates), measure(truth, baseline, ks=(1, 5, 10, 100)))
+        lost = sorted(r for r, answer in truth.items() if answer in baseline.get(r, []) and answer not in candidates[r])
+        console.print(
+            f"labelled answers in BM25's top 100 but not among the candidates: {len(lost)} {lost[:10]}", soft_wrap=True
+        )
+        if reversed_quality is not None:
+            console.print("reverse: the needs ranked for each awarded supplier", soft_wrap=True)
+            print_quality(console, *reversed_quality)
     return result
+
+
+def print_quality(console: Console, matcher: Quality, bm25: Quality) -> None:
+    console.print(f"{matcher.requests} labelled requests", soft_wrap=True)
+    console.print(f"the exchange's matcher:  {matcher.line()}", soft_wrap=True)
+    console.print(f"plain BM25 (bm25s):      {bm25.line()}", soft_wrap=True)
+    gains = "  ".join(
+        f"{name} {100 * (ours - theirs):+.1f} points"
+        for name, ours, theirs in (
+            ("recall@10", matcher.recall[10], bm25.recall[10]),
+            ("MRR@10", matcher.mrr_at_10, bm25.mrr_at_10),
+        )
+    )
+    console.print(f"matcher against BM25:    {gains}", soft_wrap=True)
+    if matcher.candidate_recall is not None:
+        ratio = matcher.candidate_recall / bm25.recall[100] if bm25.recall[100] else float("inf")
+        console.print(
+            f"candidate recall {matcher.candidate_recall:.3f} against BM25 recall@100 {bm25.recall[100]:.3f} "
+            f"(ratio {ratio:.2f})",
+            soft_wrap=True,
+        )
 
 
 def write_synthetic(folder: Path, suppliers: int, contracts_per_supplier: float, needs: int, seed: int = 1) -> None:
@@ -172,37 +242,15 @@ def run_generated(suppliers: int, needs: int, database_url: str | None, console:
             database = _prepare(url)
             try:
                 seconds, file_ids, need_ids = _import(database, path / "suppliers.jsonl", path / "requests.jsonl")
-                _, first, again = _rank_all(database, need_ids, RANKED)
+                ranked = _rank_all(database, need_ids, RANKED)
             finally:
                 database.engine.dispose()
-    result = MatchRun(seconds, len(file_ids), len(need_ids), first, again)
+    result = MatchRun(seconds, len(file_ids), len(need_ids), ranked.first_ms, ranked.again_ms)
     console.print(result.summary())
     return result
 
 
-@dataclass
-class Scores:
-    requests: int
-    recall: dict[int, float]
-    mrr_at_10: float
-
-
-def score(labels: Path, rankings: Path) -> Scores:
+def score(labels: Path, rankings: Path) -> Quality:
     """Recall@1/5/10 and MRR@10 of the labelled supplier; a request with no ranking counts as a miss."""
-    truth = {row["request_id"]: row["supplier_id"] for row in _json_lines(labels)}
-    ranked = {row["request_id"]: row["supplier_ids"] for row in _json_lines(rankings)}
-    hits = {1: 0, 5: 0, 10: 0}
-    reciprocal = 0.0
-    for request_id, supplier_id in truth.items():
-        top = ranked.get(request_id, [])[:10]
-        if supplier_id in top:
-            position = top.index(supplier_id) + 1
-            reciprocal += 1 / position
-            for k in hits:
-                hits[k] += position <= k
-    count = len(truth) or 1
-    return Scores(len(truth), {k: n / count for k, n in hits.items()}, reciprocal / count)
-
-
-def _json_lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ranked = {str(row["request_id"]): [str(i) for i in row["supplier_ids"]] for row in json_lines(rankings)}
+    return measure(read_labels(labels), ranked)

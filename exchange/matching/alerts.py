@@ -14,8 +14,9 @@ from exchange.organisations.service import active_members
 from exchange.payments import entitlements
 from exchange.payments.models import Subscription
 
-# Early alerts go to the best matches only: a need is worth an interruption when it fits well.
-ALERT_FROM_PERCENT = 20
+# Early alerts go to the best matches only: a need is worth an interruption when it fits well. (The best possible
+# score includes a track record with the buyer, which a newcomer cannot have: 15% is a strong text match.)
+ALERT_FROM_PERCENT = 15
 CANDIDATES = 20
 EARLY_ALERTS = "early_alerts"
 # The stages at which a supplier can act on a need.

@@ -7,10 +7,10 @@ passed unstemmed: each engine stems them as it stemmed the documents.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, literal_column, select, text
+from sqlalchemy import case, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from exchange.matching.models import SupplierDocument
@@ -26,8 +26,15 @@ def _tsquery(words: Sequence[str]) -> Any:
     return func.to_tsquery(literal_column("'english'::regconfig"), " | ".join(words))
 
 
-def suppliers_by_text(db: Session, words: Sequence[str], limit: int) -> list[int]:
-    """Organisation ids of the supplier documents that best match any of the words."""
+def suppliers_by_text(
+    db: Session, words: Sequence[str], limit: int, weights: Mapping[str, float] | None = None
+) -> list[int]:
+    """Organisation ids of the supplier documents that best match any of the words.
+
+    SQLite's FTS5 ranks by BM25 itself. PostgreSQL's ``ts_rank`` knows nothing of how rare a word is, so there,
+    given the words' weights (inverse document frequencies), documents are ranked by the summed weights of the
+    words they contain, then by ``ts_rank``: close to BM25's order, so that its best hits are not cut off.
+    """
     if not words:
         return []
     if db.get_bind().dialect.name == "sqlite":
@@ -38,11 +45,18 @@ def suppliers_by_text(db: Session, words: Sequence[str], limit: int) -> list[int
         return [row[0] for row in rows]
     query = _tsquery(words)
     tsv: Any = literal_column("supplier_documents.tsv")
+    order: list[Any] = [func.ts_rank(tsv, query).desc()]
+    if weights:
+        config: Any = literal_column("'english'::regconfig")
+        contained = (
+            case((tsv.op("@@")(func.to_tsquery(config, word)), weights.get(word, 1.0)), else_=0.0) for word in words
+        )
+        order.insert(0, sum(contained, start=literal(0.0)).desc())
     return list(
         db.scalars(
             select(SupplierDocument.organisation_id)
             .where(tsv.op("@@")(query))
-            .order_by(func.ts_rank(tsv, query).desc(), SupplierDocument.organisation_id)
+            .order_by(*order, SupplierDocument.organisation_id)
             .limit(limit)
         )
     )
@@ -89,3 +103,18 @@ def documents_by_text(db: Session, words: Sequence[str], conditions: Sequence[An
             .order_by(func.ts_rank(tsv, query).desc(), SearchDocument.id)
         )
     return list(db.scalars(statement.limit(limit)))
+
+
+def documents_by_buyer(db: Session, buyer_names: Sequence[str], conditions: Sequence[Any], limit: int) -> list[int]:
+    """Search document ids (needs) of the organisations with these names (ignoring case), newest first."""
+    if not buyer_names:
+        return []
+    names = sorted({name.lower() for name in buyer_names})
+    return list(
+        db.scalars(
+            select(SearchDocument.id)
+            .where(func.lower(SearchDocument.organisation_name).in_(names), *conditions)
+            .order_by(SearchDocument.updated_at.desc(), SearchDocument.id)
+            .limit(limit)
+        )
+    )

@@ -7,15 +7,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Integer, any_, func, literal, select
 from sqlalchemy.orm import Session
 
 from exchange.case_studies import signals
 from exchange.core import terms as text
 from exchange.knowledge import endorsements
 from exchange.listings.models import ListingStatus, Offer, Pitch
+from exchange.matching import places
 from exchange.matching.core import (
     CaseStudyFacts,
+    ConfirmedWork,
     ContractFacts,
     Corpus,
     ListingFacts,
@@ -27,7 +29,7 @@ from exchange.matching.models import MatchTerm, SupplierDocument
 from exchange.needs.models import Need
 from exchange.organisations.models import Organisation, OrganisationKind
 from exchange.profiles import service as profiles
-from exchange.profiles.models import SupplierProfile
+from exchange.profiles.models import Reference, SupplierProfile
 from exchange.reference.models import Category, Region
 
 
@@ -64,8 +66,9 @@ def needs(db: Session, items: Sequence[Need]) -> dict[int, NeedFacts]:
         region = regions.get(need.region_id) if need.region_id is not None else None
         tags = {tag.lower() for tag in need.tags or []}
         facts[need.id] = NeedFacts(
-            terms=Counter(set(text.terms(words))),
+            terms=Counter(set(places.without_places(text.terms(words)))),
             buyer=buyer,
+            buyer_id=need.organisation_id,
             buyer_key=text.normalise_name(buyer),
             surface=text.surface_forms(words),
             region_key=region_key(region) if region else None,
@@ -110,14 +113,18 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
                 SupplierDocument.terms,
                 SupplierDocument.length,
                 SupplierDocument.contracts,
-            ).where(SupplierDocument.organisation_id.in_(ids))
+            ).where(among(db, SupplierDocument.organisation_id, ids))
         )
     }
     listings: dict[int, list[ListingFacts]] = defaultdict(list)
     for kind, model in (("pitch", Pitch), ("offer", Offer)):
         for item_id, organisation_id, title, summary in db.execute(
             select(model.id, model.organisation_id, model.title, model.summary)
-            .where(model.organisation_id.in_(ids), model.status == ListingStatus.PUBLISHED, model.hidden_at.is_(None))
+            .where(
+                among(db, model.organisation_id, ids),
+                model.status == ListingStatus.PUBLISHED,
+                model.hidden_at.is_(None),
+            )
             .order_by(model.id)
         ):
             listings[organisation_id].append(ListingFacts(kind, item_id, title, text.term_counts(f"{title} {summary}")))
@@ -126,7 +133,7 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
     # An organisation registered as a VCSE is one, whatever its profile says yet.
     vcse_kind: dict[int, bool] = {}
     for organisation_id, region_id, kind in db.execute(
-        select(Organisation.id, Organisation.region_id, Organisation.kind).where(Organisation.id.in_(ids))
+        select(Organisation.id, Organisation.region_id, Organisation.kind).where(among(db, Organisation.id, ids))
     ):
         vcse_kind[organisation_id] = kind is OrganisationKind.VCSE
         if region_id is not None and region_id in regions:
@@ -135,7 +142,7 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
     for organisation_id, names, size, is_vcse in db.execute(
         select(
             SupplierProfile.organisation_id, SupplierProfile.regions, SupplierProfile.size, SupplierProfile.is_vcse
-        ).where(SupplierProfile.organisation_id.in_(ids))
+        ).where(among(db, SupplierProfile.organisation_id, ids))
     ):
         where[organisation_id].update(region_key(name) for name in names or [])
         sizes[organisation_id] = (size, bool(is_vcse))
@@ -143,6 +150,7 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
     endorsed_by = endorsements.endorsers_of(db, ids)
     completeness = profiles.completeness(db, ids) if with_completeness else {}
     case_studies = signals.written_about(db, ids)
+    confirmed = confirmed_work(db, ids)
     return {
         organisation_id: SupplierFacts(
             organisation_id=organisation_id,
@@ -159,9 +167,36 @@ def suppliers(db: Session, organisation_ids: Iterable[int], with_completeness: b
             endorsements=len(endorsed_by.get(organisation_id, ())),
             endorsed_by=tuple(endorsed_by.get(organisation_id, ())),
             case_studies=tuple(CaseStudyFacts(*row) for row in case_studies.get(organisation_id, ())),
+            confirmed=tuple(confirmed.get(organisation_id, ())),
         )
         for organisation_id, document in documents.items()
     }
+
+
+def confirmed_work(db: Session, organisation_ids: Sequence[int]) -> dict[int, list[ConfirmedWork]]:
+    """Supplier -> its references that the named council or public body has confirmed (not only declared)."""
+    found: dict[int, list[ConfirmedWork]] = defaultdict(list)
+    rows = db.execute(
+        select(Reference.organisation_id, Reference.buyer_organisation_id, Reference.buyer_name, Reference.confirmed_at)
+        .where(
+            among(db, Reference.organisation_id, organisation_ids),
+            Reference.buyer_organisation_id.is_not(None),
+            Reference.confirmed_at.is_not(None),
+        )
+        .order_by(Reference.organisation_id, Reference.confirmed_at.desc(), Reference.id)
+    )
+    for organisation_id, buyer_id, buyer, confirmed_at in rows:
+        if buyer_id is not None:
+            found[organisation_id].append(ConfirmedWork(buyer_id, buyer, confirmed_at.year if confirmed_at else None))
+    return found
+
+
+def among(db: Session, column: Any, ids: Sequence[int]) -> Any:
+    """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one parameter instead of hundreds, which the driver
+    and the server read far faster for the few hundred candidates of a match."""
+    if db.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _contract(evidence: dict[str, Any]) -> ContractFacts:
@@ -207,10 +242,13 @@ def weightiest_terms(corpus_: Corpus, counts: Mapping[str, int]) -> list[str]:
 
 
 def word_forms(source: str) -> dict[str, set[str]]:
-    """Each term of a text -> the words that wrote it ("consultation", "consultations")."""
+    """Each term of a text -> the words that wrote it ("consultation", "consultations"); council and place names
+    are left out: they are no evidence of the work (see ``matching.places``)."""
     forms: dict[str, set[str]] = defaultdict(set)
     for word in text.words(source):
-        forms[text.stem(word)].add(word)
+        term = text.stem(word)
+        if not places.is_place(term):
+            forms[term].add(word)
     return forms
 
 

@@ -15,12 +15,23 @@ class ReasonOut(BaseModel):
     item: dict[str, str | int] | None = None
 
 
+class EvidenceOut(BaseModel):
+    """A past contract, pitch or offer of the supplier that resembles the need."""
+
+    kind: str
+    title: str
+    buyer: str
+    year: int | None
+    item: dict[str, str | int] | None = None
+
+
 class ScoreOut(BaseModel):
     score: float
     percent: int
     reasons: list[ReasonOut]
     requirements_met: list[str]
     unmet: list[str]
+    evidence: list[EvidenceOut] = []
 
 
 class SupplierMatchOut(ScoreOut):
@@ -57,4 +68,14 @@ def score_fields(match: core.Match) -> dict[str, object]:
         ],
         "requirements_met": list(match.requirements_met),
         "unmet": list(match.unmet),
+        "evidence": [
+            EvidenceOut(
+                kind=e.kind,
+                title=e.title,
+                buyer=e.buyer,
+                year=e.year,
+                item={"kind": e.item[0], "id": e.item[1]} if e.item else None,
+            )
+            for e in match.evidence
+        ],
     }

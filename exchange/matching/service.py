@@ -3,14 +3,16 @@ indexes, facts from the database, scores and reasons from the scoring core."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.core.errors import NotFound
 from exchange.core.viewer import Viewer
-from exchange.matching import candidates, core, facts
+from exchange.matching import candidates, core, facts, ranker
 from exchange.matching.models import SupplierDocument
 from exchange.needs import service as needs_service
 from exchange.needs.models import Need, NeedStage
@@ -19,9 +21,9 @@ from exchange.payments import entitlements
 from exchange.search.models import SearchDocument
 from exchange.search.service import visible_to
 
-TEXT_CANDIDATES = 120
+TEXT_CANDIDATES = 200
 BUYER_CANDIDATES = 40
-QUERY_TERMS = 12
+QUERY_TERMS = 24
 # How many times the asked-for number of matches is scored again with the costlier facts.
 RESCORED = 3
 # Matches scoring less than this share of the best possible score are too weak to show anyone.
@@ -62,14 +64,22 @@ def _check_council(viewer: Viewer, need: Need) -> None:
         raise NotFound("need")
 
 
-def rank_suppliers(db: Session, need: Need, limit: int = 20) -> core.Ranking:
+def rank_suppliers(db: Session, need: Need, limit: int = 20, model: ranker.Model | None = None) -> core.Ranking:
     """The best suppliers for a need, without access checks (callers check; benchmarks have no viewer)."""
+    pairs, corpus = supplier_candidates(db, need, limit)
+    ranking = _rank_in_two_steps(db, pairs, corpus, limit, model)
+    return replace(ranking, candidates=tuple(key for key, _, _ in pairs))
+
+
+def supplier_candidates(db: Session, need: Need, limit: int = 20) -> tuple[list[core.Pair], core.Corpus]:
+    """The suppliers worth scoring for a need, with their facts (not yet their profile completeness)."""
     need_facts = facts.needs(db, [need])[need.id]
     forms = facts.word_forms(facts.need_text(need))
     corpus = facts.corpus(db, need_facts.terms)
     terms = facts.enough_terms(corpus, facts.rarest_terms(corpus, forms), QUERY_TERMS, QUERY_REACH)
     words = facts.words_for(terms, forms)
-    ids = candidates.suppliers_by_text(db, words, TEXT_CANDIDATES)
+    weights = {word: corpus.idf(term) for term in terms for word in forms.get(term, {term})}
+    ids = candidates.suppliers_by_text(db, words, TEXT_CANDIDATES, weights)
     ids += candidates.suppliers_by_buyer(db, need_facts.buyer, BUYER_CANDIDATES)
     if len(set(ids)) < limit:
         # Too few words in common: widen to every word, then to any supplier, so a list is never short.
@@ -79,15 +89,15 @@ def rank_suppliers(db: Session, need: Need, limit: int = 20) -> core.Ranking:
         )
     ids = [i for i in dict.fromkeys(ids) if i != need.organisation_id]
     suppliers = facts.suppliers(db, ids, with_completeness=False)
-    pairs = [(i, need_facts, suppliers[i]) for i in ids if i in suppliers]
-    return _rank_in_two_steps(db, pairs, corpus, limit)
+    return [(i, need_facts, suppliers[i]) for i in ids if i in suppliers], corpus
 
 
-def _rank_in_two_steps(db: Session, pairs: list[core.Pair], corpus: core.Corpus, limit: int) -> core.Ranking:
-    """Score every candidate, then score the leading ones again with their profile completeness."""
-    scorer = core.Scorer(pairs, corpus)
-    first = core.best((scorer.score(*pair) for pair in pairs), RESCORED * limit)
-    leading = [m.key for m in first.matches + first.not_meeting]
+def _rank_in_two_steps(
+    db: Session, pairs: list[core.Pair], corpus: core.Corpus, limit: int, model: ranker.Model | None = None
+) -> core.Ranking:
+    """Score every candidate (the score alone), then explain the leading ones, with their profile completeness."""
+    scorer = core.Scorer(pairs, corpus, model)
+    leading = scorer.leading(pairs, RESCORED * limit)
     complete = facts.with_completeness_of(db, {key: supplier for key, _, supplier in pairs}, leading)
     need_of = {key: need for key, need, _ in pairs}
     return core.best((scorer.score(key, need_of[key], complete[key]) for key in leading), limit)
@@ -122,27 +132,57 @@ def opportunities(db: Session, viewer: Viewer, organisation_id: int, limit: int 
         raise NotFound("organisation")
     if organisation.kind not in SUPPLIER_SIDE:
         return []
-    supplier = facts.suppliers(db, [organisation_id]).get(organisation_id)
-    document = db.get(SupplierDocument, organisation_id)
-    if supplier is None or document is None:
-        return []
-    forms = facts.word_forms(f"{document.name}\n{document.body}")
-    corpus = facts.corpus(db, forms)
-    terms = facts.enough_terms(corpus, facts.weightiest_terms(corpus, supplier.terms), QUERY_TERMS, QUERY_REACH)
-    words = facts.words_for(terms, forms)
     conditions = [
         SearchDocument.kind == "need",
         SearchDocument.stage.in_([s.value for s in OPEN_STAGES]),
         SearchDocument.organisation_id != organisation_id,
         visible_to(viewer),
     ]
+    ranked = rank_needs(db, organisation_id, conditions, limit, lambda need: needs_service.can_see(viewer, need))
+    return [Opportunity(ranked.needs[m.key], ranked.buyers[m.key], m) for m in _strong(ranked.ranking.matches)]
+
+
+@dataclass(frozen=True)
+class RankedNeeds:
+    ranking: core.Ranking
+    needs: dict[int, Need]
+    buyers: dict[int, str]
+
+
+def rank_needs(
+    db: Session,
+    organisation_id: int,
+    conditions: list[Any],
+    limit: int = 10,
+    can_see: Callable[[Need], bool] | None = None,
+    model: ranker.Model | None = None,
+) -> RankedNeeds:
+    """Needs (search documents meeting the conditions) ranked for a supplier, without access checks of its own:
+    the conditions and ``can_see`` say what the caller may see. Candidates: needs sharing the supplier's most
+    telling words, and needs of the buyers it has worked for."""
+    empty = RankedNeeds(core.Ranking([], []), {}, {})
+    supplier = facts.suppliers(db, [organisation_id]).get(organisation_id)
+    document = db.get(SupplierDocument, organisation_id)
+    if supplier is None or document is None:
+        return empty
+    forms = facts.word_forms(f"{document.name}\n{document.body}")
+    corpus = facts.corpus(db, forms)
+    terms = facts.enough_terms(corpus, facts.weightiest_terms(corpus, supplier.terms), QUERY_TERMS, QUERY_REACH)
+    words = facts.words_for(terms, forms)
     document_ids = candidates.documents_by_text(db, words, conditions, TEXT_CANDIDATES)
+    buyers = sorted({c.buyer for c in supplier.contracts if c.buyer})
+    document_ids += candidates.documents_by_buyer(db, buyers, conditions, BUYER_CANDIDATES)
     if not document_ids:
-        return []
+        return empty
     need_ids = list(db.scalars(select(SearchDocument.item_id).where(SearchDocument.id.in_(document_ids))))
     found = {n.id: n for n in db.scalars(select(Need).where(Need.id.in_(need_ids)))}
-    visible = [n for n in found.values() if needs_service.can_see(viewer, n)]
+    visible = [n for n in found.values() if can_see is None or can_see(n)]
     need_facts = facts.needs(db, visible)
     corpus = facts.corpus(db, {t for f in need_facts.values() for t in f.terms})
-    ranking = core.rank([(n.id, need_facts[n.id], supplier) for n in visible], corpus, limit)
-    return [Opportunity(found[m.key], need_facts[m.key].buyer, m) for m in _strong(ranking.matches)]
+    pairs = [(n.id, need_facts[n.id], supplier) for n in visible]
+    ranking = core.rank(pairs, corpus, limit, model)
+    return RankedNeeds(
+        replace(ranking, candidates=tuple(n.id for n in visible)),
+        found,
+        {key: f.buyer for key, f in need_facts.items()},
+    )

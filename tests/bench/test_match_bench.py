@@ -58,3 +58,27 @@ def test_recall_and_mrr_count_the_labelled_supplier_in_the_top_ten(tmp_path: Pat
 def test_bench_match_refuses_a_folder_without_the_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", "match", str(tmp_path), "--out", str(tmp_path / "r.jsonl")])
     assert result.exit_code != 0 and "suppliers.jsonl" in result.output
+
+
+def test_with_labels_the_run_prints_candidate_recall_beside_plain_bm25_in_the_same_run(tmp_path: Path) -> None:
+    write_synthetic(tmp_path, suppliers=40, contracts_per_supplier=3.0, needs=6, seed=3)
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("\n".join(json.dumps({"request_id": f"r{n}", "supplier_id": f"s{n}"}) for n in range(6)))
+    console = Console(record=True, width=200)
+    run_folder(tmp_path, tmp_path / "rankings.jsonl", server_url(), console, labels)
+    printed = console.export_text()
+    assert "6 labelled requests" in printed
+    assert "plain BM25 (bm25s):" in printed and "recall@100" in printed
+    assert "candidate recall" in printed and "MRR@10" in printed
+
+
+def test_reverse_ranks_the_needs_for_each_awarded_supplier_beside_plain_bm25(tmp_path: Path) -> None:
+    write_synthetic(tmp_path, suppliers=40, contracts_per_supplier=3.0, needs=6, seed=3)
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("\n".join(json.dumps({"request_id": f"r{n}", "supplier_id": f"s{n}"}) for n in range(6)))
+    console = Console(record=True, width=200)
+    run_folder(tmp_path, tmp_path / "rankings.jsonl", server_url(), console, labels, reverse=True)
+    printed = console.export_text()
+    assert "reverse: the needs ranked for each awarded supplier" in printed
+    assert "reverse: ranking the needs for one supplier: median" in printed
+    assert printed.count("plain BM25 (bm25s):") == 2

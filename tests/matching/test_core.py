@@ -91,7 +91,9 @@ def test_a_past_contract_with_the_same_buyer_raises_the_score_and_says_so() -> N
     assert score_of(ranking, 2) > score_of(ranking, 1)
     best = ranking.matches[0]
     assert best.key == 2
-    assert "Has worked for Burnley Borough Council before (1 contract)" in [c.reason for c in best.reasons]
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in [
+        c.reason for c in best.reasons
+    ]
 
 
 def test_similar_work_names_the_contract_its_buyer_and_year() -> None:
@@ -150,8 +152,8 @@ def test_the_reasons_are_the_factors_that_made_the_score() -> None:
         need(), supplier(1, contract("Budget consultation", buyer="Burnley Borough Council")), *FILLER
     ).matches[0]
     assert abs(match.score - sum(c.points for c in match.contributions)) < 1e-9
-    assert {c.factor for c in match.contributions} <= set(core.WEIGHTS)
-    assert all(c.points <= core.WEIGHTS[c.factor] + 1e-9 for c in match.contributions)
+    assert {c.factor for c in match.contributions} <= set(core.FACTOR_WEIGHTS)
+    assert all(c.points <= core.FACTOR_WEIGHTS[c.factor] + 1e-9 for c in match.contributions)
     assert 0 <= match.percent <= 100
 
 
@@ -207,3 +209,18 @@ def test_small_firms_and_social_enterprises_get_a_small_lift_and_say_why() -> No
     reasons = {m.key: [c.reason for c in m.reasons] for m in ranking.matches}
     assert "A small business" in reasons[2]
     assert "A voluntary, community or social enterprise" in reasons[3]
+
+
+def test_the_score_alone_is_the_sum_of_the_explained_points_for_every_candidate() -> None:
+    suppliers = [
+        supplier(1, contract("Online budget consultation", buyer="Burnley Borough Council", value=40_000)),
+        supplier(2, contract("Budget consultation app", categories={"consultations"}), size="small"),
+        supplier(3, contract("Library app"), regions=frozenset({"north west"}), endorsements=2),
+        *FILLER,
+    ]
+    the_need = need(region_key="north west", categories=frozenset({"consultations"}), budget=50_000)
+    pairs = [(s.organisation_id, the_need, s) for s in suppliers]
+    scorer = core.Scorer(pairs, corpus_of(*suppliers))
+    for pair in pairs:
+        assert abs(scorer.points(*pair) - scorer.score(*pair).score) < 1e-9
+    assert scorer.leading(pairs, 2) == [m.key for m in core.best((scorer.score(*p) for p in pairs), 2).matches]

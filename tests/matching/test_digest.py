@@ -29,7 +29,7 @@ def test_a_subscriber_gets_new_matching_needs_once_a_week_and_others_get_nothing
     [email] = factories.emails_to(db, "founder@civic.example")
     assert email.subject == "1 new need that matches you"
     assert "Online budget consultation (Burnley Borough Council)" in email.body_text
-    assert "Has worked for Burnley Borough Council before (1 contract)" in email.body_text
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in email.body_text
     assert "/notifications/unsubscribe?token=" in email.body_text and email.unsubscribe_url
     assert factories.emails_to(db, "bystander@other.example") == []
 

@@ -43,8 +43,12 @@ def test_the_council_sees_its_matches_with_reasons_and_a_score(client: Client, w
     page = client.get(f"/needs/{world.need.id}/matches")
     assert page.status_code == 200
     assert "Civic Voice Ltd" in page.text
-    assert "Has worked for Burnley Borough Council before (1 contract)" in page.text
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in page.text
     assert "% match" in page.text and "Add<span" in page.text
+    # The evidence: the past contract most like the need, with its buyer.
+    assert "Its work most like this need" in page.text
+    assert "Budget consultation for residents" in page.text
+    assert "past contract for Burnley Borough Council" in page.text
     # The need page shows the council its tabs; others do not see them.
     assert f'href="/needs/{world.need.id}/matches"' in client.get(f"/needs/{world.need.id}").text
 
@@ -128,8 +132,17 @@ def test_the_api_gives_matches_with_reasons_and_points(client: Client, world: Wo
     first = body["matches"][0]
     assert first["name"] == "Civic Voice Ltd" and 0 < first["percent"] <= 100
     factors = {reason["factor"]: reason for reason in first["reasons"]}
-    assert factors["same_buyer"]["reason"] == "Has worked for Burnley Borough Council before (1 contract)"
+    assert (
+        factors["same_buyer"]["reason"] == "Has worked for Burnley Borough Council before (1 contract, self-declared)"
+    )
     assert abs(sum(r["points"] for r in first["reasons"]) - first["score"]) < 0.01
+    assert first["evidence"][0] == {
+        "kind": "contract",
+        "title": "Budget consultation for residents",
+        "buyer": "Burnley Borough Council",
+        "year": None,
+        "item": None,
+    }
 
 
 def test_a_supplier_sees_its_opportunities_on_a_page_and_in_the_api(
@@ -139,6 +152,7 @@ def test_a_supplier_sees_its_opportunities_on_a_page_and_in_the_api(
     page = client.get("/opportunities")
     assert page.status_code == 200 and "Online budget consultation" in page.text
     assert "Has worked for Burnley Borough Council before" in page.text
+    assert "Your work most like this need" in page.text
     found = client.get(f"/api/v1/organisations/{world.supplier.id}/opportunities").json()
     assert found[0]["need_id"] == world.need.id and found[0]["buyer"] == "Burnley Borough Council"
 

@@ -71,7 +71,7 @@ def test_the_supplier_that_did_similar_work_for_the_same_council_comes_first_wit
     first = found.matches[0]
     assert first.organisation_id == world.consultants.id
     reasons = [c.reason for c in first.match.reasons]
-    assert "Has worked for Burnley Borough Council before (1 contract)" in reasons
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in reasons
     assert "Delivered similar work for Burnley Borough Council: “Budget consultation for residents”" in reasons
     assert world.pavers.id not in [m.organisation_id for m in found.matches[:1]]
 
@@ -171,7 +171,9 @@ def test_opportunities_rank_open_needs_for_the_supplier_and_never_show_private_o
     ids = [o.need.id for o in found]
     assert ids[0] == world.need.id
     assert {closed.id, private.id, sector_only.id}.isdisjoint(ids)
-    assert "Has worked for Burnley Borough Council before (1 contract)" in [c.reason for c in found[0].match.reasons]
+    assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in [
+        c.reason for c in found[0].match.reasons
+    ]
 
 
 def test_opportunities_are_for_the_organisations_members_only(db: Session, world: World) -> None:
@@ -213,6 +215,6 @@ def test_related_items_come_from_other_organisations_across_kinds_and_never_priv
     own = factories.need(db, world.officer, world.council, title="Budget consultation follow-up")
     anonymous = factories.viewer(db, factories.user(db))
     found = related(db, anonymous, "need", world.need.id, world.need.organisation_id, "Online budget consultation")
-    keys = {(hit.kind, hit.item_id) for hit in found}
+    keys = {(item.hit.kind, item.hit.item_id) for item in found}
     assert ("need", other_need.id) in keys and ("offer", offer.id) in keys
     assert ("need", hidden.id) not in keys and ("need", own.id) not in keys and ("need", world.need.id) not in keys
