@@ -5,7 +5,9 @@ are delivered; a failing job is retried by the queue without anything new arrivi
 from __future__ import annotations
 
 import random
+import re
 
+import pytest
 from sqlalchemy import func, select
 
 from exchange.accounts.models import User
@@ -28,6 +30,7 @@ from exchange.sessions.models import (
 )
 from exchange.sessions.schemas import SessionForm
 from tests import factories
+from tests.client import Client
 from tests.conftest import RefusingInbox, free_port, wait_for
 from tests.localstripe import STRIPE_KEY, WEBHOOK_SECRET, LocalStripe
 from tests.payments.conftest import event
@@ -170,3 +173,51 @@ def test_a_stripe_event_whose_first_processing_fails_is_processed_by_a_retry(
         subscription = db.scalar(select(Subscription).where(Subscription.stripe_subscription_id == subscription_id))
         assert subscription is not None and subscription.organisation_id == organisation_id
         assert db.scalars(select(FailedJob)).all() == []
+
+
+# The broker does not change what the web side does; the 2,000-participant run is made once, on the queue file.
+@pytest.mark.parametrize("job_queue", ["sqlite"], indirect=True)
+def test_a_2000_participant_schedule_is_solved_by_the_worker_while_the_organisers_page_shows_progress(
+    job_queue: Queue,
+) -> None:
+    from exchange.app import create_app
+
+    session_id, organiser_id = _large_session(job_queue, 2000)
+    with job_queue.database.session(write=False) as db:
+        organiser_email = db.get_one(User, organiser_id).email
+    with Client(create_app(job_queue.settings, job_queue.database)) as client, job_queue.enqueues():
+        client.sign_in(organiser_email, factories.PASSWORD)
+        asked = client.post(f"/sessions/{session_id}/schedule/generate", {})
+        twice = client.post(f"/sessions/{session_id}/schedule/generate", {})
+
+        # The request only asked: nothing is solved until a worker takes the job.
+        assert asked.status_code == 303 and twice.headers["location"] == asked.headers["location"]
+        progress_url = asked.headers["location"]
+        run_id = int(progress_url.rsplit("/", 1)[1])
+        assert _stage(job_queue, run_id) is RunStage.QUEUED
+        waiting = client.get(progress_url)
+        assert waiting.status_code == 200 and "Waiting for a worker" in waiting.text
+
+        job_queue.start_worker()
+        shown: list[str] = []
+
+        def poll() -> bool:
+            answer = client.get(progress_url, headers={"HX-Request": "true"})
+            if answer.status_code == 204:
+                assert answer.headers["HX-Redirect"] == f"/sessions/{session_id}/schedule"
+                return True
+            assert answer.status_code == 200, answer.text[:300]
+            current = re.search(r'role="status">\s*([^<(…]+)', answer.text)
+            if current:
+                shown.append(current.group(1).strip())
+            return False
+
+        wait_for(poll, "the schedule to be made", limit=120)
+
+    # While the worker solved, the page answered each poll with the step under way.
+    assert "Finding the best schedule" in shown
+    with job_queue.database.session(write=False) as db:
+        session = db.get_one(MatchmakingSession, session_id)
+        runs = db.scalars(select(ScheduleRun).where(ScheduleRun.session_id == session_id)).all()
+        assert [r.stage for r in runs] == [RunStage.DONE], "two clicks, one run"
+        assert session.schedule_figures is not None and session.schedule_figures["meetings"] > 0
