@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 WORD = re.compile(r"[a-z0-9]+")
 TOKEN = re.compile(r"[A-Za-z0-9]+")
@@ -34,6 +35,7 @@ STOP_WORDS = frozenset(
 SUFFIXES = ("ing", "ment", "ers", "er", "es", "s")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix-stripper: "consultations" and "consultation" meet; short words stay whole."""
     for suffix in SUFFIXES:

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from exchange.core import terms as text
 from exchange.core.viewer import Viewer
 from exchange.matching import candidates, facts
-from exchange.matching.core import Corpus
 from exchange.matching.models import SupplierDocument
+from exchange.search import cache
 from exchange.search.models import SearchDocument
 from exchange.search.schemas import Hit
-from exchange.search.service import HIT_COLUMNS, visible_to
+from exchange.search.service import HIT_COLUMNS, visibility_key, visible_to
 
 WORDS = 8
 POOL = 40
@@ -44,12 +44,12 @@ class Related:
     why: str
 
 
-def _shared(source: Sequence[str], item_text: str, corpus: Corpus) -> tuple[float, list[str]]:
-    """The share of the source's word weight the item has, and the shared terms, rarest first."""
+def _shared(weights: Mapping[str, float], item_text: str) -> tuple[float, list[str]]:
+    """The share of the source's word weight (term -> rarity) the item has, and the shared terms, rarest first."""
     item_terms = set(text.terms(item_text))
-    total = sum(corpus.idf(t) for t in source) or 1.0
-    shared = sorted((t for t in source if t in item_terms), key=lambda t: (-corpus.idf(t), t))
-    return sum(corpus.idf(t) for t in shared) / total, shared
+    total = sum(weights.values()) or 1.0
+    shared = sorted((t for t in weights if t in item_terms), key=lambda t: (-weights[t], t))
+    return sum(weights[t] for t in shared) / total, shared
 
 
 def _similar_contracts(db: Session, organisation_ids: set[int], source: Sequence[str]) -> dict[int, int]:
@@ -82,7 +82,19 @@ def _why(words: Sequence[str], forms: Mapping[str, set[str]], same_category: boo
 def related(
     db: Session, viewer: Viewer, kind: str, item_id: int, organisation_id: int, source_text: str, limit: int = 5
 ) -> list[Related]:
-    """Items of other organisations most like this one, best first, each with why it is here."""
+    """Items of other organisations most like this one, best first, each with why it is here.
+
+    Worked out once per version of the search index for everyone who may see the same items (see search.cache):
+    an item page is read far more often than anything on the exchange changes. A supplier's new past contract
+    shows in the "why" once the index next changes.
+    """
+    key = ("related", *cache.index_version(db), visibility_key(viewer), kind, item_id, source_text, limit)
+    return cache.cached(key, lambda: _related(db, viewer, kind, item_id, organisation_id, source_text, limit))
+
+
+def _related(
+    db: Session, viewer: Viewer, kind: str, item_id: int, organisation_id: int, source_text: str, limit: int
+) -> list[Related]:
     forms = facts.word_forms(source_text)
     corpus = facts.corpus(db, forms)
     ranked = facts.rarest_terms(corpus, forms) + sorted(t for t in forms if not corpus.document_frequency.get(t))
@@ -101,11 +113,12 @@ def related(
     rows = db.execute(select(SearchDocument.id, SearchDocument.body, *HIT_COLUMNS).where(SearchDocument.id.in_(ids)))
     found = {row.id: row for row in rows}
     source = sorted(forms)
+    weights = {t: corpus.idf(t) for t in source}
     suppliers = {row.organisation_id for row in found.values() if row.kind in ("pitch", "offer")}
     track_records = _similar_contracts(db, suppliers, source)
     scored: list[Related] = []
     for row in found.values():
-        share, shared = _shared(source, f"{row.title}\n{row.summary}\n{row.body}", corpus)
+        share, shared = _shared(weights, f"{row.title}\n{row.summary}\n{row.body}")
         if share < RELEVANT_FROM or not shared:
             continue
         same_category = category is not None and row.category_top_id == category

@@ -12,16 +12,18 @@ from sqlalchemy.orm import Session
 
 from exchange.accounts.models import Member, MemberRole, User
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.models import utcnow
 from exchange.core.security import hash_password
 from exchange.core.text import slugify
+from exchange.listings.events import ListingChanged
 from exchange.listings.models import Offer, Pitch, PriceModel
 from exchange.matching import documents as supplier_documents
+from exchange.needs.events import NeedChanged
 from exchange.needs.models import Need, NeedStage, Visibility
 from exchange.organisations.models import CouncilEmailDomain, Organisation, OrganisationKind
 from exchange.organisations.service import join_council_by_email_domain
 from exchange.reference.models import Category, Region
-from exchange.search import indexer
 from exchange.seeding.demo_case_studies import load_demo_case_studies
 from exchange.seeding.demo_profiles import load_demo_profiles
 from exchange.seeding.demo_proposals import load_demo_proposals
@@ -117,7 +119,7 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
         pitch = Pitch(**listing_fields(row))
         db.add(pitch)
         db.flush()
-        indexer.index_pitch(db, pitch)
+        events.record(db, ListingChanged.of(pitch))
     for row in data["offers"]:
         offer = Offer(
             **listing_fields(row),
@@ -126,7 +128,7 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
         )
         db.add(offer)
         db.flush()
-        indexer.index_offer(db, offer)
+        events.record(db, ListingChanged.of(offer))
     for row in data["needs"]:
         need = Need(
             organisation_id=councils[row["council"]].id,
@@ -147,7 +149,7 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
         db.add(need)
         db.flush()
         audit.record(db, None, "need.created", "need", need.id, stage=need.stage.value, source="demo")
-        indexer.index_need(db, need)
+        events.record(db, NeedChanged(need.id))
     load_demo_profiles(db, seed_dir, organisations, councils)
     load_demo_proposals(db, seed_dir, organisations)
     load_demo_case_studies(db, seed_dir, organisations)

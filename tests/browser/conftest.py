@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from exchange.core.database import Database
 from exchange.core.settings import Settings
+from exchange.wiring import install
 from exchange.outbox.models import OutboxMessage
 from exchange.seeding.demo import load_demo
 from tests.conftest import (
@@ -160,6 +161,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         url = f"http://127.0.0.1:{port}"
         settings = Settings(env="test", database_url=database_url, secret_key=TEST_SECRET, base_url=url)
         database = Database(engine, settings)
+        install()  # the listeners that index what the demo data records
         with transaction_with_jobs(database, settings) as db:
             load_demo(db, PROJECT_ROOT / "seed_data")
         engine.dispose()
