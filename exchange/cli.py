@@ -282,15 +282,19 @@ def bench_http(
     workers: Annotated[int, typer.Option(help="Server worker processes.")] = 1,
 ) -> None:
     """Generate data, start the server, and print latency and throughput of search and detail pages."""
-    from exchange.bench.http import run
+    from exchange.bench.http import NothingMeasured, run
 
-    run(
-        listings=listings,
-        organisations=organisations,
-        database_url=database_url,
-        duration=duration,
-        workers=workers,
-    )
+    try:
+        run(
+            listings=listings,
+            organisations=organisations,
+            database_url=database_url,
+            duration=duration,
+            workers=workers,
+        )
+    except NothingMeasured as nothing:
+        typer.echo(f"error: {nothing}", err=True)
+        raise typer.Exit(1) from None
 
 
 @bench_app.command("match")

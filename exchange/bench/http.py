@@ -242,6 +242,21 @@ def prepare(database_url: str, listings: int, organisations: int, console: Conso
     return seconds
 
 
+class NothingMeasured(RuntimeError):
+    """A row of the table would be a zero that was never measured: the run fails instead of printing it."""
+
+
+def measured(base_url: str, scenario: Scenario, clients: int, duration: float) -> Measurement:
+    """One row of the table, or NothingMeasured when not one request completed."""
+    result = measure(base_url, scenario.paths, clients, duration)
+    if not result.requests:
+        raise NothingMeasured(
+            f"{scenario.name} at {clients} clients: no request completed in {duration:g}s "
+            f"({result.errors} errors); the server did not answer, so there is no figure to print"
+        )
+    return result
+
+
 def run(listings: int, organisations: int, database_url: str | None, duration: float, workers: int) -> None:
     console = Console()
     with throwaway_database(database_url) as url:
@@ -260,7 +275,11 @@ def run(listings: int, organisations: int, database_url: str | None, duration: f
             warm_up(base_url, scenarios)
             for clients in CLIENTS:
                 for scenario in scenarios:
-                    results[scenario.name, clients] = measure(base_url, scenario.paths, clients, duration)
+                    try:
+                        results[scenario.name, clients] = measured(base_url, scenario, clients, duration)
+                    except NothingMeasured:
+                        console.print(results_table(results, f"{dialect}: stopped at the row that measured nothing"))
+                        raise
         console.print(results_table(results, f"{dialect}, {document_count} search documents, {duration:g}s each"))
         for line in ratio_lines(results):
             console.print(line)

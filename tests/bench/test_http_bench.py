@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import socket
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from exchange.bench.http import ratio_lines, search_paths, split_listings
+from exchange.bench.http import NothingMeasured, Scenario, measured, ratio_lines, search_paths, split_listings
 from exchange.bench.load import Measurement, parse_wrk, percentile, summarise, wrk_script
 
 
@@ -73,3 +75,32 @@ def test_search_throughput_is_compared_with_healthz_at_32_clients() -> None:
         "search API / healthz throughput at 32 clients: 0.250",
     ]
     assert ratio_lines({}) == []
+
+
+def test_a_server_that_never_answers_fails_the_run_instead_of_printing_a_zero() -> None:
+    # A real listening socket that accepts connections and never answers them.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        held: list[socket.socket] = []
+        stop = threading.Event()
+
+        def accept() -> None:
+            listener.settimeout(0.2)
+            while not stop.is_set():
+                try:
+                    held.append(listener.accept()[0])
+                except OSError:
+                    continue
+
+        thread = threading.Thread(target=accept, daemon=True)
+        thread.start()
+        port = listener.getsockname()[1]
+        try:
+            with pytest.raises(NothingMeasured, match="offer page at 4 clients: no request completed"):
+                measured(f"http://127.0.0.1:{port}", Scenario("offer page", ["/offers/1"]), 4, 1.0)
+        finally:
+            stop.set()
+            thread.join()
+            for connection in held:
+                connection.close()

@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from exchange.core.database import Database
 from exchange.core.settings import Settings
-from exchange.wiring import install
 from exchange.outbox.models import OutboxMessage
 from exchange.seeding.demo import load_demo
+from exchange.wiring import install
 from tests.conftest import (
     PROJECT_ROOT,
     TEST_SECRET,
