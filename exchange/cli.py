@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import getpass
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,10 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start serving when loaded.")] = True,
 ) -> None:
     """Start afresh: a new SQLite database, migrated, seeded with the demo set, then served."""
+    if "EXCHANGE_BASE_URL" not in os.environ:
+        # Links in the demo's email point at where it is served (the worker beside it reads the same variable).
+        os.environ["EXCHANGE_BASE_URL"] = f"http://{host}:{port}"
+        get_settings.cache_clear()
     settings = get_settings()
     if not settings.is_sqlite:
         raise typer.BadParameter("demo only recreates the SQLite database; use `db upgrade` and `seed --demo`")

@@ -112,7 +112,8 @@ def _related(
     )
     rows = db.execute(select(SearchDocument.id, SearchDocument.body, *HIT_COLUMNS).where(SearchDocument.id.in_(ids)))
     found = {row.id: row for row in rows}
-    source = sorted(forms)
+    # Bare numbers ("000" of "5,000", a year) say nothing about the subject.
+    source = sorted(t for t in forms if not t.isdigit())
     weights = {t: corpus.idf(t) for t in source}
     suppliers = {row.organisation_id for row in found.values() if row.kind in ("pitch", "offer")}
     track_records = _similar_contracts(db, suppliers, source)

@@ -80,7 +80,9 @@ class Gateway:
         try:
             return function(*args, **kwargs)
         except stripe.StripeError as error:
-            message = getattr(error, "user_message", None) or "Try again in a few minutes."
+            # A connection error's own message is a network trace, not something to show an administrator.
+            told = None if isinstance(error, stripe.APIConnectionError) else getattr(error, "user_message", None)
+            message = told or "Stripe did not answer. Try again in a few minutes."
             status = getattr(error, "http_status", None) or 0
             # No answer, too many requests or Stripe's own fault may pass; a rejected request stays rejected.
             passing = isinstance(error, stripe.APIConnectionError | stripe.RateLimitError) or status >= 500

@@ -186,3 +186,21 @@ def test_the_need_page_says_why_each_related_item_is_there(client: Client, db: S
     assert page.status_code == 200
     assert "You might also be interested in" in page.text and "Compact road sweeper hire" in page.text
     assert "Also about “" in page.text
+
+
+def test_bare_numbers_are_never_a_reason_for_a_related_item(db: Session) -> None:
+    officer = factories.officer(db, "BUN")
+    council = factories.council(db, "BUN")
+    title, summary = "Repairs app for 7,500 homes", "Tenants report repairs; 2,000 a year."
+    need = factories.need(db, officer, council, title=title, summary=summary)
+    admin = factories.user(db)
+    factories.offer(db, admin, factories.supplier(db, admin, name="Repairline Ltd"), title=title, summary=summary)
+    printer_admin = factories.user(db)
+    printer = factories.supplier(db, printer_admin, name="Leaflet Print Ltd")
+    factories.offer(db, printer_admin, printer, title="Printing 5,000 leaflets", summary="Printed 2,000 a year.")
+    viewer = factories.viewer(db, factories.user(db))
+
+    found = related(db, viewer, "need", need.id, council.id, f"{title}\n{summary}")
+
+    assert found and all(item.hit.organisation_id != printer.id for item in found)
+    assert not any(ch.isdigit() for item in found for ch in item.why), [item.why for item in found]

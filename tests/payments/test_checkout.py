@@ -279,5 +279,6 @@ def test_stripe_out_of_reach_is_shown_on_the_waiting_page_and_grants_nothing(
 
     assert waiting.status_code == 200
     assert "Stripe could not open the page" in waiting.text and "Stripe could not set up billing" in waiting.text
+    assert "Stripe did not answer" in waiting.text and "HTTPConnectionPool" not in waiting.text
     assert factories.count(db, BillingCustomer) == 0
     assert factories.count(db, Subscription) == 0
