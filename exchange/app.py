@@ -22,6 +22,7 @@ from exchange.case_studies import views as case_study_views
 from exchange.conversations import views as conversation_views
 from exchange.core import error_handlers
 from exchange.core.database import Database, make_engine
+from exchange.core.forms import refuse_nul_in_address
 from exchange.core.middleware import SecurityHeadersMiddleware
 from exchange.core.runtime import freeze_long_lived_objects
 from exchange.core.settings import Settings, get_settings
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(verify_csrf)],
+        dependencies=[Depends(verify_csrf), Depends(refuse_nul_in_address)],
         lifespan=_lifespan,
     )
     app.state.settings = settings

@@ -109,6 +109,17 @@ def validate(schema: type[SchemaT], data: dict[str, Any], labels: dict[str, str]
         raise Invalid("Check the answers and try again", field_errors=field_errors(error, labels)) from None
 
 
+NUL_REFUSED = "Text cannot contain a NUL character"
+
+
+def refuse_nul_in_address(request: Request) -> None:
+    """No database stores a NUL in text (PostgreSQL refuses it mid-query): refused here, for every route."""
+    if "\x00" in request.url.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.query_params.multi_items()
+    ):
+        raise Invalid(NUL_REFUSED)
+
+
 async def submitted_form(request: Request) -> FormData:
     """The submitted form as a dependency, so that handlers can stay synchronous."""
     return await request.form()

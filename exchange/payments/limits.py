@@ -23,8 +23,10 @@ LISTING_LIMITS: dict[str, tuple[type[Pitch] | type[Offer], str, str]] = {
 def hold_published_listing_limit(db: Session, published: ListingPublished) -> None:
     model, name, noun = LISTING_LIMITS[published.kind]
     # Parallel publishes for one organisation wait here in turn, and each counts the others once they commit
-    # (PostgreSQL; SQLite has one writer at a time already).
-    db.execute(select(Organisation.id).where(Organisation.id == published.organisation_id).with_for_update())
+    # (PostgreSQL; SQLite has one writer at a time already). FOR NO KEY UPDATE: the new listing's foreign key
+    # already holds a key-share lock on the row, which a plain FOR UPDATE would deadlock against.
+    organisation = select(Organisation.id).where(Organisation.id == published.organisation_id)
+    db.execute(organisation.with_for_update(key_share=True))
     published_now = db.scalar(
         select(func.count())
         .select_from(model)

@@ -42,6 +42,14 @@ def test_a_bad_query_answers_json_422_with_field_errors(client: Client) -> None:
     assert isinstance(errors, dict) and {"page", "per_page"} <= set(errors)
 
 
+def test_a_nul_character_in_the_address_is_refused_before_any_database_sees_it(client: Client) -> None:
+    # PostgreSQL refuses NUL in text mid-query (it was a 500 on /api/v1/organisations?q=%00).
+    for path in ("/api/v1/organisations?kind=council&q=%00", "/api/v1/search?q=a%00b", "/organisations?q=%00"):
+        response = client.get(path)
+        assert response.status_code == 422, path
+        assert "NUL" in response.text
+
+
 def test_a_body_that_is_not_json_answers_json_422(client: Client, db: Session) -> None:
     person = factories.user(db)
     client.sign_in(person.email, factories.PASSWORD)

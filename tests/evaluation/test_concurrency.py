@@ -25,7 +25,8 @@ from exchange.proposals.models import EvaluationCriterion
 from exchange.proposals.schemas import ProposalDraft
 from exchange.shortlists import service as shortlists
 from tests import factories
-from tests.conftest import drop_database, new_database_url, prepare_database, test_settings
+from tests.conftest import drop_database, new_database_url, prepare_database
+from tests.conftest import test_settings as settings_for
 from tests.proposals.conftest import set_up_procurement
 
 SAVES_AT_ONCE = 2
@@ -47,7 +48,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
     """A database of its own, committed to, so that two connections see the same rows."""
     url = new_database_url(tmp_path_factory, "concurrency")
     engine = prepare_database(url)
-    database = Database(engine, test_settings(url))
+    database = Database(engine, settings_for(url))
     try:
         with database.transaction() as db:
             officer, colleague = factories.officer(db, "BUN"), factories.officer(db, "BUN")

@@ -84,7 +84,6 @@ def test_selected_filters_are_kept_in_the_form(client: Client, listings: None) -
         "kind=bogus",
         "price=maybe",
         "sort=sideways",
-        "stage=%00",
         "q=" + "x" * 500,
         "q=%22%27%3B--&kind=pitch&kind=bogus&region=xyz&page=abc",
         "organisation_kind=%F0%9F%A6%A6",
@@ -96,6 +95,12 @@ def test_garbage_in_the_query_string_still_answers_200(client: Client, listings:
 
     assert page.status_code == fragment.status_code == 200
     assert "Search needs, pitches and offers" in page.text
+
+
+def test_a_nul_character_in_the_address_is_a_clear_error_not_a_result(client: Client, listings: None) -> None:
+    # Every route refuses a NUL in its address (PostgreSQL cannot compare text holding one).
+    page = client.get("/search?stage=%00")
+    assert page.status_code == 422 and "Text cannot contain a NUL character" in page.text
 
 
 def test_a_bad_filter_is_dropped_and_the_good_ones_kept(client: Client, listings: None) -> None:
