@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,8 +12,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from exchange.core.database import Base
 from exchange.core.models import Timestamped, UtcDateTime, enum_column, utcnow
 
-if TYPE_CHECKING:
-    from exchange.organisations.models import Organisation
+
+class MembersOrganisation(Protocol):
+    """What accounts reads of a member's organisation (the model is organisations.models.Organisation, which
+    imports this module: accounts names it only by its mapped name, so the two never import each other)."""
+
+    id: int
+    name: str
+    verified: bool
+
+    @property
+    def is_public_sector(self) -> bool: ...
 
 
 class MemberRole(enum.StrEnum):
@@ -75,4 +84,4 @@ class Member(Timestamped, Base):
     status: Mapped[MemberStatus] = enum_column(MemberStatus, default=MemberStatus.ACTIVE)
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
-    organisation: Mapped[Organisation] = relationship(back_populates="members", lazy="raise")
+    organisation: Mapped[MembersOrganisation] = relationship("Organisation", back_populates="members", lazy="raise")
