@@ -18,6 +18,7 @@ from exchange.case_studies.schemas import (
     OrganisationRef,
 )
 from exchange.core.api_errors import API_ERRORS
+from exchange.core.forms import query_text
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import DbId, PathId
 from exchange.core.viewer import Viewer
@@ -47,7 +48,7 @@ def _summary(case_study: CaseStudy, interest_count: int) -> CaseStudySummaryOut:
 @router.get("/case-studies", response_model=CaseStudyListOut)
 def list_case_studies(
     db: Session = Depends(get_db),
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[str, query_text(200)] = "",
     category: DbId | None = None,
     region: DbId | None = None,
     council: DbId | None = None,

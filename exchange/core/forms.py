@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Query, Request
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from starlette.datastructures import FormData
 
@@ -110,6 +110,13 @@ def validate(schema: type[SchemaT], data: dict[str, Any], labels: dict[str, str]
 
 
 NUL_REFUSED = "Text cannot contain a NUL character"
+# The same rule said in an API's schema, so that clients (and schema-driven tests) know it.
+WITHOUT_NUL = r"^[^\x00]*$"
+
+
+def query_text(max_length: int) -> Any:
+    """A free-text query parameter of the JSON API: bounded, and without NUL (see refuse_nul_in_address)."""
+    return Query(max_length=max_length, pattern=WITHOUT_NUL)
 
 
 def refuse_nul_in_address(request: Request) -> None:

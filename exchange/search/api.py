@@ -3,6 +3,7 @@ and offers are searches of one kind."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer
 from exchange.core.api_errors import API_ERRORS
+from exchange.core.forms import query_text
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import DbId
 from exchange.core.viewer import Viewer
@@ -25,7 +27,7 @@ router = APIRouter(route_class=TransactionalRoute, tags=["search"], responses=AP
 def search(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(current_viewer),
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[str, query_text(200)] = "",
     kind: Annotated[list[Literal["pitch", "offer", "need"]], Query()] = [],  # noqa: B006
     category: Annotated[list[DbId], Query()] = [],  # noqa: B006
     region: Annotated[list[DbId], Query()] = [],  # noqa: B006
@@ -51,53 +53,56 @@ def search(
     return results_out(service.search(db, viewer, query))
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """The words and page of a list of one kind (the same three parameters on each list)."""
+
+    q: str
+    page: int
+    per_page: int
+
+
+def list_page(
+    q: Annotated[str, query_text(200)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ListPage:
+    return ListPage(q, page, per_page)
+
+
 @router.get("/needs", response_model=SearchResultsOut, tags=["needs"])
 def list_needs(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(current_viewer),
-    q: Annotated[str, Query(max_length=200)] = "",
+    asked: ListPage = Depends(list_page),
     stage: Annotated[list[NeedStage], Query()] = [],  # noqa: B006
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchResultsOut:
-    stages = tuple(s.value for s in stage)
-    return _list_of_kind(db, viewer, "need", q, page, per_page, stage=stages)
+    return _list_of_kind(db, viewer, "need", asked, stage=tuple(s.value for s in stage))
 
 
-@router.get("/pitches", response_model=SearchResultsOut, tags=["pitches and offers"])
-def list_pitches(
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(current_viewer),
-    q: Annotated[str, Query(max_length=200)] = "",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> SearchResultsOut:
-    return _list_of_kind(db, viewer, "pitch", q, page, per_page)
+def _add_listing_list(kind: Literal["pitch", "offer"], path: str) -> None:
+    @router.get(path, response_model=SearchResultsOut, tags=["pitches and offers"], name=f"list_{kind}s")
+    def list_listings(
+        db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer), asked: ListPage = Depends(list_page)
+    ) -> SearchResultsOut:
+        return _list_of_kind(db, viewer, kind, asked)
 
 
-@router.get("/offers", response_model=SearchResultsOut, tags=["pitches and offers"])
-def list_offers(
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(current_viewer),
-    q: Annotated[str, Query(max_length=200)] = "",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> SearchResultsOut:
-    return _list_of_kind(db, viewer, "offer", q, page, per_page)
+_add_listing_list("pitch", "/pitches")
+_add_listing_list("offer", "/offers")
 
 
 def _list_of_kind(
-    db: Session,
-    viewer: Viewer,
-    kind: Literal["pitch", "offer", "need"],
-    q: str,
-    page: int,
-    per_page: int,
-    stage: tuple[str, ...] = (),
+    db: Session, viewer: Viewer, kind: Literal["pitch", "offer", "need"], asked: ListPage, stage: tuple[str, ...] = ()
 ) -> SearchResultsOut:
     # Newest first, unless the list is searched.
     query = SearchQuery(
-        q=q, kind=(kind,), stage=stage, page=page, per_page=per_page, sort="relevance" if q else "newest"
+        q=asked.q,
+        kind=(kind,),
+        stage=stage,
+        page=asked.page,
+        per_page=asked.per_page,
+        sort="relevance" if asked.q else "newest",
     )
     return results_out(service.search(db, viewer, query))
 
