@@ -11,9 +11,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from exchange.accounts import views as account_views
 from exchange.accounts.dependencies import verify_csrf
+from exchange.accounts.sessions import SESSION_LIFETIME
 from exchange.admin import jobs_views as admin_jobs_views
 from exchange.admin import views as admin_views
 from exchange.case_studies import api as case_study_api
@@ -73,7 +75,7 @@ from exchange.sessions import views as session_views
 from exchange.shortlists import views as shortlist_views
 from exchange.wiring import install as install_listeners_and_jobs
 
-SESSION_MAX_AGE = 14 * 24 * 3600
+SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
 
 
 @asynccontextmanager
@@ -118,6 +120,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # Jobs that run at once (the suite) count each view as it comes; otherwise in batches (see ViewTally).
     app.state.view_tally = ViewTally(0 if settings.queue_kind == "immediate" else settings.view_count_batch_seconds)
     app.add_middleware(ViewCounter, tally=app.state.view_tally, hand_on=hand_on_profile_views)
+    if settings.trusted_proxies.strip():
+        # Outermost: the client's address is known before anything reads it (sign-in limits, sessions).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     error_handlers.install(app)
 
     for module in (

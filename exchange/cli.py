@@ -55,7 +55,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The app believes forwarded headers only from EXCHANGE_TRUSTED_PROXIES (uvicorn would trust 127.0.0.1).
+        proxy_headers=False,
         access_log=False,
     )
 

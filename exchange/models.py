@@ -1,10 +1,11 @@
 """Imports every domain's models so that the metadata (Alembic, tests) sees all tables."""
 
-from exchange.accounts.models import Member, SignInAttempt, User
+from exchange.accounts.models import Member, SignInAttempt, User, UserSession
 from exchange.audit.models import AuditEvent
 from exchange.case_studies.models import CaseStudy, CaseStudyInterest, CaseStudyTerm
 from exchange.conversations.models import Group, GroupFacilitator, Post, PostSupport
 from exchange.core.database import Base
+from exchange.core.rate_limits import RateLimitHits
 from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
 from exchange.jobs.models import FailedJob
 from exchange.knowledge.models import Endorsement, Follow, SavedSearch
@@ -79,6 +80,7 @@ __all__ = [
     "Proposal",
     "ProposalAnswer",
     "ProposalFeedback",
+    "RateLimitHits",
     "Reference",
     "Region",
     "Report",
@@ -96,5 +98,6 @@ __all__ = [
     "SupplierDocument",
     "SupplierProfile",
     "User",
+    "UserSession",
     "WebhookEvent",
 ]

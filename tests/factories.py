@@ -115,7 +115,7 @@ def officer(db: Session, code: str = "BUN") -> User:
 
 
 def viewer(db: Session, person: User) -> Viewer:
-    return load_viewer(db, person.id, person.session_version)
+    return load_viewer(db, person.id)
 
 
 def pitch(db: Session, owner: User, organisation: Organisation, **fields: Any) -> Pitch:

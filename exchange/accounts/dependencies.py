@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from exchange.accounts import service
+from exchange.accounts import service, sessions
 from exchange.core.errors import CsrfFailed, NotFound, NotSignedIn
 from exchange.core.http import UNSAFE_METHODS, get_db
 from exchange.core.security import same_token
@@ -18,12 +18,14 @@ def current_viewer(request: Request, db: Session = Depends(get_db)) -> Viewer:
     cached: Viewer | None = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached
-    user_id = request.session.get("user")
+    token = request.session.get("sid")
     viewer = ANONYMOUS
-    if isinstance(user_id, int):
-        viewer = service.load_viewer(db, user_id, int(request.session.get("version", 0)))
-        if not viewer.signed_in:
+    if isinstance(token, str):
+        viewer, session = service.viewer_for_session(db, token)
+        if session is None:  # ended elsewhere, expired, or the account suspended
             request.session.clear()
+        elif request.method in UNSAFE_METHODS:
+            sessions.touch(db, session)
     request.state.viewer = viewer
     return viewer
 
@@ -57,7 +59,22 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfFailed()
 
 
-def start_session(request: Request, user_id: int, session_version: int) -> None:
-    """A fresh session on sign-in (new CSRF token too), so a planted session id cannot be reused."""
+def start_session(request: Request, db: Session, user_id: int) -> None:
+    """A fresh session on sign-in (new token, new CSRF token too), so a planted session cannot be reused; the
+    one this browser had ends."""
+    end_session(request, db)
+    client = request.client.host if request.client else ""
+    token = sessions.start(db, user_id, request.headers.get("user-agent", ""), client)
+    request.session.update({"sid": token})
+
+
+def end_session(request: Request, db: Session) -> None:
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        sessions.end(db, token)
     request.session.clear()
-    request.session.update({"user": user_id, "version": session_version})
+
+
+def session_token(request: Request) -> str | None:
+    token = request.session.get("sid")
+    return token if isinstance(token, str) else None

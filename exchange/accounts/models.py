@@ -62,6 +62,22 @@ class User(Timestamped, Base):
         return self.email_verified_at is not None
 
 
+class UserSession(Base):
+    """One signed-in browser. The cookie holds a random token; only its hash is stored, and deleting the row
+    ends that session at once (sign-out, password change, suspension, or the user ending it elsewhere)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # What the user sees on their list of sessions, to tell their browsers apart.
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+
+
 class SignInAttempt(Base):
     __tablename__ = "sign_in_attempts"
 

@@ -74,3 +74,7 @@ class PasswordReset(FormSchema):
         if self.password != self.password_confirmation:
             raise FieldError("password_confirmation", "The passwords do not match")
         return self
+
+
+class PasswordChange(PasswordReset):
+    current_password: str = Field(min_length=1, max_length=200)

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from exchange.accounts import sessions
 from exchange.accounts.events import EmailVerified
-from exchange.accounts.models import Member, MemberRole, MemberStatus, SignInAttempt, User
+from exchange.accounts.models import Member, MemberRole, MemberStatus, SignInAttempt, User, UserSession
 from exchange.accounts.schemas import SignIn
 from exchange.audit import service as audit
-from exchange.core import events
+from exchange.core import events, rate_limits
 from exchange.core.errors import Invalid, TooManyRequests
 from exchange.core.models import utcnow
+from exchange.core.rate_limits import Limit
 from exchange.core.security import hash_password, make_token, read_token, verify_password
 from exchange.core.settings import Settings
 from exchange.core.viewer import ANONYMOUS, Viewer
@@ -67,17 +69,26 @@ def verify_email(db: Session, token: str) -> tuple[User | None, bool]:
     return user, True
 
 
-def sign_in(db: Session, form: SignIn, ip_address: str, settings: Settings) -> User:
-    window_start = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    recent_failures = select(func.count()).where(
-        SignInAttempt.succeeded.is_(False), SignInAttempt.attempted_at >= window_start
+def sign_in_limits(settings: Settings) -> tuple[Limit, Limit]:
+    """Failed sign-ins allowed per email address, and (more, as offices share one) per network address."""
+    window = timedelta(minutes=settings.login_window_minutes)
+    return (
+        Limit("sign-in-email", settings.login_max_failures, window),
+        Limit("sign-in-address", settings.login_max_failures * 4, window),
     )
-    by_email = db.scalar(recent_failures.where(SignInAttempt.email == form.email)) or 0
-    by_address = db.scalar(recent_failures.where(SignInAttempt.ip_address == ip_address)) or 0
-    if by_email >= settings.login_max_failures or by_address >= settings.login_max_failures * 4:
+
+
+def sign_in(db: Session, form: SignIn, ip_address: str, settings: Settings) -> User:
+    by_email, by_address = sign_in_limits(settings)
+    # Each attempt takes a place under both limits before its password is checked, and gives it back if the
+    # password was right: only failures count, and parallel guesses cannot all slip under the limit.
+    tickets = rate_limits.take_all(db, [(by_email, form.email), (by_address, ip_address)])
+    if tickets is None:
         raise TooManyRequests(
             f"Too many failed attempts. Wait {settings.login_window_minutes} minutes, or reset your password."
         )
+    # Counted for everyone to see before the slow password check, so the check holds no lock meanwhile.
+    db.commit()
     user = find_user_by_email(db, form.email)
     succeeded = verify_password(user.password_hash if user else None, form.password)
     db.add(
@@ -89,6 +100,8 @@ def sign_in(db: Session, form: SignIn, ip_address: str, settings: Settings) -> U
             "Enter a correct email address and password",
             field_errors={"email": "The email address or password is not right"},
         )
+    for ticket in tickets:
+        rate_limits.give_back(db, ticket)
     if user.suspended_at is not None:
         # Only said to whoever knows the password, so it tells nobody else that the account exists.
         raise SignInFailed(
@@ -125,8 +138,7 @@ def user_for_reset_token(db: Session, token: str) -> User | None:
 
 
 def reset_password(db: Session, user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
-    user.session_version += 1
+    _set_password(db, user, password)
     # Whoever holds the reset link holds the mailbox, so the address is verified too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
@@ -134,11 +146,50 @@ def reset_password(db: Session, user: User, password: str) -> None:
     audit.record(db, user.id, "user.password_reset", "user", user.id)
 
 
-def load_viewer(db: Session, user_id: int, session_version: int) -> Viewer:
-    user = db.scalar(
-        select(User).where(User.id == user_id).options(selectinload(User.memberships).selectinload(Member.organisation))
-    )
-    if user is None or user.session_version != session_version or user.suspended_at is not None:
+def change_password(db: Session, viewer: Viewer, current: str, new: str, this_session: str) -> None:
+    """The signed-in user's new password; every other session of the account ends (this one goes on)."""
+    user = get_user(db, viewer)
+    if not verify_password(user.password_hash, current):
+        raise Invalid(
+            "Your current password is not right",
+            field_errors={"current_password": "Your current password is not right"},
+        )
+    _set_password(db, user, new, keep_session=this_session)
+    audit.record(db, user.id, "user.password_changed", "user", user.id)
+
+
+def _set_password(db: Session, user: User, password: str, keep_session: str | None = None) -> None:
+    user.password_hash = hash_password(password)
+    # A reset link carries the version, so a used link stops working; sessions end with the old password.
+    user.session_version += 1
+    sessions.end_all(db, user.id, except_token=keep_session)
+
+
+def load_viewer(db: Session, user_id: int) -> Viewer:
+    """The user as a viewer (anonymous if the account is gone or suspended), e.g. for a digest's reader."""
+    user = db.scalar(select(User).where(User.id == user_id).options(_WITH_MEMBERSHIPS))
+    return as_viewer(user)
+
+
+def viewer_for_session(db: Session, token: str) -> tuple[Viewer, UserSession | None]:
+    """Who a session token signs in, with the live session (one query for both, plus the memberships)."""
+    row = db.execute(
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == sessions.token_hash(token), UserSession.started_at > sessions.started_after())
+        .options(_WITH_MEMBERSHIPS)
+    ).first()
+    if row is None:
+        return ANONYMOUS, None
+    viewer = as_viewer(row[0])
+    return viewer, row[1] if viewer.signed_in else None
+
+
+_WITH_MEMBERSHIPS = selectinload(User.memberships).selectinload(Member.organisation)
+
+
+def as_viewer(user: User | None) -> Viewer:
+    if user is None or user.suspended_at is not None:
         return ANONYMOUS
     active = [m for m in user.memberships if m.status is MemberStatus.ACTIVE]
     return Viewer(

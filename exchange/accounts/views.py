@@ -7,10 +7,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from exchange.accounts import service
-from exchange.accounts.dependencies import current_viewer, signed_in_viewer, start_session
-from exchange.accounts.schemas import EmailForm, PasswordReset, SignIn
-from exchange.core.errors import Invalid
+from exchange.accounts import service, sessions
+from exchange.accounts.browsers import describe_browser
+from exchange.accounts.dependencies import (
+    current_viewer,
+    end_session,
+    session_token,
+    signed_in_viewer,
+    start_session,
+)
+from exchange.accounts.schemas import EmailForm, PasswordChange, PasswordReset, SignIn
+from exchange.core.errors import Invalid, NotFound
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, commit_despite_error, get_db
 from exchange.core.templating import flash, render
@@ -35,7 +42,7 @@ def verify_email(request: Request, token: str, db: Session = Depends(get_db)) ->
         # The link signs in once, when it confirms the address; later it is no key to the account.
         flash(request, "Your email address is already confirmed. Sign in to continue.")
         return RedirectResponse("/account/sign-in", status_code=303)
-    start_session(request, user.id, user.session_version)
+    start_session(request, db, user.id)
     flash(request, "Your email address is confirmed.")
     return RedirectResponse("/dashboard", status_code=303)
 
@@ -71,7 +78,7 @@ def sign_in(request: Request, form: FormData = Depends(submitted_form), db: Sess
         return _sign_in_again(request, values, error.field_errors, 422)
     except Invalid as error:
         return _sign_in_again(request, values, error.field_errors, error.status_code)
-    start_session(request, user.id, user.session_version)
+    start_session(request, db, user.id)
     return RedirectResponse(safe_next(values.get("next")), status_code=303)
 
 
@@ -82,8 +89,8 @@ def _sign_in_again(request: Request, values: dict[str, str], errors: dict[str, s
 
 
 @router.post("/sign-out")
-def sign_out(request: Request) -> Response:
-    request.session.clear()
+def sign_out(request: Request, db: Session = Depends(get_db)) -> Response:
+    end_session(request, db)
     flash(request, "You have signed out.")
     return RedirectResponse("/", status_code=303)
 
@@ -143,6 +150,78 @@ def password_reset(
         context = {"page_title": "Choose a new password", "errors": error.field_errors, "token": token}
         return render(request, "accounts/password_reset.html", context, status_code=422)
     service.reset_password(db, user, data.password)
-    start_session(request, user.id, user.session_version)
+    start_session(request, db, user.id)
     flash(request, "Your password has been changed.")
     return RedirectResponse("/dashboard", status_code=303)
+
+
+@router.get("", response_class=HTMLResponse)
+def account(request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)) -> Response:
+    assert viewer.user_id is not None
+    this_one = session_token(request)
+    rows = [
+        {
+            "session": row,
+            "browser": describe_browser(row.user_agent),
+            "this_one": this_one is not None and row.token_hash == sessions.token_hash(this_one),
+        }
+        for row in sessions.of_user(db, viewer.user_id)
+    ]
+    context = {"page_title": "Your account", "user": service.get_user(db, viewer), "sessions": rows}
+    return render(request, "accounts/account.html", context)
+
+
+@router.post("/sessions/{session_id}/end")
+def end_other_session(
+    request: Request, session_id: int, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Response:
+    assert viewer.user_id is not None
+    if not sessions.end_one(db, viewer.user_id, session_id):
+        raise NotFound("session")
+    flash(request, "That session has ended: the browser that held it is signed out.")
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/sessions/end-others")
+def end_other_sessions(
+    request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> Response:
+    assert viewer.user_id is not None
+    ended = sessions.end_all(db, viewer.user_id, except_token=session_token(request))
+    flash(
+        request,
+        f"Signed out of {ended} other session{'s' if ended != 1 else ''}."
+        if ended
+        else "You were signed in nowhere else.",
+    )
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/password", response_class=HTMLResponse)
+def change_password_form(request: Request, viewer: Viewer = Depends(signed_in_viewer)) -> Response:
+    return render(request, "accounts/change_password.html", {"page_title": "Change your password", "errors": {}})
+
+
+@router.post("/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    try:
+        data = validate(
+            PasswordChange,
+            form_to_dict(form),
+            {
+                "current_password": "your current password",
+                "password": "a new password",
+                "password_confirmation": "the new password again",
+            },
+        )
+        service.change_password(db, viewer, data.current_password, data.password, session_token(request) or "")
+    except Invalid as error:
+        context = {"page_title": "Change your password", "errors": error.field_errors}
+        return render(request, "accounts/change_password.html", context, status_code=422)
+    flash(request, "Your password has been changed. Any other browser signed in to your account is signed out.")
+    return RedirectResponse("/account", status_code=303)

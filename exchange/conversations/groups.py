@@ -69,7 +69,7 @@ def add_facilitator(db: Session, viewer: Viewer, slug: str, email: str) -> Group
     if not is_facilitator(db, viewer, found.id):
         raise NotFound("group")
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
-    candidate = load_viewer(db, user.id, user.session_version) if user is not None else None
+    candidate = load_viewer(db, user.id) if user is not None else None
     if candidate is None or not candidate.public_sector_verified:
         raise Invalid(
             "Check the answers and try again",

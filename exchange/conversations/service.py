@@ -13,6 +13,7 @@ from exchange.accounts.models import Member, MemberStatus, User
 from exchange.audit import service as audit
 from exchange.conversations.models import Post, PostStatus, PostSupport, SubjectKind
 from exchange.conversations.subjects import Subject, resolve
+from exchange.core.database import take_turns_on
 from exchange.core.errors import Conflict, NotAllowed, NotFound, TooManyRequests
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
@@ -110,6 +111,9 @@ def _supported_by(db: Session, viewer: Viewer, post_ids: list[int]) -> set[int]:
 
 
 def _check_rate(db: Session, viewer: Viewer) -> None:
+    assert viewer.user_id is not None
+    # Parallel posts by one person count each other: they take turns on the person's row.
+    take_turns_on(db, User.id, viewer.user_id)
     since = utcnow() - timedelta(hours=1)
     recent = db.scalar(select(func.count()).where(Post.author_id == viewer.user_id, Post.created_at >= since)) or 0
     if recent >= POSTS_PER_HOUR:

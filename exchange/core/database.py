@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import MetaData, create_engine, event, select
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
 
 from exchange.core.settings import Settings, get_settings
 
@@ -146,3 +146,15 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched (its result is a CursorResult, which the type does not say)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+def take_turns_on(db: Session, primary_key: InstrumentedAttribute[int], value: int) -> None:
+    """Lock one row until the transaction ends, so requests that count rows under it and then add one take
+    turns (PostgreSQL; SQLite has one writer at a time already). FOR NO KEY UPDATE: a new row's foreign key to
+    this one holds a key-share lock on it, which a plain FOR UPDATE would deadlock against."""
+    db.execute(select(primary_key).where(primary_key == value).with_for_update(key_share=True))

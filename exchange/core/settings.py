@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     db_pool_size: int = 10
+    # The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: comma-separated addresses
+    # or networks (``10.0.0.0/8``). Empty: no proxy is trusted and the connecting address is the client's,
+    # so a forged header cannot dodge the per-address limits.
+    trusted_proxies: str = ""
     # Argon2id cost: the library's defaults (64 MiB, 3 passes, 4 lanes). Production refuses less than OWASP's
     # minimum (19 MiB and 2 passes); only the test suite turns it down, to keep sign-ins quick.
     password_hash_time_cost: int = 3

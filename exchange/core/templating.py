@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -35,6 +36,7 @@ def make_environment(settings: Settings) -> Environment:
         {
             "pounds": format_pounds,
             "date_uk": format_date,
+            "time_uk": format_time,
             "paragraphs": paragraphs,
             "zip": lambda left, right: list(zip(left, right, strict=False)),
             "error_link": lambda item: {"text": item[1], "href": f"#{item[0]}"},
@@ -42,6 +44,9 @@ def make_environment(settings: Settings) -> Environment:
     )
     environment.globals["service_name"] = "Open Innovation Exchange"
     return environment
+
+
+UK_TIME = ZoneInfo("Europe/London")
 
 
 def format_pounds(amount: int | None) -> str:
@@ -52,6 +57,15 @@ def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%B %Y}"
+
+
+def format_time(value: datetime | None) -> str:
+    """A moment as people in the UK read it: "3 December 2026 at 9:05am" in UK time."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK_TIME)
+    hour = local.hour % 12 or 12
+    return f"{format_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def paragraphs(text: str | None) -> Markup:

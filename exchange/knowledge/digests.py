@@ -62,7 +62,7 @@ def send_saved_search_digests(db: Session, now: datetime | None = None) -> saved
             saved.last_sent_at = now
         if user is None or user_id not in emailed or user.email_verified_at is None:
             continue
-        viewer = load_viewer(db, user.id, user.session_version)
+        viewer = load_viewer(db, user.id)
         for saved in due:
             hits = saved_searches.created_since(db, saved_searches.newest(db, viewer, saved), sinces[saved.id])
             if not hits:

@@ -41,7 +41,7 @@ def _followed(db: Session) -> dict[int, dict[str, set[int]]]:
 
 
 def new_items(db: Session, user: User, followed: dict[str, set[int]], since: datetime) -> list[Hit]:
-    viewer = load_viewer(db, user.id, user.session_version)
+    viewer = load_viewer(db, user.id)
     query = (
         select(*HIT_COLUMNS)
         .where(

@@ -36,7 +36,7 @@ def _due(setting: NotificationSetting, now: datetime) -> bool:
 
 
 def _new_opportunities(db: Session, user: User, since: datetime) -> list[tuple[str, list[service.Opportunity]]]:
-    viewer = load_viewer(db, user.id, user.session_version)
+    viewer = load_viewer(db, user.id)
     sections = []
     for organisation in organisations.supplier_side_memberships(db, viewer):
         fresh = [o for o in service.opportunities(db, viewer, organisation.id, 20) if o.need.created_at >= since]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from exchange.accounts import sessions
 from exchange.accounts.models import User
 from exchange.audit import service as audit
 from exchange.case_studies.models import CaseStudy
@@ -292,7 +293,7 @@ def suspend(db: Session, viewer: Viewer, user_id: int, reason: str) -> User:
         raise Conflict("An administrator cannot be suspended here.")
     user.suspended_at = utcnow()
     user.suspended_reason = reason
-    user.session_version += 1
+    sessions.end_all(db, user.id)
     audit.record(db, viewer.user_id, "moderation.suspended", "user", user.id, reason=reason)
     db.flush()
     return user

@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from exchange.core import events
-from exchange.core.database import Database
+from exchange.core.database import Database, rows_changed
 from exchange.core.models import utcnow
 from exchange.core.settings import Settings
 from exchange.outbox.mail import MailServerUnavailable, MessageRefused, SmtpBatch, body_text, header_text
@@ -72,7 +72,7 @@ def _claim_next(database: Database, skip: set[int]) -> int | None:
                 .where(OutboxMessage.id == message_id, OutboxMessage.claimed_at.is_(None))
                 .values(claimed_at=now)
             )
-            if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            if rows_changed(claimed) == 1:
                 return message_id
             skip.add(message_id)  # another worker took it first
 
@@ -140,7 +140,7 @@ def set_aside_interrupted(db: Session) -> int:
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.claimed_at < before)
         .values(failed_at=utcnow(), last_error="Delivery was interrupted: it may or may not have been sent.")
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return rows_changed(result)
 
 
 def set_aside(db: Session, limit: int = 200) -> list[OutboxMessage]:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exchange.core import events
+from exchange.core.database import take_turns_on
 from exchange.listings.events import ListingPublished
 from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.organisations.models import Organisation
@@ -22,11 +23,8 @@ LISTING_LIMITS: dict[str, tuple[type[Pitch] | type[Offer], str, str]] = {
 @events.in_transaction(ListingPublished)
 def hold_published_listing_limit(db: Session, published: ListingPublished) -> None:
     model, name, noun = LISTING_LIMITS[published.kind]
-    # Parallel publishes for one organisation wait here in turn, and each counts the others once they commit
-    # (PostgreSQL; SQLite has one writer at a time already). FOR NO KEY UPDATE: the new listing's foreign key
-    # already holds a key-share lock on the row, which a plain FOR UPDATE would deadlock against.
-    organisation = select(Organisation.id).where(Organisation.id == published.organisation_id)
-    db.execute(organisation.with_for_update(key_share=True))
+    # Parallel publishes for one organisation wait here in turn, and each counts the others once they commit.
+    take_turns_on(db, Organisation.id, published.organisation_id)
     published_now = db.scalar(
         select(func.count())
         .select_from(model)

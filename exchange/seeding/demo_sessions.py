@@ -27,7 +27,7 @@ DEMO_SOLVE_SECONDS = 1.0
 
 def _viewer(db: Session, email: str) -> Viewer:
     user = db.scalars(select(User).where(User.email == email)).one()
-    return load_viewer(db, user.id, user.session_version)
+    return load_viewer(db, user.id)
 
 
 def _load_session(db: Session, row: dict[str, Any], organisations: dict[str, Organisation]) -> None:
