@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=_lifespan,
     )
     app.state.settings = settings
-    app.state.database = database or Database(make_engine(settings.database_url), settings)
+    app.state.database = database or Database(make_engine(settings.database_url, settings), settings)
     app.state.templates = make_environment(settings)
 
     app.add_middleware(

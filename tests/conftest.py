@@ -85,11 +85,12 @@ def drop_database(url: str) -> None:
         _drop_postgres_database(url)
 
 
-def prepare_database(url: str) -> Engine:
+def prepare_database(url: str, settings: Settings | None = None) -> Engine:
     """Migrate a new database to head and load the reference data, committed."""
     migrations.upgrade(url)
-    engine = make_engine(url)
-    database = Database(engine, test_settings(url))
+    settings = settings or test_settings(url)
+    engine = make_engine(url, settings)
+    database = Database(engine, settings)
     with database.transaction() as db:
         load_regions_and_councils(db, PROJECT_ROOT / "seed_data")
         load_categories(db, PROJECT_ROOT / "seed_data")

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from exchange.core.database import Database
+from exchange.core.database import Database, settings_of
 from exchange.core.errors import DomainError
+from exchange.core.settings import Settings
 from exchange.wiring import install
 from tests.conftest import drop_database, new_database_url, prepare_database
 from tests.conftest import test_settings as settings_for
@@ -21,13 +22,19 @@ from tests.conftest import test_settings as settings_for
 @contextmanager
 def own_database(tmp_path_factory: pytest.TempPathFactory, label: str, **settings: Any) -> Iterator[Database]:
     url = new_database_url(tmp_path_factory, label)
-    engine = prepare_database(url)
+    chosen = settings_for(url, **settings)
+    engine = prepare_database(url, chosen)
     install()
     try:
-        yield Database(engine, settings_for(url, **settings))
+        yield Database(engine, chosen)
     finally:
         engine.dispose()
         drop_database(url)
+
+
+def settings_of_database(database: Database) -> Settings:
+    with database.session(write=False) as db:
+        return settings_of(db)
 
 
 @dataclass

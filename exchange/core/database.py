@@ -10,6 +10,7 @@ from typing import Any, cast
 import orjson
 from sqlalchemy import MetaData, create_engine, event, select
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
 
 from exchange.core.settings import Settings, get_settings
@@ -27,7 +28,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, wait_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling breaks SAVEPOINTs; let SQLAlchemy emit BEGIN itself.
@@ -36,7 +37,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -46,9 +47,11 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
-    settings = get_settings()
+def make_engine(url: str | None = None, settings: Settings | None = None, **kwargs: Any) -> Engine:
+    settings = settings or get_settings()
     url = url or settings.database_url
+    # A request waits this long for a lock (SQLite's write lock, a PostgreSQL row lock), then answers 503 Busy.
+    wait_ms = int(settings.database_wait_seconds * 1000)
     # Matching reads the JSON term counts of many supplier documents per request: orjson parses them several
     # times faster than the standard library.
     kwargs.setdefault("json_deserializer", orjson.loads)
@@ -57,11 +60,13 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, wait_ms)
         return engine
     kwargs.setdefault("pool_size", settings.db_pool_size)
     kwargs.setdefault("max_overflow", settings.db_pool_size)
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_timeout", settings.database_wait_seconds)
+    kwargs.setdefault("connect_args", {"options": f"-c lock_timeout={wait_ms}"})
     return create_engine(url, **kwargs)
 
 
@@ -158,3 +163,17 @@ def take_turns_on(db: Session, primary_key: InstrumentedAttribute[int], value: i
     turns (PostgreSQL; SQLite has one writer at a time already). FOR NO KEY UPDATE: a new row's foreign key to
     this one holds a key-share lock on it, which a plain FOR UPDATE would deadlock against."""
     db.execute(select(primary_key).where(primary_key == value).with_for_update(key_share=True))
+
+
+# PostgreSQL's answers that mean "busy, try again": a lock not had in time, too many connections, a statement
+# cancelled by its timeout, a serialisation failure, a deadlock broken.
+BUSY_SQLSTATES = frozenset({"55P03", "53300", "57014", "40001", "40P01"})
+
+
+def is_busy(error: DBAPIError) -> bool:
+    """Whether a database error means the database was too busy to answer (nothing was changed)."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    text = str(original)
+    return "database is locked" in text or "database table is locked" in text

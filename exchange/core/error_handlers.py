@@ -8,9 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from exchange.core.errors import DomainError, NotSignedIn
+from exchange.core.database import is_busy
+from exchange.core.errors import Busy, DomainError, NotSignedIn
 from exchange.core.forms import FieldError
 from exchange.core.middleware import security_headers
 from exchange.core.templating import is_htmx, render
@@ -27,6 +30,7 @@ TITLES = {
     422: "There is a problem",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
+    503: "The service is busy",
 }
 
 
@@ -47,6 +51,12 @@ def error_response(request: Request, status: int, message: str, field_errors: di
         # Show the message where the form is, whatever the form targeted.
         response.headers["HX-Retarget"] = "#htmx-messages"
         response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def busy_response(request: Request, error: Busy) -> Response:
+    response = error_response(request, error.status_code, error.message)
+    response.headers["Retry-After"] = str(error.retry_after_seconds)
     return response
 
 
@@ -83,7 +93,27 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         status = 404 if error.status_code == 405 and not wants_json(request) else error.status_code
         message = "Not found" if status == 404 else str(error.detail)
-        return error_response(request, status, message)
+        response = error_response(request, status, message)
+        if status == 405 and error.headers:  # Allow: the methods the address does take
+            response.headers.update(error.headers)
+        return response
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, error: Busy) -> Response:
+        return busy_response(request, error)
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, error: DBAPIError) -> Response:
+        # The request's transaction is rolled back already: a busy database changed nothing, so "try again".
+        if is_busy(error):
+            log.warning("database busy on %s %s: %s", request.method, request.url.path, error.orig)
+            return busy_response(request, Busy())
+        return await unexpected(request, error)
+
+    @app.exception_handler(PoolTimeout)
+    async def no_connection(request: Request, error: PoolTimeout) -> Response:
+        log.warning("no database connection free for %s %s", request.method, request.url.path)
+        return busy_response(request, Busy())
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:

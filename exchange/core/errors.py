@@ -63,3 +63,14 @@ class CsrfFailed(DomainError):
 
     def __init__(self) -> None:
         super().__init__("The form has expired or was not sent from this site. Go back, reload and try again.")
+
+
+class Busy(DomainError):
+    """The exchange cannot take this request now (the database is busy); nothing was changed."""
+
+    status_code = 503
+    title = "The service is busy"
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "The exchange is busy. Try again in a few seconds.") -> None:
+        super().__init__(message)

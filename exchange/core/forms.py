@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from starlette.datastructures import FormData
 
 from exchange.core.errors import Invalid
+from exchange.core.ids import MAX_ID, plain_number
+
+# The furthest page of any list the exchange serves (the API's page parameter has the same bound).
+MOST_PAGES = 10_000
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 
@@ -97,8 +101,12 @@ def form_to_dict(form: FormData, lists: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def chosen_id(values: dict[str, Any], name: str) -> int:
     """A row id chosen from a list (0, which matches nothing, when missing or not a number)."""
-    value = str(values.get(name, ""))
-    return int(value) if value.isdigit() and len(value) < 10 else 0
+    return plain_number(values.get(name), MAX_ID) or 0
+
+
+def page_number(value: object) -> int:
+    """The page asked for in an address: 1 when missing or not a plain number, never past the last page served."""
+    return max(1, min(plain_number(value, 10**9) or 1, MOST_PAGES))
 
 
 def validate(schema: type[SchemaT], data: dict[str, Any], labels: dict[str, str] | None = None) -> SchemaT:

@@ -109,7 +109,7 @@ def job_context() -> JobContext:
     with _context_lock:
         if _process_context is None:
             settings = get_settings()
-            _process_context = JobContext(Database(make_engine(settings.database_url), settings), settings)
+            _process_context = JobContext(Database(make_engine(settings.database_url, settings), settings), settings)
         return _process_context
 
 

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     db_pool_size: int = 10
+    # How long a request waits for a database lock or a pooled connection before answering 503 Busy.
+    database_wait_seconds: float = Field(default=10.0, gt=0, le=600)
     # The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: comma-separated addresses
     # or networks (``10.0.0.0/8``). Empty: no proxy is trusted and the connecting address is the client's,
     # so a forged header cannot dodge the per-address limits.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from exchange.core.forms import FieldError, FormSchema
 from exchange.core.ids import DbId
-from exchange.core.text import split_tags
+from exchange.core.text import Tags
 from exchange.listings.models import ListingStatus, PriceModel
 
 LISTING_LABELS = {
@@ -27,12 +27,7 @@ class ListingForm(FormSchema):
     description: str = Field(default="", max_length=10_000)
     category_id: DbId | None = None
     region_id: DbId | None = None
-    tags: list[str] = Field(default_factory=list)
-
-    @field_validator("tags", mode="before")
-    @classmethod
-    def parse_tags(cls, value: object) -> list[str]:
-        return split_tags(value if isinstance(value, (str, list)) else None)
+    tags: Tags = Field(default_factory=list)
 
 
 class PitchForm(ListingForm):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from exchange.core.forms import FieldError, FormSchema
 from exchange.core.ids import DbId
-from exchange.core.text import split_tags
+from exchange.core.text import Tags
 from exchange.needs.models import NeedStage, Visibility
 
 NEED_LABELS = {
@@ -42,14 +42,9 @@ class NeedForm(FormSchema):
     deadline: date | None = None
     category_id: DbId | None = None
     region_id: DbId | None = None
-    tags: list[str] = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
     required_certifications: list[REQUIRABLE_CERTIFICATIONS] = Field(default_factory=list, max_length=4)
     region_required: bool = False
-
-    @field_validator("tags", mode="before")
-    @classmethod
-    def parse_tags(cls, value: object) -> list[str]:
-        return split_tags(value if isinstance(value, (str, list)) else None)
 
     @model_validator(mode="after")
     def budget_range_in_order(self) -> NeedForm:

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.core.errors import Invalid, NotFound
-from exchange.core.forms import form_to_dict, submitted_form, validate
+from exchange.core.forms import form_to_dict, page_number, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
@@ -31,10 +31,7 @@ def directory_page(
 ) -> HTMLResponse:
     kind = request.query_params.get("kind", "")
     kind_filter = OrganisationKind(kind) if kind in {k.value for k in OrganisationKind} else None
-    try:
-        page = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.query_params.get("page"))
     result = directory.list_organisations(db, kind_filter, request.query_params.get("q", ""), page)
     context = {
         "page_title": "Organisations",

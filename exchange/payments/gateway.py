@@ -9,6 +9,7 @@ from typing import Any
 import stripe
 
 from exchange.core.errors import DomainError
+from exchange.core.ids import MAX_ID, plain_number
 from exchange.core.settings import Settings
 
 
@@ -65,7 +66,7 @@ def subscription_state(data: dict[str, Any]) -> SubscriptionState:
         lookup_key=str(lookup_key or ""),
         current_period_end=_timestamp(data.get("current_period_end") or item.get("current_period_end")),
         cancel_at_period_end=bool(data.get("cancel_at_period_end")),
-        organisation_id=int(organisation) if organisation.isdigit() else None,
+        organisation_id=plain_number(organisation, MAX_ID),
     )
 
 

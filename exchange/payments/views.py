@@ -15,7 +15,7 @@ from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.core.errors import Conflict, Invalid, NotAllowed
 from exchange.core.forms import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
-from exchange.core.ids import PathId
+from exchange.core.ids import MAX_ID, PathId, plain_number
 from exchange.core.templating import add_page_facts, is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
 from exchange.payments import billing_pages, entitlements, service, webhooks
@@ -75,7 +75,7 @@ def checkout(
     values = {key: str(form.get(key, "")).strip() for key in ("organisation_id", "price", "attempt")}
     gateway(request)  # with payments off, a 404 before anything is checked
     errors: dict[str, str] = {}
-    if not values["organisation_id"].isdigit() or int(values["organisation_id"]) not in viewer.admin_of:
+    if plain_number(values["organisation_id"], MAX_ID) not in viewer.admin_of:
         errors["organisation_id"] = "Choose an organisation you administer"
     if not values["price"]:
         errors["price"] = "Choose a plan and how often to pay"

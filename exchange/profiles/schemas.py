@@ -38,6 +38,7 @@ CHARITY_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/-]{3,19}$")
 UK_DATE = re.compile(r"^(\d{1,2})[/\s.-]+(\d{1,2})[/\s.-]+(\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 MAX_POUNDS = 100_000_000_000
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 Size = Literal["micro", "small", "medium", "large"]
 Policy = Literal[
@@ -66,6 +67,9 @@ def uk_date(label: str) -> BeforeValidator:
             year, month, day = (int(part) for part in match.groups())
         else:
             raise ValueError(f"Enter {label} as a date, like 31/3/2027")
+        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            # Far-off years are typing slips, and past 9998 the times of the day would not fit in a date.
+            raise ValueError(f"{label[:1].upper()}{label[1:]} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
         try:
             return date(year, month, day)
         except ValueError:

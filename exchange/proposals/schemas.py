@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic_core import PydanticCustomError
 
 from exchange.core.forms import FieldError, FormSchema
-from exchange.core.ids import DbId
+from exchange.core.ids import DbId, plain_number
 from exchange.profiles.schemas import Pounds, uk_date
 from exchange.proposals.models import ProposalStatus, RequirementKind
 
@@ -111,7 +111,7 @@ class ProcurementForm(FormSchema):
                 raise FieldError(
                     f"criterion_{number}_name", f"The name of criterion {number} must be 100 characters or fewer"
                 )
-            if not weight.isdigit() or not 1 <= int(weight) <= 100:
+            if not (plain_number(weight, 100) or 0) >= 1:
                 raise FieldError(
                     f"criterion_{number}_weight",
                     f"Enter the weight of criterion {number} as a whole number from 1 to 100",

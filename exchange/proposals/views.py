@@ -15,7 +15,7 @@ from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.core.errors import Invalid
 from exchange.core.forms import field_errors, form_to_dict, submitted_form
 from exchange.core.http import TransactionalRoute, get_db
-from exchange.core.ids import PathId
+from exchange.core.ids import MAX_ID, PathId, plain_number
 from exchange.core.templating import flash, format_date, render
 from exchange.core.viewer import Viewer
 from exchange.needs import service as needs
@@ -70,8 +70,7 @@ def start(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
-    chosen = str(form.get("organisation_id") or "")
-    proposal = service.start(db, viewer, need_id, int(chosen) if chosen.isdigit() else None)
+    proposal = service.start(db, viewer, need_id, plain_number(form.get("organisation_id"), MAX_ID))
     return RedirectResponse(proposal_path(proposal, "/edit" if proposal.status is ProposalStatus.DRAFT else ""), 303)
 
 

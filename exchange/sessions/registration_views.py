@@ -14,7 +14,7 @@ from exchange.accounts.dependencies import signed_in_viewer
 from exchange.core.errors import Conflict, Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
-from exchange.core.ids import PathId
+from exchange.core.ids import MAX_ID, PathId, plain_number
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.sessions import preferences, service
@@ -47,7 +47,7 @@ def _registration_page(
 
 def _values(form: FormData) -> dict[str, Any]:
     values = form_to_dict(form, lists=("available",))
-    values["available"] = [int(v) for v in values.get("available", []) if v.isdigit() and len(v) < 4]
+    values["available"] = [n for n in (plain_number(v, 999) for v in values.get("available", [])) if n is not None]
     return values
 
 
@@ -202,12 +202,12 @@ def save_preferences(
         value = given if isinstance(given, str) else ""
         if not key.startswith("wish-"):
             continue
-        target = key.removeprefix("wish-")
-        if not target.isdigit() or len(target) > 9 or (value and value not in {w.value for w in WishLevel}):
+        target = plain_number(key.removeprefix("wish-"), MAX_ID)
+        if target is None or (value and value not in {w.value for w in WishLevel}):
             errors["wishes"] = "Choose must meet, would like to meet, no thanks or no preference for each"
             continue
-        raw[int(target)] = str(value)
-        chosen[int(target)] = WishLevel(value) if value else None
+        raw[target] = str(value)
+        chosen[target] = WishLevel(value) if value else None
     try:
         if errors:
             raise Invalid("Check the answers and try again", field_errors=errors)

@@ -3,8 +3,7 @@ figures, and export the session or import a schedule in the scheduling file form
 
 from __future__ import annotations
 
-import json
-
+import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -179,8 +178,10 @@ def _import_bytes(request: Request, session_id: int, raw: bytes, db: Session, vi
         if len(raw) > MOST_UPLOAD_BYTES:
             raise Invalid("The file is too big", field_errors={"schedule": "The file must be smaller than 5 MB"})
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            # orjson refuses nesting deeper than 1,024 with a decode error (the json module recursed until a
+            # RecursionError, a 500, on a file of a thousand brackets).
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
             raise Invalid(
                 "The file is not JSON", field_errors={"schedule": "The file must be a JSON schedule"}
             ) from None

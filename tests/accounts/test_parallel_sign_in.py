@@ -13,9 +13,8 @@ from exchange.accounts.schemas import SignIn
 from exchange.core.database import Database, settings_of
 from exchange.core.errors import TooManyRequests
 from exchange.core.rate_limits import RateLimitHits
-from exchange.core.settings import Settings
 from tests import factories
-from tests.parallel import at_once, own_database
+from tests.parallel import at_once, own_database, settings_of_database
 
 AT_ONCE = 40
 
@@ -33,13 +32,8 @@ def attempt(database: Database, email: str, password: str, address: str) -> None
         service.sign_in(db, SignIn(email=email, password=password), address, settings_of(db))
 
 
-def database_settings(database: Database) -> Settings:
-    with database.session(write=False) as db:
-        return settings_of(db)
-
-
 def test_parallel_wrong_passwords_for_one_account_get_five_checks(database: Database) -> None:
-    settings = database_settings(database)
+    settings = settings_of_database(database)
 
     outcomes = at_once(
         AT_ONCE, lambda n: attempt(database, "target@supplier.example", f"guess number {n}", f"198.51.100.{n}")
@@ -56,7 +50,7 @@ def test_parallel_wrong_passwords_for_one_account_get_five_checks(database: Data
 
 
 def test_parallel_guesses_from_one_address_at_many_accounts_are_limited_too(database: Database) -> None:
-    settings = database_settings(database)
+    settings = settings_of_database(database)
     per_address = settings.login_max_failures * 4
 
     outcomes = at_once(
@@ -70,7 +64,7 @@ def test_parallel_guesses_from_one_address_at_many_accounts_are_limited_too(data
 
 
 def test_a_right_password_gives_its_place_back_so_only_failures_count(database: Database) -> None:
-    settings = database_settings(database)
+    settings = settings_of_database(database)
     allowed = settings.login_max_failures
 
     # As many at once as the limit allows, so none is turned away: the right ones get in.

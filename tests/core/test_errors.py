@@ -68,8 +68,11 @@ def test_an_api_write_while_signed_out_answers_json_401(client: Client) -> None:
     assert_plain_json(client.api("POST", "/api/v1/pitches", {"title": "x"}), 401)
 
 
-def test_a_wrong_method_on_the_api_answers_json_405(client: Client) -> None:
-    assert_plain_json(client.api("DELETE", "/api/v1/search"), 405)
+def test_a_wrong_method_on_the_api_answers_json_405_saying_what_is_allowed(client: Client) -> None:
+    response = client.api("DELETE", "/api/v1/search")
+
+    assert_plain_json(response, 405)
+    assert response.headers["Allow"] == "GET"
 
 
 def test_a_missing_page_is_a_friendly_404_page(client: Client) -> None:

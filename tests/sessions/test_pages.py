@@ -132,6 +132,8 @@ def test_the_instance_downloads_and_a_bad_upload_changes_nothing(world: World, c
     token = client.csrf_token()
     for content, message in (
         (b"not json", "JSON"),
+        (b"[" * 1_000 + b"]" * 1_000, "must be an object"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON"),
         (json.dumps({"meetings": [{"a": "p1"}]}).encode(), "must have"),
     ):
         response = client.request(
