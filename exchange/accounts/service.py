@@ -7,6 +7,7 @@ password reset answer the same way either way and tell the owner of the address 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -167,7 +168,7 @@ def _set_password(db: Session, user: User, password: str, keep_session: str | No
 
 def load_viewer(db: Session, user_id: int) -> Viewer:
     """The user as a viewer (anonymous if the account is gone or suspended), e.g. for a digest's reader."""
-    user = db.scalar(select(User).where(User.id == user_id).options(_WITH_MEMBERSHIPS))
+    user = db.scalar(select(User).where(User.id == user_id).options(_with_memberships()))
     return as_viewer(user)
 
 
@@ -177,7 +178,7 @@ def viewer_for_session(db: Session, token: str) -> tuple[Viewer, UserSession | N
         select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == sessions.token_hash(token), UserSession.started_at > sessions.started_after())
-        .options(_WITH_MEMBERSHIPS)
+        .options(_with_memberships())
     ).first()
     if row is None:
         return ANONYMOUS, None
@@ -185,7 +186,9 @@ def viewer_for_session(db: Session, token: str) -> tuple[Viewer, UserSession | N
     return viewer, row[1] if viewer.signed_in else None
 
 
-_WITH_MEMBERSHIPS = selectinload(User.memberships).selectinload(Member.organisation)
+def _with_memberships() -> Any:
+    # Built per query, not at import: building it configures the mappers, which need every model imported.
+    return selectinload(User.memberships).selectinload(Member.organisation)
 
 
 def as_viewer(user: User | None) -> Viewer:

@@ -17,6 +17,7 @@ from exchange.core.errors import Busy, DomainError, NotSignedIn
 from exchange.core.forms import FieldError
 from exchange.core.middleware import security_headers
 from exchange.core.templating import is_htmx, render
+from exchange.core.text_policy import TextRefused
 
 log = logging.getLogger("exchange.errors")
 
@@ -63,7 +64,7 @@ def busy_response(request: Request, error: Busy) -> Response:
 def _field_error(item: dict[str, Any]) -> tuple[str, str]:
     """The field an API validation error is about; a cross-field check names its field with FieldError."""
     original = (item.get("ctx") or {}).get("error")
-    if isinstance(original, FieldError):
+    if isinstance(original, (FieldError, TextRefused)):
         return original.field, original.message
     field = ".".join(str(part) for part in item["loc"] if part not in ("body", "query", "path"))
     return field or "request", str(item["msg"])

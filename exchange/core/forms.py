@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from fastapi import Query, Request
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.datastructures import FormData
 
 from exchange.core.errors import Invalid
 from exchange.core.ids import MAX_ID, plain_number
+from exchange.core.text_policy import TextRefused, UserInput
 
 # The furthest page of any list the exchange serves (the API's page parameter has the same bound).
 MOST_PAGES = 10_000
@@ -26,23 +27,8 @@ class FieldError(ValueError):
         self.message = message
 
 
-def refuse_nul_characters(data: Any) -> Any:
-    """No stored text may hold a NUL character: PostgreSQL refuses it, and no person types one."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            values = value if isinstance(value, list) else [value]
-            if any(isinstance(item, str) and "\x00" in item for item in values):
-                raise FieldError(str(key), "Remove the control characters from this answer")
-    return data
-
-
-class FormSchema(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
-
-    @model_validator(mode="before")
-    @classmethod
-    def no_nul_characters(cls, data: Any) -> Any:
-        return refuse_nul_characters(data)
+class FormSchema(UserInput):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", allow_inf_nan=False)
 
 
 FRIENDLY_MESSAGES = {
@@ -68,7 +54,7 @@ def field_errors(error: ValidationError, labels: dict[str, str] | None = None) -
     for item in error.errors():
         context = item.get("ctx") or {}
         original = context.get("error")
-        if isinstance(original, FieldError):
+        if isinstance(original, (FieldError, TextRefused)):
             field, message = original.field, original.message
         else:
             field = str(item["loc"][0]) if item["loc"] else "form"

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 import exchange.models  # noqa: F401  (every mapper must be known before the first query)
 from exchange.core.models import utcnow
 from exchange.core.text import slugify, split_tags
+from exchange.core.text_policy import TextRefused, UserInput
 from exchange.matching.documents import Contract, add_suppliers, document_values
 from exchange.needs.models import Need, NeedStage, Visibility
 from exchange.organisations.models import Organisation, OrganisationKind
@@ -52,14 +53,14 @@ class ImportResult:
     ids: dict[str, int] = field(default_factory=dict)
 
 
-class PastContractLine(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+class PastContractLine(UserInput):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, allow_inf_nan=False)
 
     title: str = Field(min_length=1)
     description: str = ""
     buyer: str = ""
     categories: list[str] = Field(default_factory=list)
-    value: float | None = None
+    value: float | None = Field(default=None, ge=-MAX_BUDGET, le=MAX_BUDGET)  # credit notes are negative
     awarded_on: date | None = None
 
     @field_validator("description", "buyer", mode="before")
@@ -68,8 +69,10 @@ class PastContractLine(BaseModel):
         return "" if value is None else value
 
 
-class SupplierLine(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True)
+class SupplierLine(UserInput):
+    model_config = ConfigDict(
+        extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True, allow_inf_nan=False
+    )
 
     id: str | None = Field(default=None, max_length=100)
     name: str = Field(min_length=1)
@@ -83,8 +86,10 @@ class SupplierLine(BaseModel):
         return (value.strip().lower() or None) if isinstance(value, str) else value
 
 
-class NeedLine(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True)
+class NeedLine(UserInput):
+    model_config = ConfigDict(
+        extra="ignore", str_strip_whitespace=True, coerce_numbers_to_str=True, allow_inf_nan=False
+    )
 
     id: str | None = Field(default=None, max_length=100)
     title: str = Field(min_length=1)
@@ -137,8 +142,12 @@ def read_lines(path: Path, model: type[Line]) -> list[tuple[int, Line]]:
 def _describe(item: Any) -> str:
     if item["type"] == "json_invalid":
         return f"invalid JSON ({item.get('ctx', {}).get('error', item['msg'])})"
+    refused = (item.get("ctx") or {}).get("error")
+    if isinstance(refused, TextRefused):
+        return f"{refused.field}: {refused.message}"
     location = ".".join(str(part) for part in item["loc"])
-    return f"{location}: {item['msg']}" if location else item["msg"]
+    message = str(item["msg"]).removeprefix("Value error, ")
+    return f"{location}: {message}" if location else message
 
 
 def _batches(items: list[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:

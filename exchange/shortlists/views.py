@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from exchange.accounts.dependencies import signed_in_viewer
-from exchange.core.forms import form_to_dict, submitted_form, validate
+from exchange.core.forms import FormSchema, form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import DbId, PathId
 from exchange.core.templating import flash, is_htmx, render
@@ -21,9 +20,7 @@ from exchange.shortlists import service
 router = APIRouter(route_class=TransactionalRoute)
 
 
-class ShortlistForm(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ShortlistForm(FormSchema):
     organisation_id: DbId
     pitch_id: DbId | None = None
     offer_id: DbId | None = None

@@ -41,7 +41,8 @@ BAD_INPUT: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     ("identity", IDENTITY, {"website": "not a website"}, "website", "Enter a website address"),
     ("identity", IDENTITY, {"trading_started_on": "March 2016"}, "trading_started_on", "like 31/3/2027"),
     ("identity", IDENTITY, {"trading_started_on": "31/2/2016"}, "trading_started_on", "must be a real date"),
-    ("identity", IDENTITY, {"trading_started_on": "1/1/2999"}, "trading_started_on", "today or in the past"),
+    ("identity", IDENTITY, {"trading_started_on": "1/1/2099"}, "trading_started_on", "today or in the past"),
+    ("identity", IDENTITY, {"trading_started_on": "1/1/9999"}, "trading_started_on", "between 1900 and 2100"),
     ("identity", IDENTITY, {"size": "sme"}, "size", "Choose its size"),
     ("policies", POLICIES, {"policies_held": ["data_protection"]}, "ico_registration_number", "Enter your ICO"),
     ("policies", POLICIES, {"ico_registration_number": "12345678"}, "ico_registration_number", "like ZA123456"),
@@ -68,7 +69,7 @@ BAD_INPUT: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     ("references", REFERENCE, {"description": None}, "description", "Enter what you did for them"),
     ("past-contracts", PAST_CONTRACT, {"title": None}, "title", "Enter what the contract was for"),
     ("past-contracts", PAST_CONTRACT, {"value": "-5"}, "value", "must be 0 or more"),
-    ("past-contracts", PAST_CONTRACT, {"awarded_on": "1/1/2999"}, "awarded_on", "today or in the past"),
+    ("past-contracts", PAST_CONTRACT, {"awarded_on": "1/1/2099"}, "awarded_on", "today or in the past"),
 ]
 
 

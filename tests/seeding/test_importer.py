@@ -150,6 +150,41 @@ def test_every_bad_line_is_listed(db: Session, tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("field", "raw", "message"),
+    [
+        ("budget", "1e30", "line 2: budget: Input should be less than or equal to 1000000000"),
+        ("budget", "Infinity", "line 2: budget: Input should be a finite number"),
+        ("budget", "NaN", "line 2: budget: Input should be a finite number"),
+        ("title", '"Road\\u0000 gritting"', "line 2: title: Remove the control characters from this answer"),
+        ("buyer", '"Leeds \\u202eCity"', "line 2: buyer: Remove the hidden characters that change the direction"),
+    ],
+)
+def test_numbers_beyond_reason_and_hidden_characters_name_their_line(
+    db: Session, tmp_path: Path, field: str, raw: str, message: str
+) -> None:
+    lines = NEEDS.read_text(encoding="utf-8").splitlines()[:3]
+    row = json.loads(lines[1])
+    row[field] = "__placeholder__"
+    lines[1] = json.dumps(row).replace('"__placeholder__"', raw)
+    path = tmp_path / "odd.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    before = _counts(db)
+
+    with pytest.raises(ImportError_) as raised:
+        import_needs(db, path)
+
+    assert raised.value.errors[0].startswith(message)
+    assert _counts(db) == before
+
+
+def test_a_past_contract_worth_more_than_any_budget_is_named(db: Session, tmp_path: Path) -> None:
+    rows = _lines(SUPPLIERS)[:2]
+    rows[1]["past_contracts"] = [{"title": "Street sweeping", "value": 1e30}]
+    with pytest.raises(ImportError_, match=r"^line 2: past_contracts\.0\.value: Input should be less than or equal"):
+        import_suppliers(db, _write(tmp_path / "big.jsonl", rows))
+
+
 def test_an_empty_file_is_refused(db: Session, tmp_path: Path) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_text("\n\n", encoding="utf-8")
