@@ -18,7 +18,7 @@ from exchange.core.viewer import Viewer
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.organisations.service import active_members
-from exchange.sessions import service
+from exchange.sessions import need_names, service
 from exchange.sessions.models import MatchmakingSession, SessionMeeting, SessionParticipant, SessionStatus
 
 # What a participant's agenda holds, to tell whether it changed: (slot, table, the other participant).
@@ -31,6 +31,8 @@ class AgendaItem:
     other: SessionParticipant
     start: str
     end: str
+    # Why the pair meets, as the reader may read it (see ``need_names``).
+    reason: str
 
 
 def signatures(meetings: Iterable[SessionMeeting]) -> dict[int, Signature]:
@@ -99,7 +101,10 @@ def tell_published(db: Session, session: MatchmakingSession) -> None:
     )
 
 
-def meetings_of(db: Session, session: MatchmakingSession, participant: SessionParticipant) -> list[AgendaItem]:
+def meetings_of(
+    db: Session, viewer: Viewer, session: MatchmakingSession, participant: SessionParticipant
+) -> list[AgendaItem]:
+    """A participant's meetings, their reasons worded for whoever reads them."""
     query = (
         select(SessionMeeting)
         .where(
@@ -112,11 +117,13 @@ def meetings_of(db: Session, session: MatchmakingSession, participant: SessionPa
         )
         .order_by(SessionMeeting.slot, SessionMeeting.cancelled_at.is_not(None))
     )
+    meetings = list(db.scalars(query))
+    names = need_names.for_meetings(db, viewer, meetings)
     items = []
-    for m in db.scalars(query):
+    for m in meetings:
         other = m.supplier if m.council_id == participant.id else m.council
         slot = session.slots[m.slot]
-        items.append(AgendaItem(m, other, slot["start"], slot["end"]))
+        items.append(AgendaItem(m, other, slot["start"], slot["end"], names.reason(m)))
     return items
 
 
@@ -133,7 +140,7 @@ def own_agendas(
     if not own:
         raise NotFound("agenda")
     shown = visible_to_participants(session)
-    return session, [(p, meetings_of(db, session, p) if shown else []) for p in own]
+    return session, [(p, meetings_of(db, viewer, session, p) if shown else []) for p in own]
 
 
 def cancel(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> SessionMeeting:

@@ -55,7 +55,7 @@ def calendar(session: MatchmakingSession, who: str, items: Sequence[AgendaItem],
     for item in items:
         meeting = item.meeting
         status = "CANCELLED" if meeting.cancelled_at is not None else "CONFIRMED"
-        description = f"Table {meeting.table_number}. {meeting.reason}"
+        description = f"Table {meeting.table_number}. {item.reason}"
         if session.online_link:
             description += f"\nJoin: {session.online_link}"
         lines += [

@@ -190,7 +190,12 @@ class SessionMeeting(Timestamped, Base):
     table_number: Mapped[int] = mapped_column(Integer)
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     value: Mapped[float] = mapped_column(Float, default=0.0)
+    # Why the pair meets, in words anyone at the meeting may read: never a need's title or words.
     reason: Mapped[str] = mapped_column(String(400), default="")
+    # A meeting the exchange suggested from one of the council's needs: which need, and the match's words
+    # (taken from the need, so private to whoever may see it). Read them through ``need_names`` only.
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"))
+    need_detail: Mapped[str] = mapped_column(String(400), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("session_participants.id", ondelete="SET NULL"))
 

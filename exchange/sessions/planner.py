@@ -17,7 +17,7 @@ from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.viewer import Viewer
 from exchange.scheduling import metrics, solver
 from exchange.scheduling import model as scheduling
-from exchange.sessions import agenda, preferences, service
+from exchange.sessions import agenda, need_names, preferences, service
 from exchange.sessions.models import (
     MatchmakingSession,
     MeetingFollowUp,
@@ -54,6 +54,7 @@ class Plan:
         return person.name if person else f"participant {participant_id}"
 
     def reason(self, council: int, supplier: int) -> str:
+        """Why the pair meets, in words that name no need (see ``suggestion_for`` and ``need_names``)."""
         said = [
             (who, level)
             for who, level in (
@@ -66,8 +67,15 @@ class Plan:
             return "Both must meet"
         if said:
             return "; ".join(f"{self._name(who)}: {level.label.lower()}" for who, level in said)
-        suggestion = self.suggested.get((council, supplier))
-        return suggestion.reason if suggestion else "Suggested by the organiser"
+        return need_names.SUGGESTED_UNNAMED if self.suggestion_for(council, supplier) else "Suggested by the organiser"
+
+    def suggestion_for(self, council: int, supplier: int) -> preferences.Suggestion | None:
+        """The need-based suggestion a meeting stands on, when nobody asked for it."""
+        if any(
+            self.wishes.get(pair) not in (None, WishLevel.NO) for pair in ((council, supplier), (supplier, council))
+        ):
+            return None
+        return self.suggested.get((council, supplier))
 
     def value(self, council: int, supplier: int) -> float:
         worth = sum(
@@ -306,6 +314,9 @@ def _store(
             value=plan_.value(council, supplier),
             reason=plan_.reason(council, supplier)[:400],
         )
+        suggestion = plan_.suggestion_for(council, supplier)
+        if suggestion is not None:
+            meeting.need_id, meeting.need_detail = suggestion.need_id, suggestion.detail[:400]
         meeting.council, meeting.supplier = plan_.people[council], plan_.people[supplier]
         stored.append(meeting)
     db.add_all(stored)

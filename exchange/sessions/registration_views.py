@@ -17,7 +17,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import preferences, service
+from exchange.sessions import need_names, preferences, service
 from exchange.sessions.models import MatchmakingSession, SessionParticipant, Side, WishLevel
 from exchange.sessions.schemas import REGISTRATION_LABELS, RegistrationForm
 
@@ -157,11 +157,12 @@ def _preferences_page(
         ((other, suggestion(other)) for other in others),
         key=lambda row: (-(row[1].score if row[1] else 0.0), row[0].name.lower()),
     )
+    names = need_names.for_suggestions(db, viewer, (s for _, s in rows if s is not None))
     context = {
         "page_title": f"Whom to meet: {session.title}",
         "session": session,
         "participant": participant,
-        "rows": rows,
+        "rows": [(other, s, names.suggestion(s) if s else "") for other, s in rows],
         "chosen": chosen,
         "levels": list(WishLevel),
         "open": preferences.preferences_open(session),

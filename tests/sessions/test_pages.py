@@ -99,7 +99,7 @@ def test_the_preferences_page_shows_the_suggestions(world: World, client: Client
     sign_in(client, world, "pendle")
     page = client.get(f"/sessions/{world.session.id}/participants/{world.participants['pendle'].id}/preferences")
     assert page.status_code == 200
-    assert "Suggested:" in page.text and "Online budget consultation for residents" in page.text
+    assert "Suggested for “Online budget consultation for residents”: " in page.text
 
 
 def test_the_organiser_generates_locks_in_place_and_publishes(world: World, client: Client) -> None:

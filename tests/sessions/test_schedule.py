@@ -49,7 +49,9 @@ def test_generating_obeys_every_rule_and_honours_wishes(world: World) -> None:
     mutual = next(m for m in meetings if (m.council_id, m.supplier_id) == (p["burnley"].id, p["meals"].id))
     assert mutual.reason == "Both must meet" and mutual.value == 10
     suggested = next(m for m in meetings if (m.council_id, m.supplier_id) == (p["pendle"].id, p["civic"].id))
-    assert suggested.reason.startswith("Suggested:")
+    # The stored reason names no need; the need and the match's words are kept apart for ``need_names``.
+    assert suggested.reason == "Suggested by the exchange" and suggested.need_id is not None
+    assert suggested.need_detail.endswith(")") and "%" in suggested.need_detail
     figures = world.session.schedule_figures
     assert figures is not None and figures["meetings"] == len(meetings) and figures["gap_percent"] <= 2
 

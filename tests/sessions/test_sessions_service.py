@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.forms import validate
+from exchange.needs.models import Need
 from exchange.organisations.models import OrganisationKind
 from exchange.sessions import preferences, service
 from exchange.sessions.models import MatchmakingSession, SessionParticipant, SessionPreference, SessionStatus, WishLevel
@@ -188,7 +189,9 @@ def test_suggestions_come_from_the_councils_needs(world: World) -> None:
     found = preferences.suggestions(world.db, world.session.id)
     pair = (world.participants["pendle"].id, world.participants["civic"].id)
     assert pair in found
-    assert "Online budget consultation for residents" in found[pair].reason
+    need = world.db.get(Need, found[pair].need_id)
+    assert need is not None and need.title == "Online budget consultation for residents"
+    assert need.title not in found[pair].detail
     best_for_pendle = max((s.score, b) for (a, b), s in found.items() if a == world.participants["pendle"].id)
     assert best_for_pendle[1] == world.participants["civic"].id
 
