@@ -56,9 +56,11 @@ def tell_about_changes(
     after: dict[int, Signature],
 ) -> None:
     """Once the agenda is published, each participant whose meetings changed hears about it."""
+    changed = [p for p in people if before.get(p.id, frozenset()) != after.get(p.id, frozenset())]
+    if changed:
+        service.calendars_changed(session)
     if session.status not in service.PUBLISHED:
         return
-    changed = [p for p in people if before.get(p.id, frozenset()) != after.get(p.id, frozenset())]
     if changed:
         notifications.notify(
             db,
@@ -131,6 +133,33 @@ def visible_to_participants(session: MatchmakingSession) -> bool:
     return session.status in service.PUBLISHED
 
 
+def in_calendars(session: MatchmakingSession) -> bool:
+    """Calendars carry the meetings once published, and after a cancellation too, so that they drop them."""
+    return visible_to_participants(session) or (
+        session.status is SessionStatus.CANCELLED and session.published_at is not None
+    )
+
+
+def by_calendar_token(db: Session, token: str) -> tuple[MatchmakingSession, SessionParticipant]:
+    """The participant whose calendar feed this secret opens (a withdrawn one too: its calendar then shows its
+    meetings cancelled); any other token opens nothing."""
+    if not 20 <= len(token) <= 64:
+        raise NotFound("calendar")
+    participant = db.scalar(
+        select(SessionParticipant)
+        .where(SessionParticipant.calendar_token == token)
+        .options(selectinload(SessionParticipant.organisation))
+    )
+    session = db.scalar(
+        select(MatchmakingSession)
+        .where(MatchmakingSession.id == (participant.session_id if participant else None))
+        .options(selectinload(MatchmakingSession.organisation))
+    )
+    if participant is None or session is None or session.status is SessionStatus.DRAFT:
+        raise NotFound("calendar")
+    return session, participant
+
+
 def own_agendas(
     db: Session, viewer: Viewer, session_id: int
 ) -> tuple[MatchmakingSession, list[tuple[SessionParticipant, list[AgendaItem]]]]:
@@ -162,6 +191,7 @@ def cancel(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> Ses
     other = db.get(SessionParticipant, meeting.supplier_id if mine == meeting.council_id else meeting.council_id)
     meeting.cancelled_at = utcnow()
     meeting.cancelled_by_id = mine
+    service.calendars_changed(session)
     audit.record(db, viewer.user_id, "session.meeting_cancelled", "session", session.id, meeting=meeting.id)
     db.flush()
     slot = session.slots[meeting.slot]

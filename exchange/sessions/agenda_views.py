@@ -39,8 +39,14 @@ def agenda_page(
         "follow_ups_open": day.follow_ups_open(session),
         "follow_ups": day.follow_ups_of(db, own_ids),
         "kinds": list(FollowUpKind),
+        "base_url": settings_of(db).base_url.rstrip("/"),
     }
     return render(request, "sessions/agenda.html", context)
+
+
+def calendar_host(db: Session) -> str:
+    """The domain in calendar UIDs: the exchange's own, so that UIDs never clash with another program's."""
+    return urlsplit(settings_of(db).base_url).hostname or "exchange"
 
 
 @router.get("/participants/{participant_id}/agenda.ics")
@@ -55,8 +61,7 @@ def calendar_file(
     if found is None or not agenda.visible_to_participants(session):
         raise NotFound("agenda")
     participant, items = found
-    host = urlsplit(settings_of(db).base_url).hostname or "exchange"
-    body = ical.calendar(session, participant.name, items, host)
+    body = ical.calendar(session, participant.name, items, calendar_host(db))
     headers = {"Content-Disposition": f'attachment; filename="session-{session.id}-agenda.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 

@@ -4,6 +4,7 @@ the schedule holds, and what came of each meeting."""
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +28,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from exchange.core.database import Base
 from exchange.core.models import Timestamped, UtcDateTime, enum_column
 from exchange.organisations.models import Organisation
+
+
+def new_calendar_key() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class SessionStatus(enum.StrEnum):
@@ -119,6 +124,12 @@ class MatchmakingSession(Timestamped, Base):
     # Figures of the last generated schedule (value, bound, gap...), shown beside the timetable.
     schedule_figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Calendar events' identity: meeting UIDs derive from it, so that they hold across regenerations and say
+    # nothing about row numbers.
+    calendar_key: Mapped[str] = mapped_column(String(64), default=new_calendar_key)
+    # Raised whenever an agenda, the day or the status changes, and written as every event's SEQUENCE: calendar
+    # programs keep the event with the highest one, so the newest file always wins.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
 
@@ -147,6 +158,8 @@ class SessionParticipant(Timestamped, Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     no_show: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The secret in the address of this participant's calendar feed: whoever holds it reads the agenda.
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_key)
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
 

@@ -108,6 +108,15 @@ def create(db: Session, viewer: Viewer, organisation_id: int, form: SessionForm)
     return session
 
 
+def calendars_changed(session: MatchmakingSession) -> None:
+    """Something a participant's calendar shows changed: its events are written with a higher SEQUENCE."""
+    session.calendar_sequence = (session.calendar_sequence or 0) + 1
+
+
+def _calendar_facts(session: MatchmakingSession) -> tuple[object, ...]:
+    return (session.title, session.description, session.venue, session.online_link, session.held_on, session.slots)
+
+
 def has_meetings(db: Session, session_id: int) -> bool:
     query = select(func.count()).where(SessionMeeting.session_id == session_id, SessionMeeting.cancelled_at.is_(None))
     return bool(db.scalar(query))
@@ -118,12 +127,15 @@ def update(db: Session, viewer: Viewer, session_id: int, form: SessionForm) -> M
     if session.status is S.CANCELLED:
         raise Conflict("A cancelled session cannot be changed.")
     before = (session.slots, session.tables)
+    calendar_before = _calendar_facts(session)
     _apply(session, form)
     if (session.slots, session.tables) != before and has_meetings(db, session.id):
         raise Invalid(
             "Check the answers and try again",
             field_errors={"meetings": "The schedule uses the current slots and tables: clear it before changing them"},
         )
+    if _calendar_facts(session) != calendar_before:
+        calendars_changed(session)
     audit.record(db, viewer.user_id, "session.updated", "session", session.id)
     db.flush()
     return session
@@ -142,6 +154,7 @@ def change_status(db: Session, viewer: Viewer, session_id: int, to: SessionStatu
         raise Conflict("Generate the schedule before publishing the agenda.")
     before = session.status
     session.status = to
+    calendars_changed(session)
     if to in PUBLISHED:
         session.published_at = utcnow()
     audit.record(db, viewer.user_id, "session.status_changed", "session", session.id, before=before, after=to)
@@ -340,6 +353,7 @@ def withdraw(db: Session, viewer: Viewer, session_id: int, participant_id: int) 
     for meeting in meetings:
         meeting.cancelled_at = now
         meeting.cancelled_by_id = participant.id
+    calendars_changed(session)
     audit.record(db, viewer.user_id, "session.withdrawn", "session", session.id, participant=participant.id)
     db.flush()
     return participant

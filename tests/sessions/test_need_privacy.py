@@ -84,8 +84,10 @@ def _session_get_paths() -> list[str]:
     return paths
 
 
-def _session_urls(app: FastAPI, world: World, run_id: int) -> list[str]:
-    """Every GET route under /sessions (pages and API), with every participant and meeting of the session."""
+def _session_urls(world: World, run_id: int, person: User | None) -> list[str]:
+    """Every GET route of the sessions package (pages, files, feeds, API), with every participant and meeting of
+    the session, and the calendar feed secrets this person was given (and one nobody was)."""
+    reader = factories.viewer(world.db, person) if person is not None else None
     values = {
         "session_id": [world.session.id],
         "participant_id": [p.id for p in world.participants.values()],
@@ -93,6 +95,10 @@ def _session_urls(app: FastAPI, world: World, run_id: int) -> list[str]:
             world.db.scalars(select(SessionMeeting.id).where(SessionMeeting.session_id == world.session.id))
         ),
         "run_id": [run_id],
+        "token": [
+            *(p.calendar_token for p in world.participants.values() if reader and reader.is_member(p.organisation_id)),
+            "a-secret-nobody-was-given-0123456789abcdef",
+        ],
     }
     urls = ["/dashboard", "/notifications"]
     for path in _session_get_paths():
@@ -106,11 +112,11 @@ def _session_urls(app: FastAPI, world: World, run_id: int) -> list[str]:
     return urls
 
 
-def _everything_shown(app: FastAPI, world: World, person: User | None, urls: list[str], meeting: int) -> str:
+def _everything_shown(app: FastAPI, world: World, person: User | None, run_id: int, meeting: int) -> str:
     """What one person is sent by every session route, as a page and as an HTMX fragment."""
     shown = []
     with _browser(app, person) as client:
-        for url in urls:
+        for url in _session_urls(world, run_id, person):
             for headers in ({}, HTMX):
                 response = client.get(url, headers=headers)
                 assert response.status_code < 500, url
@@ -158,18 +164,17 @@ def test_no_restricted_need_reaches_a_supplier_through_any_session_view_file_or_
     assert meeting is not None and meeting.need_id == restricted_need.id and meeting.need_detail
     run_id = world.db.scalar(select(ScheduleRun.id).where(ScheduleRun.session_id == world.session.id))
     assert run_id is not None
-    urls = _session_urls(app, world, run_id)
     secrets = (RESTRICTED_TITLE, meeting.need_detail)
 
     for role in MAY_NOT_SEE:
-        shown = _everything_shown(app, world, people[role], urls, meeting.id) + _sent_to(world, people[role])
+        shown = _everything_shown(app, world, people[role], run_id, meeting.id) + _sent_to(world, people[role])
         for secret in secrets:
             assert secret not in shown, f"{role} was shown {secret!r}"
-    agenda = _everything_shown(app, world, people["supplier in the meeting"], urls, meeting.id)
+    agenda = _everything_shown(app, world, people["supplier in the meeting"], run_id, meeting.id)
     assert "Suggested by the exchange" in agenda and "Burnley" in agenda
     # Those who may see the need are walked too (nothing fails for them); the organiser reads its title.
-    assert RESTRICTED_TITLE in _everything_shown(app, world, people["organiser"], urls, meeting.id)
-    _everything_shown(app, world, people["council officer"], urls, meeting.id)
+    assert RESTRICTED_TITLE in _everything_shown(app, world, people["organiser"], run_id, meeting.id)
+    _everything_shown(app, world, people["council officer"], run_id, meeting.id)
 
 
 def test_a_need_restricted_after_the_schedule_was_made_is_hidden_from_then_on(
