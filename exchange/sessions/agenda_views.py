@@ -66,19 +66,6 @@ def calendar_file(
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
-@router.post("/meetings/{meeting_id}/cancel")
-def cancel_meeting(
-    request: Request,
-    session_id: PathId,
-    meeting_id: PathId,
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(signed_in_viewer),
-) -> Response:
-    agenda.cancel(db, viewer, session_id, meeting_id)
-    flash(request, "The meeting is cancelled. The other side and the organiser are told.")
-    return RedirectResponse(f"/sessions/{session_id}/agenda", 303)
-
-
 @router.post("/meetings/{meeting_id}/follow-up")
 def follow_up(
     request: Request,

@@ -123,19 +123,6 @@ def update_registration(
     return RedirectResponse(f"/sessions/{session_id}", 303)
 
 
-@router.post("/participants/{participant_id}/withdraw")
-def withdraw(
-    request: Request,
-    session_id: PathId,
-    participant_id: PathId,
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(signed_in_viewer),
-) -> Response:
-    participant = service.withdraw(db, viewer, session_id, participant_id)
-    flash(request, f"{participant.name} has left the session.")
-    return RedirectResponse(f"/sessions/{session_id}", 303)
-
-
 def _preferences_page(
     request: Request,
     db: Session,

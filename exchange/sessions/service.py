@@ -335,25 +335,51 @@ def update_registration(
     return participant
 
 
-def withdraw(db: Session, viewer: Viewer, session_id: int, participant_id: int) -> SessionParticipant:
-    """Leave the session: the participant's meetings are cancelled, which frees their tables."""
+def withdraw(db: Session, viewer: Viewer, session_id: int, participant_id: int) -> list[SessionMeeting]:
+    """Leave the session: the participant's meetings are cancelled (returned), which frees their tables."""
     session = get(db, viewer, session_id)
     participant = own_participant(db, viewer, session_id, participant_id)
+    return _take_out(db, viewer, session, participant, "session.withdrawn")
+
+
+def remove_participant(db: Session, viewer: Viewer, session_id: int, participant_id: int) -> list[SessionMeeting]:
+    """The organiser takes a participant out of the session, with its meetings (returned)."""
+    session = get_organised(db, viewer, session_id)
+    participant = next((p for p in participants(db, session.id) if p.id == participant_id), None)
+    if participant is None:
+        raise NotFound("participant")
+    return _take_out(db, viewer, session, participant, "session.participant_removed")
+
+
+def live_meetings_of(db: Session, session_id: int, participant_id: int) -> list[SessionMeeting]:
+    query = (
+        select(SessionMeeting)
+        .where(
+            SessionMeeting.session_id == session_id,
+            SessionMeeting.cancelled_at.is_(None),
+            (SessionMeeting.council_id == participant_id) | (SessionMeeting.supplier_id == participant_id),
+        )
+        .options(
+            selectinload(SessionMeeting.council).selectinload(SessionParticipant.organisation),
+            selectinload(SessionMeeting.supplier).selectinload(SessionParticipant.organisation),
+        )
+        .order_by(SessionMeeting.slot)
+    )
+    return list(db.scalars(query))
+
+
+def _take_out(
+    db: Session, viewer: Viewer, session: MatchmakingSession, participant: SessionParticipant, action: str
+) -> list[SessionMeeting]:
     if session.status is S.CANCELLED:
         raise Conflict("This session is cancelled.")
     now = utcnow()
     participant.withdrawn_at = now
-    meetings = db.scalars(
-        select(SessionMeeting).where(
-            SessionMeeting.session_id == session.id,
-            SessionMeeting.cancelled_at.is_(None),
-            (SessionMeeting.council_id == participant.id) | (SessionMeeting.supplier_id == participant.id),
-        )
-    )
+    meetings = live_meetings_of(db, session.id, participant.id)
     for meeting in meetings:
         meeting.cancelled_at = now
         meeting.cancelled_by_id = participant.id
     calendars_changed(session)
-    audit.record(db, viewer.user_id, "session.withdrawn", "session", session.id, participant=participant.id)
+    audit.record(db, viewer.user_id, action, "session", session.id, participant=participant.id)
     db.flush()
-    return participant
+    return meetings

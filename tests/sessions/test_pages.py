@@ -176,8 +176,15 @@ def test_the_organisers_pages_are_404_to_everyone_else(world: World, client: Cli
     # Someone else's registration is not there to change.
     meals = world.participants["meals"].id
     assert client.get(f"{base}/participants/{meals}/edit").status_code in (expected, 303)
-    assert client.post(f"{base}/participants/{meals}/withdraw").status_code in (expected, 303)
+    assert client.post(f"{base}/participants/{meals}/withdraw", {"confirmed": "yes"}).status_code in (expected, 303)
+    assert client.get(f"{base}/participants/{meals}/withdraw").status_code in (expected, 303)
+    # Nor to remove, nor the session to cancel: only its organisers may.
+    assert client.get(f"{base}/participants/{meals}/remove").status_code in (expected, 303)
+    assert client.post(f"{base}/participants/{meals}/remove", {"confirmed": "yes"}).status_code in (expected, 303)
+    assert client.get(f"{base}/cancel").status_code in (expected, 303)
+    assert client.post(f"{base}/cancel", {"confirmed": "yes"}).status_code in (expected, 303)
     assert world.db.get(SessionParticipant, meals).withdrawn_at is None
+    assert world.session.status is SessionStatus.OPEN
 
 
 def test_the_api_lists_sessions_and_hides_drafts(world: World, client: Client) -> None:
