@@ -17,7 +17,7 @@ from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.viewer import Viewer
 from exchange.scheduling import metrics, solver
 from exchange.scheduling import model as scheduling
-from exchange.sessions import agenda, need_names, preferences, service
+from exchange.sessions import agenda, move_rules, need_names, preferences, service
 from exchange.sessions.models import (
     MatchmakingSession,
     MeetingFollowUp,
@@ -359,6 +359,9 @@ def move(db: Session, viewer: Viewer, session_id: int, meeting_id: int, slot: in
         raise Invalid(
             "Check the answers and try again", field_errors={"slot": "Choose a slot and a table from the lists"}
         )
+    found = move_rules.problems(session, current, meeting, slot, table)
+    if found:
+        raise Invalid("The meeting cannot move there", field_errors={"slot": " ".join(found)})
     plan_ = plan(db, session)
     before = set(metrics.check(plan_.instance, _as_schedule(plan_, current)))
     signatures = agenda.signatures(current)
@@ -368,7 +371,8 @@ def move(db: Session, viewer: Viewer, session_id: int, meeting_id: int, slot: in
     new_problems = [p for p in after if p not in before]
     if new_problems:
         meeting.slot, meeting.table_number = old
-        raise _refuse(plan_, new_problems, "slot")
+        said = " ".join(move_rules.in_words(plan_.readable(p)) for p in new_problems[:10])
+        raise Invalid("The meeting cannot move there", field_errors={"slot": said})
     meeting.locked = True
     db.flush()
     audit.record(
