@@ -10,6 +10,9 @@ reduced to words that name no need (making the schedule again restores the detai
 
 Calendars: each session gets a random key its meetings' UIDs derive from, and a sequence raised on every change;
 each participant a secret token for the address of its calendar feed.
+
+Every change here is one SQLite makes in place: rebuilding these tables would cascade deletes to the rows that
+refer to them.
 """
 
 import secrets
@@ -28,27 +31,25 @@ SUGGESTED = "Suggested by the exchange"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("session_meetings", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("need_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("need_detail", sa.String(length=400), server_default="", nullable=False))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_session_meetings_need_id_needs"), "needs", ["need_id"], ["id"], ondelete="SET NULL"
-        )
+    op.add_column("session_meetings", sa.Column("need_id", sa.Integer(), nullable=True))
+    op.add_column(
+        "session_meetings", sa.Column("need_detail", sa.String(length=400), server_default="", nullable=False)
+    )
     meetings = sa.table("session_meetings", sa.column("reason", sa.String))
     op.execute(meetings.update().where(meetings.c.reason.like("Suggested:%")).values(reason=SUGGESTED))
 
-    with op.batch_alter_table("matchmaking_sessions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("calendar_key", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("calendar_sequence", sa.Integer(), server_default="0", nullable=False))
-    with op.batch_alter_table("session_participants", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("calendar_token", sa.String(length=64), nullable=True))
+    op.add_column(
+        "matchmaking_sessions", sa.Column("calendar_key", sa.String(length=64), server_default="", nullable=False)
+    )
+    op.add_column(
+        "matchmaking_sessions", sa.Column("calendar_sequence", sa.Integer(), server_default="0", nullable=False)
+    )
+    op.add_column(
+        "session_participants", sa.Column("calendar_token", sa.String(length=64), server_default="", nullable=False)
+    )
     _fill_with_secrets("matchmaking_sessions", "calendar_key")
     _fill_with_secrets("session_participants", "calendar_token")
-    with op.batch_alter_table("matchmaking_sessions", schema=None) as batch_op:
-        batch_op.alter_column("calendar_key", existing_type=sa.String(length=64), nullable=False)
-    with op.batch_alter_table("session_participants", schema=None) as batch_op:
-        batch_op.alter_column("calendar_token", existing_type=sa.String(length=64), nullable=False)
-        batch_op.create_unique_constraint(batch_op.f("uq_session_participants_calendar_token"), ["calendar_token"])
+    op.create_index("uq_session_participants_calendar_token", "session_participants", ["calendar_token"], unique=True)
 
 
 def _fill_with_secrets(table_name: str, column: str) -> None:
@@ -59,13 +60,9 @@ def _fill_with_secrets(table_name: str, column: str) -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("session_participants", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_session_participants_calendar_token"), type_="unique")
-        batch_op.drop_column("calendar_token")
-    with op.batch_alter_table("matchmaking_sessions", schema=None) as batch_op:
-        batch_op.drop_column("calendar_sequence")
-        batch_op.drop_column("calendar_key")
-    with op.batch_alter_table("session_meetings", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_session_meetings_need_id_needs"), type_="foreignkey")
-        batch_op.drop_column("need_detail")
-        batch_op.drop_column("need_id")
+    op.drop_index("uq_session_participants_calendar_token", table_name="session_participants")
+    op.drop_column("session_participants", "calendar_token")
+    op.drop_column("matchmaking_sessions", "calendar_sequence")
+    op.drop_column("matchmaking_sessions", "calendar_key")
+    op.drop_column("session_meetings", "need_detail")
+    op.drop_column("session_meetings", "need_id")
