@@ -121,9 +121,15 @@ def _everything_shown(app: FastAPI, world: World, person: User | None, run_id: i
                 response = client.get(url, headers=headers)
                 assert response.status_code < 500, url
                 shown.append(_as_read(response))
-        lock = f"/sessions/{world.session.id}/meetings/{meeting}/lock"
+        base = f"/sessions/{world.session.id}"
+        lock = f"{base}/meetings/{meeting}/lock"
         shown.append(_as_read(client.post(lock, headers=HTMX)))
         shown.append(_as_read(client.post(lock, headers=HTMX)))
+        # Forms sent back with an error render their page again: those pages are walked too.
+        shown.append(_as_read(client.post(f"{base}/meetings/{meeting}/move", {"slot": "x", "table_number": "1"})))
+        for participant in world.participants.values():
+            bad_wish = {f"wish-{participant.id}": "perhaps"}
+            shown.append(_as_read(client.post(f"{base}/participants/{participant.id}/preferences", bad_wish)))
     return "\n".join(shown)
 
 
@@ -172,6 +178,17 @@ def test_no_restricted_need_reaches_a_supplier_through_any_session_view_file_or_
             assert secret not in shown, f"{role} was shown {secret!r}"
     agenda = _everything_shown(app, world, people["supplier in the meeting"], run_id, meeting.id)
     assert "Suggested by the exchange" in agenda and "Burnley" in agenda
+    # The destructive changes tell people in words of their own: the meeting cancelled, then the session.
+    with _browser(app, people["supplier in the meeting"]) as client:
+        cancel = f"/sessions/{world.session.id}/meetings/{meeting.id}/cancel"
+        assert RESTRICTED_TITLE not in _as_read(client.get(cancel))
+        assert client.post(cancel, {"confirmed": "yes"}).status_code == 303
+    with _browser(app, people["organiser"]) as client:
+        assert client.post(f"/sessions/{world.session.id}/cancel", {"confirmed": "yes"}).status_code == 303
+    for role in MAY_NOT_SEE:
+        told = _sent_to(world, people[role])
+        assert all(secret not in told for secret in secrets), role
+    assert "cancelled your meeting" in _sent_to(world, people["organiser"])
     # Those who may see the need are walked too (nothing fails for them); the organiser reads its title.
     assert RESTRICTED_TITLE in _everything_shown(app, world, people["organiser"], run_id, meeting.id)
     _everything_shown(app, world, people["council officer"], run_id, meeting.id)
