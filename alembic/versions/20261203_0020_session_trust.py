@@ -9,7 +9,8 @@ who may see the need read its title and words. Reasons stored before named the n
 reduced to words that name no need (making the schedule again restores the detail).
 
 Calendars: each session gets a random key its meetings' UIDs derive from, and a sequence raised on every change;
-each participant a secret token for the address of its calendar feed.
+each participant a secret token for the address of its calendar feed, and the meetings taken off its published
+agenda (its calendar goes on showing them cancelled).
 
 Every change here is one SQLite makes in place: rebuilding these tables would cascade deletes to the rows that
 refer to them.
@@ -47,6 +48,7 @@ def upgrade() -> None:
     op.add_column(
         "session_participants", sa.Column("calendar_token", sa.String(length=64), server_default="", nullable=False)
     )
+    op.add_column("session_participants", sa.Column("calendar_dropped", sa.JSON(), nullable=True))
     _fill_with_secrets("matchmaking_sessions", "calendar_key")
     _fill_with_secrets("session_participants", "calendar_token")
     op.create_index("uq_session_participants_calendar_token", "session_participants", ["calendar_token"], unique=True)
@@ -61,6 +63,7 @@ def _fill_with_secrets(table_name: str, column: str) -> None:
 
 def downgrade() -> None:
     op.drop_index("uq_session_participants_calendar_token", table_name="session_participants")
+    op.drop_column("session_participants", "calendar_dropped")
     op.drop_column("session_participants", "calendar_token")
     op.drop_column("matchmaking_sessions", "calendar_sequence")
     op.drop_column("matchmaking_sessions", "calendar_key")

@@ -18,7 +18,7 @@ from exchange.core.viewer import Viewer
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.organisations.service import active_members
-from exchange.sessions import need_names, service
+from exchange.sessions import dropped, need_names, service
 from exchange.sessions.models import MatchmakingSession, SessionMeeting, SessionParticipant, SessionStatus
 
 # What a participant's agenda holds, to tell whether it changed: (slot, table, the other participant).
@@ -61,6 +61,7 @@ def tell_about_changes(
         service.calendars_changed(session)
     if session.status not in service.PUBLISHED:
         return
+    dropped.record(changed, before, after)
     if changed:
         notifications.notify(
             db,

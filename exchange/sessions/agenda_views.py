@@ -18,7 +18,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import agenda, day, ical, planner, report, service
+from exchange.sessions import agenda, day, dropped, ical, planner, report, service
 from exchange.sessions.models import FollowUpKind
 from exchange.sessions.schemas import FollowUpForm
 
@@ -61,7 +61,8 @@ def calendar_file(
     if found is None or not agenda.visible_to_participants(session):
         raise NotFound("agenda")
     participant, items = found
-    body = ical.calendar(session, participant.name, items, calendar_host(db))
+    gone = dropped.of(db, session, participant, [item.meeting for item in items])
+    body = ical.calendar(session, participant.name, items, calendar_host(db), gone)
     headers = {"Content-Disposition": f'attachment; filename="session-{session.id}-agenda.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 

@@ -4,7 +4,8 @@ lands in any calendar program and updates the events already there.
 - Each meeting's UID comes from the session's calendar key and the pair that meets, so it holds when the
   schedule is made again or the meeting moves; the session itself is one more event with a UID of its own.
 - STATUS is TENTATIVE while the agenda is provisional, CONFIRMED once final, CANCELLED for a cancelled
-  meeting or session; SEQUENCE is the session's calendar sequence, raised by every change.
+  meeting or session, and for a meeting taken off the agenda (see ``dropped``); SEQUENCE is the session's
+  calendar sequence, raised by every change.
 - Times are written in UTC: every calendar converts them to its own zone, and no time zone definition has to
   travel in the file.
 - Names come from people (organisation names, titles): control characters are taken out, since a lone
@@ -21,6 +22,7 @@ import icalendar
 
 from exchange.core.models import utcnow
 from exchange.sessions.agenda import AgendaItem
+from exchange.sessions.dropped import DroppedMeeting
 from exchange.sessions.models import MatchmakingSession, SessionStatus
 from exchange.sessions.slots import moment
 
@@ -81,8 +83,15 @@ def _session_event(session: MatchmakingSession, host: str) -> icalendar.Event:
     return event
 
 
-def calendar(session: MatchmakingSession, who: str, items: Sequence[AgendaItem], host: str) -> str:
-    """The session and one participant's meetings (each reason as its reader may read it, see ``need_names``)."""
+def calendar(
+    session: MatchmakingSession,
+    who: str,
+    items: Sequence[AgendaItem],
+    host: str,
+    dropped: Sequence[DroppedMeeting] = (),
+) -> str:
+    """The session and one participant's meetings (each reason as its reader may read it, see ``need_names``),
+    and the meetings taken off its agenda, cancelled."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODUCT)
     cal.add("version", "2.0")
@@ -105,5 +114,10 @@ def calendar(session: MatchmakingSession, who: str, items: Sequence[AgendaItem],
             description += f"\nJoin: {session.online_link}"
         event.add("description", paragraph(description))
         event.add("status", _status(session, cancelled=meeting.cancelled_at is not None))
+        cal.add_component(event)
+    for gone in dropped:
+        uid = meeting_uid(session, gone.council_id, gone.supplier_id, host)
+        event = _event(session, uid, gone.start, gone.end, f"Meeting with {one_line(gone.other.name)} (cancelled)")
+        event.add("status", "CANCELLED")
         cal.add_component(event)
     return cal.to_ical().decode()

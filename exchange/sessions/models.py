@@ -163,6 +163,9 @@ class SessionParticipant(Timestamped, Base):
     no_show: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The secret in the address of this participant's calendar feed: whoever holds it reads the agenda.
     calendar_token: Mapped[str] = mapped_column(String(64), default=new_calendar_key, server_default="")
+    # Meetings taken off this participant's published agenda, still shown cancelled in its calendar (see
+    # ``dropped``): [{"with": other participant id, "slot": slot index}, ...].
+    calendar_dropped: Mapped[list[dict[str, int]] | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
 

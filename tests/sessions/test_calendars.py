@@ -147,3 +147,38 @@ def test_leaving_or_cancelling_shows_the_meetings_cancelled_in_the_feed(world: W
     _publish(world, SessionStatus.CANCELLED)
     feed = icalendar.Calendar.from_ical(client.get(f"/calendars/sessions/{pendle.calendar_token}.ics").content)
     assert _meetings(feed) and all(str(e["STATUS"]) == "CANCELLED" for e in feed.walk("VEVENT"))
+
+
+def test_a_meeting_taken_off_the_agenda_stays_in_the_calendar_cancelled_until_the_pair_meets_again(
+    world: World, client: Client
+) -> None:
+    planner.generate(world.db, world.viewer("burnley"), world.session.id, seconds=QUICK)
+    _publish(world, SessionStatus.PROVISIONAL)
+    civic = world.participants["civic"]
+    removed = next(m for m in planner.live_meetings(world.db, world.session.id) if m.supplier_id == civic.id)
+    uid = ical.meeting_uid(world.session, removed.council_id, removed.supplier_id, "x").split("@")[0]
+    planner.remove(world.db, world.viewer("burnley"), world.session.id, removed.id)
+    feed = client.get(f"/calendars/sessions/{civic.calendar_token}.ics")
+    events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+    uids = [str(e["UID"]).split("@")[0] for e in events]
+    assert len(uids) == len(set(uids)) and uid in uids
+    assert str(_meetings(icalendar.Calendar.from_ical(feed.content))[uid]["STATUS"]) == "CANCELLED"
+    # The other side's calendar says the same.
+    council = next(p for p in world.participants.values() if p.id == removed.council_id)
+    theirs = icalendar.Calendar.from_ical(client.get(f"/calendars/sessions/{council.calendar_token}.ics").content)
+    assert str(_meetings(theirs)[uid]["STATUS"]) == "CANCELLED"
+    # Scheduled again (by hand here): one event, no longer cancelled.
+    schedule = {
+        "meetings": [
+            {
+                "a": f"p{removed.council_id}",
+                "b": f"p{removed.supplier_id}",
+                "slot": world.session.slot_labels[removed.slot],
+                "table": removed.table_number,
+            }
+        ]
+    }
+    planner.import_schedule(world.db, world.viewer("burnley"), world.session.id, schedule)
+    again = icalendar.Calendar.from_ical(client.get(f"/calendars/sessions/{civic.calendar_token}.ics").content)
+    uids = [str(e["UID"]).split("@")[0] for e in again.walk("VEVENT")]
+    assert uids.count(uid) == 1 and str(_meetings(again)[uid]["STATUS"]) == "TENTATIVE"
