@@ -245,9 +245,15 @@ def registration_open(session: MatchmakingSession, now: datetime | None = None) 
 
 
 def _refuse_when_full(db: Session, session: MatchmakingSession) -> None:
-    """How many may register comes from the organising organisation's plan."""
+    """How many may register comes from the organising organisation's plan (when payments are on)."""
     limit = entitlements.participant_limit(db, session.organisation_id)
-    if limit is None or len(participants(db, session.id)) < limit:
+    if limit is None:
+        return
+    # Parallel registrations take turns at the count (PostgreSQL; SQLite has one writer at a time already).
+    # FOR NO KEY UPDATE: a new participant's foreign key holds a key-share lock on the session's row, which a
+    # plain FOR UPDATE would deadlock against.
+    db.execute(select(MatchmakingSession.id).where(MatchmakingSession.id == session.id).with_for_update(key_share=True))
+    if len(participants(db, session.id)) < limit:
         return
     upgrade = entitlements.catalogue(db).plan_offering(entitlements.SESSION_PARTICIPANTS)
     more = (
