@@ -69,6 +69,8 @@ from exchange.search import api as search_api
 from exchange.search import views as search_views
 from exchange.sessions import agenda_views as session_agenda_views
 from exchange.sessions import api as session_api
+from exchange.sessions import calendar_views as session_calendar_views
+from exchange.sessions import confirm_views as session_confirm_views
 from exchange.sessions import registration_views as session_registration_views
 from exchange.sessions import schedule_views as session_schedule_views
 from exchange.sessions import views as session_views
@@ -149,6 +151,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         session_registration_views,
         session_schedule_views,
         session_agenda_views,
+        session_calendar_views,
+        session_confirm_views,
         conversation_views,
         moderation_views,
         dashboard_page,

@@ -1,7 +1,8 @@
 """What an organisation's plan lets it do. Other domains ask here; nothing here asks Stripe.
 
 Entitlements come only from subscription rows, and those are written only by verified webhook events
-(re-read from Stripe), so with payments off every organisation is on the free plan and its limits.
+(re-read from Stripe), so with payments off every organisation is on the free plan and its limits, apart from the
+size of a matchmaking session, which then has no cap (see ``participant_limit``).
 """
 
 from __future__ import annotations
@@ -67,7 +68,12 @@ def limit(db: Session, organisation_id: int, name: str) -> int | None:
 
 
 def participant_limit(db: Session, organisation_id: int) -> int | None:
-    """How many participants a session run by this organisation's officers may have (None: no limit)."""
+    """How many participants a session run by this organisation's officers may have (None: no limit).
+
+    With payments off no plan can be bought to lift a cap, so sessions take everyone; with payments on, the
+    organisation's plan (or the free plan) says."""
+    if not settings_of(db).payments_enabled:
+        return None
     return limit(db, organisation_id, SESSION_PARTICIPANTS)
 
 

@@ -18,7 +18,7 @@ from exchange.core.viewer import Viewer
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.organisations.service import active_members
-from exchange.sessions import service
+from exchange.sessions import dropped, need_names, service
 from exchange.sessions.models import MatchmakingSession, SessionMeeting, SessionParticipant, SessionStatus
 
 # What a participant's agenda holds, to tell whether it changed: (slot, table, the other participant).
@@ -31,6 +31,8 @@ class AgendaItem:
     other: SessionParticipant
     start: str
     end: str
+    # Why the pair meets, as the reader may read it (see ``need_names``).
+    reason: str
 
 
 def signatures(meetings: Iterable[SessionMeeting]) -> dict[int, Signature]:
@@ -54,9 +56,12 @@ def tell_about_changes(
     after: dict[int, Signature],
 ) -> None:
     """Once the agenda is published, each participant whose meetings changed hears about it."""
+    changed = [p for p in people if before.get(p.id, frozenset()) != after.get(p.id, frozenset())]
+    if changed:
+        service.calendars_changed(session)
     if session.status not in service.PUBLISHED:
         return
-    changed = [p for p in people if before.get(p.id, frozenset()) != after.get(p.id, frozenset())]
+    dropped.record(changed, before, after)
     if changed:
         notifications.notify(
             db,
@@ -99,7 +104,10 @@ def tell_published(db: Session, session: MatchmakingSession) -> None:
     )
 
 
-def meetings_of(db: Session, session: MatchmakingSession, participant: SessionParticipant) -> list[AgendaItem]:
+def meetings_of(
+    db: Session, viewer: Viewer, session: MatchmakingSession, participant: SessionParticipant
+) -> list[AgendaItem]:
+    """A participant's meetings, their reasons worded for whoever reads them."""
     query = (
         select(SessionMeeting)
         .where(
@@ -112,16 +120,45 @@ def meetings_of(db: Session, session: MatchmakingSession, participant: SessionPa
         )
         .order_by(SessionMeeting.slot, SessionMeeting.cancelled_at.is_not(None))
     )
+    meetings = list(db.scalars(query))
+    names = need_names.for_meetings(db, viewer, meetings)
     items = []
-    for m in db.scalars(query):
+    for m in meetings:
         other = m.supplier if m.council_id == participant.id else m.council
         slot = session.slots[m.slot]
-        items.append(AgendaItem(m, other, slot["start"], slot["end"]))
+        items.append(AgendaItem(m, other, slot["start"], slot["end"], names.reason(m)))
     return items
 
 
 def visible_to_participants(session: MatchmakingSession) -> bool:
     return session.status in service.PUBLISHED
+
+
+def in_calendars(session: MatchmakingSession) -> bool:
+    """Calendars carry the meetings once published, and after a cancellation too, so that they drop them."""
+    return visible_to_participants(session) or (
+        session.status is SessionStatus.CANCELLED and session.published_at is not None
+    )
+
+
+def by_calendar_token(db: Session, token: str) -> tuple[MatchmakingSession, SessionParticipant]:
+    """The participant whose calendar feed this secret opens (a withdrawn one too: its calendar then shows its
+    meetings cancelled); any other token opens nothing."""
+    if not 20 <= len(token) <= 64:
+        raise NotFound("calendar")
+    participant = db.scalar(
+        select(SessionParticipant)
+        .where(SessionParticipant.calendar_token == token)
+        .options(selectinload(SessionParticipant.organisation))
+    )
+    session = db.scalar(
+        select(MatchmakingSession)
+        .where(MatchmakingSession.id == (participant.session_id if participant else None))
+        .options(selectinload(MatchmakingSession.organisation))
+    )
+    if participant is None or session is None or session.status is SessionStatus.DRAFT:
+        raise NotFound("calendar")
+    return session, participant
 
 
 def own_agendas(
@@ -133,7 +170,7 @@ def own_agendas(
     if not own:
         raise NotFound("agenda")
     shown = visible_to_participants(session)
-    return session, [(p, meetings_of(db, session, p) if shown else []) for p in own]
+    return session, [(p, meetings_of(db, viewer, session, p) if shown else []) for p in own]
 
 
 def cancel(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> SessionMeeting:
@@ -155,6 +192,7 @@ def cancel(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> Ses
     other = db.get(SessionParticipant, meeting.supplier_id if mine == meeting.council_id else meeting.council_id)
     meeting.cancelled_at = utcnow()
     meeting.cancelled_by_id = mine
+    service.calendars_changed(session)
     audit.record(db, viewer.user_id, "session.meeting_cancelled", "session", session.id, meeting=meeting.id)
     db.flush()
     slot = session.slots[meeting.slot]

@@ -18,7 +18,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import agenda, day, ical, planner, report, service
+from exchange.sessions import agenda, day, dropped, ical, planner, report, service
 from exchange.sessions.models import FollowUpKind
 from exchange.sessions.schemas import FollowUpForm
 
@@ -39,8 +39,14 @@ def agenda_page(
         "follow_ups_open": day.follow_ups_open(session),
         "follow_ups": day.follow_ups_of(db, own_ids),
         "kinds": list(FollowUpKind),
+        "base_url": settings_of(db).base_url.rstrip("/"),
     }
     return render(request, "sessions/agenda.html", context)
+
+
+def calendar_host(db: Session) -> str:
+    """The domain in calendar UIDs: the exchange's own, so that UIDs never clash with another program's."""
+    return urlsplit(settings_of(db).base_url).hostname or "exchange"
 
 
 @router.get("/participants/{participant_id}/agenda.ics")
@@ -55,23 +61,10 @@ def calendar_file(
     if found is None or not agenda.visible_to_participants(session):
         raise NotFound("agenda")
     participant, items = found
-    host = urlsplit(settings_of(db).base_url).hostname or "exchange"
-    body = ical.calendar(session, participant.name, items, host)
+    gone = dropped.of(db, session, participant, [item.meeting for item in items])
+    body = ical.calendar(session, participant.name, items, calendar_host(db), gone)
     headers = {"Content-Disposition": f'attachment; filename="session-{session.id}-agenda.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
-
-
-@router.post("/meetings/{meeting_id}/cancel")
-def cancel_meeting(
-    request: Request,
-    session_id: PathId,
-    meeting_id: PathId,
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(signed_in_viewer),
-) -> Response:
-    agenda.cancel(db, viewer, session_id, meeting_id)
-    flash(request, "The meeting is cancelled. The other side and the organiser are told.")
-    return RedirectResponse(f"/sessions/{session_id}/agenda", 303)
 
 
 @router.post("/meetings/{meeting_id}/follow-up")

@@ -68,7 +68,7 @@ def get_agenda(
                     slot_end=item.end,
                     table=item.meeting.table_number,
                     with_organisation=item.other.name,
-                    reason=item.meeting.reason,
+                    reason=item.reason,
                     cancelled=item.meeting.cancelled_at is not None,
                 )
                 for item in items

@@ -4,6 +4,7 @@ the schedule holds, and what came of each meeting."""
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +28,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from exchange.core.database import Base
 from exchange.core.models import Timestamped, UtcDateTime, enum_column
 from exchange.organisations.models import Organisation
+
+
+def new_calendar_key() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class SessionStatus(enum.StrEnum):
@@ -119,6 +124,12 @@ class MatchmakingSession(Timestamped, Base):
     # Figures of the last generated schedule (value, bound, gap...), shown beside the timetable.
     schedule_figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Calendar events' identity: meeting UIDs derive from it, so that they hold across regenerations and say
+    # nothing about row numbers.
+    calendar_key: Mapped[str] = mapped_column(String(64), default=new_calendar_key, server_default="")
+    # Raised whenever an agenda, the day or the status changes, and written as every event's SEQUENCE: calendar
+    # programs keep the event with the highest one, so the newest file always wins.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
 
@@ -131,7 +142,10 @@ class SessionParticipant(Timestamped, Base):
     """An organisation (or one team of it) taking part: its members share one calendar."""
 
     __tablename__ = "session_participants"
-    __table_args__ = (UniqueConstraint("session_id", "organisation_id", "team"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "organisation_id", "team"),
+        Index("uq_session_participants_calendar_token", "calendar_token", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("matchmaking_sessions.id", ondelete="CASCADE"), index=True)
@@ -147,6 +161,11 @@ class SessionParticipant(Timestamped, Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     no_show: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The secret in the address of this participant's calendar feed: whoever holds it reads the agenda.
+    calendar_token: Mapped[str] = mapped_column(String(64), default=new_calendar_key, server_default="")
+    # Meetings taken off this participant's published agenda, still shown cancelled in its calendar (see
+    # ``dropped``): [{"with": other participant id, "slot": slot index}, ...].
+    calendar_dropped: Mapped[list[dict[str, int]] | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
 
@@ -190,7 +209,14 @@ class SessionMeeting(Timestamped, Base):
     table_number: Mapped[int] = mapped_column(Integer)
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     value: Mapped[float] = mapped_column(Float, default=0.0)
+    # Why the pair meets, in words anyone at the meeting may read: never a need's title or words.
     reason: Mapped[str] = mapped_column(String(400), default="")
+    # A meeting the exchange suggested from one of the council's needs: which need, and the match's words
+    # (taken from the need, so private to whoever may see it). Read them through ``need_names`` only, which names
+    # a need that is gone as it names one the reader may not see: so no foreign key is needed, and none would let
+    # SQLite add the column without rebuilding the table (whose cascades would delete the follow-ups).
+    need_id: Mapped[int | None] = mapped_column(Integer)
+    need_detail: Mapped[str] = mapped_column(String(400), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("session_participants.id", ondelete="SET NULL"))
 

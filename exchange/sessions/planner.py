@@ -17,7 +17,7 @@ from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.viewer import Viewer
 from exchange.scheduling import metrics, solver
 from exchange.scheduling import model as scheduling
-from exchange.sessions import agenda, preferences, service
+from exchange.sessions import agenda, move_rules, need_names, preferences, service
 from exchange.sessions.models import (
     MatchmakingSession,
     MeetingFollowUp,
@@ -54,6 +54,7 @@ class Plan:
         return person.name if person else f"participant {participant_id}"
 
     def reason(self, council: int, supplier: int) -> str:
+        """Why the pair meets, in words that name no need (see ``suggestion_for`` and ``need_names``)."""
         said = [
             (who, level)
             for who, level in (
@@ -66,8 +67,15 @@ class Plan:
             return "Both must meet"
         if said:
             return "; ".join(f"{self._name(who)}: {level.label.lower()}" for who, level in said)
-        suggestion = self.suggested.get((council, supplier))
-        return suggestion.reason if suggestion else "Suggested by the organiser"
+        return need_names.SUGGESTED_UNNAMED if self.suggestion_for(council, supplier) else "Suggested by the organiser"
+
+    def suggestion_for(self, council: int, supplier: int) -> preferences.Suggestion | None:
+        """The need-based suggestion a meeting stands on, when nobody asked for it."""
+        if any(
+            self.wishes.get(pair) not in (None, WishLevel.NO) for pair in ((council, supplier), (supplier, council))
+        ):
+            return None
+        return self.suggested.get((council, supplier))
 
     def value(self, council: int, supplier: int) -> float:
         worth = sum(
@@ -306,6 +314,9 @@ def _store(
             value=plan_.value(council, supplier),
             reason=plan_.reason(council, supplier)[:400],
         )
+        suggestion = plan_.suggestion_for(council, supplier)
+        if suggestion is not None:
+            meeting.need_id, meeting.need_detail = suggestion.need_id, suggestion.detail[:400]
         meeting.council, meeting.supplier = plan_.people[council], plan_.people[supplier]
         stored.append(meeting)
     db.add_all(stored)
@@ -348,6 +359,9 @@ def move(db: Session, viewer: Viewer, session_id: int, meeting_id: int, slot: in
         raise Invalid(
             "Check the answers and try again", field_errors={"slot": "Choose a slot and a table from the lists"}
         )
+    found = move_rules.problems(session, current, meeting, slot, table)
+    if found:
+        raise Invalid("The meeting cannot move there", field_errors={"slot": " ".join(found)})
     plan_ = plan(db, session)
     before = set(metrics.check(plan_.instance, _as_schedule(plan_, current)))
     signatures = agenda.signatures(current)
@@ -357,7 +371,8 @@ def move(db: Session, viewer: Viewer, session_id: int, meeting_id: int, slot: in
     new_problems = [p for p in after if p not in before]
     if new_problems:
         meeting.slot, meeting.table_number = old
-        raise _refuse(plan_, new_problems, "slot")
+        said = " ".join(move_rules.in_words(plan_.readable(p)) for p in new_problems[:10])
+        raise Invalid("The meeting cannot move there", field_errors={"slot": said})
     meeting.locked = True
     db.flush()
     audit.record(

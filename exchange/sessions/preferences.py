@@ -26,7 +26,10 @@ SUGGESTED_FROM_PERCENT = 10
 @dataclass(frozen=True)
 class Suggestion:
     score: float
-    reason: str
+    # The council's need the supplier fits best, and the match in words (taken from the need: who may read them
+    # is for ``need_names`` to say).
+    need_id: int
+    detail: str
 
 
 Pair = tuple[int, int]
@@ -122,10 +125,12 @@ def suggestions(db: Session, session_id: int) -> dict[Pair, Suggestion]:
                     continue
                 best = found.get((council.id, key))
                 if best is None or match.score / core.MAX_SCORE > best.score:
-                    found[(council.id, key)] = Suggestion(round(match.score / core.MAX_SCORE, 4), _reason(need, match))
+                    found[(council.id, key)] = Suggestion(
+                        round(match.score / core.MAX_SCORE, 4), need.id, _detail(match)
+                    )
     return found
 
 
-def _reason(need: Need, match: core.Match) -> str:
+def _detail(match: core.Match) -> str:
     first = match.reasons[0].reason if match.reasons else "fits"
-    return f"Suggested: {match.percent}% match for “{need.title}” ({first[:1].lower()}{first[1:]})"
+    return f"{match.percent}% match ({first[:1].lower()}{first[1:]})"

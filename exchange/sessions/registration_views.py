@@ -17,7 +17,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import MAX_ID, PathId, plain_number
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import preferences, service
+from exchange.sessions import need_names, preferences, service
 from exchange.sessions.models import MatchmakingSession, SessionParticipant, Side, WishLevel
 from exchange.sessions.schemas import REGISTRATION_LABELS, RegistrationForm
 
@@ -123,19 +123,6 @@ def update_registration(
     return RedirectResponse(f"/sessions/{session_id}", 303)
 
 
-@router.post("/participants/{participant_id}/withdraw")
-def withdraw(
-    request: Request,
-    session_id: PathId,
-    participant_id: PathId,
-    db: Session = Depends(get_db),
-    viewer: Viewer = Depends(signed_in_viewer),
-) -> Response:
-    participant = service.withdraw(db, viewer, session_id, participant_id)
-    flash(request, f"{participant.name} has left the session.")
-    return RedirectResponse(f"/sessions/{session_id}", 303)
-
-
 def _preferences_page(
     request: Request,
     db: Session,
@@ -157,11 +144,12 @@ def _preferences_page(
         ((other, suggestion(other)) for other in others),
         key=lambda row: (-(row[1].score if row[1] else 0.0), row[0].name.lower()),
     )
+    names = need_names.for_suggestions(db, viewer, (s for _, s in rows if s is not None))
     context = {
         "page_title": f"Whom to meet: {session.title}",
         "session": session,
         "participant": participant,
-        "rows": rows,
+        "rows": [(other, s, names.suggestion(s) if s else "") for other, s in rows],
         "chosen": chosen,
         "levels": list(WishLevel),
         "open": preferences.preferences_open(session),

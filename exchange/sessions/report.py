@@ -27,6 +27,8 @@ class Statistics:
     like_met: int = 0
     idle_gaps: int = 0
     table_slots: int = 0
+    # The "must meet" requests the schedule does not meet, in words ("Burnley asked to meet Civic Voice").
+    must_missed: list[str] = field(default_factory=list)
 
     @property
     def average(self) -> float:
@@ -58,18 +60,32 @@ def statistics(
     stats.per_participant = [sum(1 for p in people if count[p.id] == n) for n in range(most + 1)]
     stats.no_meeting = sum(1 for p in people if count[p.id] == 0)
     stats.idle_gaps = sum(idle_gaps(busy[p.id]) for p in people)
-    present = {p.id for p in people}
+    present = {p.id: p for p in people}
+    missed: dict[frozenset[int], list[int]] = {}
     for wish in wishes(db, session_id):
         if wish.participant_id not in present or wish.target_id not in present or wish.level is WishLevel.NO:
             continue
-        met = frozenset((wish.participant_id, wish.target_id)) in pairs
+        pair = frozenset((wish.participant_id, wish.target_id))
+        met = pair in pairs
         if wish.level is WishLevel.MUST:
             stats.must_asked += 1
             stats.must_met += met
+            if not met:
+                missed.setdefault(pair, []).append(wish.participant_id)
         else:
             stats.like_asked += 1
             stats.like_met += met
+    stats.must_missed = sorted(_missed_in_words(present, pair, askers) for pair, askers in missed.items())
     return stats
+
+
+def _missed_in_words(people: dict[int, SessionParticipant], pair: frozenset[int], askers: list[int]) -> str:
+    if len(askers) == 2:
+        first, second = sorted(people[p].name for p in pair)
+        return f"{first} and {second} (both asked)"
+    (asker,) = askers
+    (other,) = pair - {asker}
+    return f"{people[asker].name} asked to meet {people[other].name}"
 
 
 @dataclass(frozen=True)

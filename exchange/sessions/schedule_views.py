@@ -16,7 +16,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
-from exchange.sessions import planner, report, schedule_runs, service
+from exchange.sessions import need_names, planner, report, schedule_runs, service
 from exchange.sessions.models import MatchmakingSession, RunStage, SessionMeeting
 from exchange.sessions.schemas import MoveForm
 
@@ -27,7 +27,12 @@ MOST_UPLOAD_BYTES = 5_000_000
 
 
 def _timetable_page(
-    request: Request, db: Session, session: MatchmakingSession, errors: dict[str, str], status: int = 200
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    session: MatchmakingSession,
+    errors: dict[str, str],
+    status: int = 200,
 ) -> HTMLResponse:
     people = service.participants(db, session.id)
     meetings = planner.live_meetings(db, session.id)
@@ -38,6 +43,7 @@ def _timetable_page(
         "tab": "schedule",
         "grid": grid,
         "meetings": meetings,
+        "names": need_names.for_meetings(db, viewer, meetings),
         "statistics": report.statistics(db, session.id, people, meetings, len(session.slots), session.tables),
         "figures": session.schedule_figures,
         "can_generate": session.status in service.LISTED,
@@ -51,7 +57,7 @@ def _timetable_page(
 def timetable(
     request: Request, session_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> HTMLResponse:
-    return _timetable_page(request, db, service.get_organised(db, viewer, session_id), {})
+    return _timetable_page(request, db, viewer, service.get_organised(db, viewer, session_id), {})
 
 
 @router.post("/schedule/generate", response_class=HTMLResponse)
@@ -112,7 +118,8 @@ def toggle_lock(
     meeting = planner.toggle_lock(db, viewer, session_id, meeting_id)
     if is_htmx(request):
         session = service.get_organised(db, viewer, session_id)
-        return render(request, "sessions/_meeting.html", {"session": session, "meeting": meeting})
+        names = need_names.for_meetings(db, viewer, [meeting])
+        return render(request, "sessions/_meeting.html", {"session": session, "meeting": meeting, "names": names})
     return RedirectResponse(f"/sessions/{session_id}/schedule#meeting-{meeting_id}", 303)
 
 
@@ -130,7 +137,7 @@ def move(
         data = validate(MoveForm, form_to_dict(form), MOVE_LABELS)
         planner.move(db, viewer, session_id, meeting_id, data.slot, data.table_number)
     except Invalid as error:
-        return _timetable_page(request, db, session, error.field_errors, 422)
+        return _timetable_page(request, db, viewer, session, error.field_errors, 422)
     flash(request, "The meeting is moved and locked in its new place.")
     return RedirectResponse(f"/sessions/{session_id}/schedule", 303)
 
@@ -187,6 +194,6 @@ def _import_bytes(request: Request, session_id: int, raw: bytes, db: Session, vi
             ) from None
         count = planner.import_schedule(db, viewer, session_id, data)
     except Invalid as error:
-        return _timetable_page(request, db, session, error.field_errors, 422)
+        return _timetable_page(request, db, viewer, session, error.field_errors, 422)
     flash(request, f"The schedule is replaced by the file's {count} meetings.")
     return RedirectResponse(f"/sessions/{session_id}/schedule", 303)

@@ -108,6 +108,15 @@ def create(db: Session, viewer: Viewer, organisation_id: int, form: SessionForm)
     return session
 
 
+def calendars_changed(session: MatchmakingSession) -> None:
+    """Something a participant's calendar shows changed: its events are written with a higher SEQUENCE."""
+    session.calendar_sequence = (session.calendar_sequence or 0) + 1
+
+
+def _calendar_facts(session: MatchmakingSession) -> tuple[object, ...]:
+    return (session.title, session.description, session.venue, session.online_link, session.held_on, session.slots)
+
+
 def has_meetings(db: Session, session_id: int) -> bool:
     query = select(func.count()).where(SessionMeeting.session_id == session_id, SessionMeeting.cancelled_at.is_(None))
     return bool(db.scalar(query))
@@ -118,12 +127,15 @@ def update(db: Session, viewer: Viewer, session_id: int, form: SessionForm) -> M
     if session.status is S.CANCELLED:
         raise Conflict("A cancelled session cannot be changed.")
     before = (session.slots, session.tables)
+    calendar_before = _calendar_facts(session)
     _apply(session, form)
     if (session.slots, session.tables) != before and has_meetings(db, session.id):
         raise Invalid(
             "Check the answers and try again",
             field_errors={"meetings": "The schedule uses the current slots and tables: clear it before changing them"},
         )
+    if _calendar_facts(session) != calendar_before:
+        calendars_changed(session)
     audit.record(db, viewer.user_id, "session.updated", "session", session.id)
     db.flush()
     return session
@@ -142,6 +154,7 @@ def change_status(db: Session, viewer: Viewer, session_id: int, to: SessionStatu
         raise Conflict("Generate the schedule before publishing the agenda.")
     before = session.status
     session.status = to
+    calendars_changed(session)
     if to in PUBLISHED:
         session.published_at = utcnow()
     audit.record(db, viewer.user_id, "session.status_changed", "session", session.id, before=before, after=to)
@@ -232,9 +245,15 @@ def registration_open(session: MatchmakingSession, now: datetime | None = None) 
 
 
 def _refuse_when_full(db: Session, session: MatchmakingSession) -> None:
-    """How many may register comes from the organising organisation's plan."""
+    """How many may register comes from the organising organisation's plan (when payments are on)."""
     limit = entitlements.participant_limit(db, session.organisation_id)
-    if limit is None or len(participants(db, session.id)) < limit:
+    if limit is None:
+        return
+    # Parallel registrations take turns at the count (PostgreSQL; SQLite has one writer at a time already).
+    # FOR NO KEY UPDATE: a new participant's foreign key holds a key-share lock on the session's row, which a
+    # plain FOR UPDATE would deadlock against.
+    db.execute(select(MatchmakingSession.id).where(MatchmakingSession.id == session.id).with_for_update(key_share=True))
+    if len(participants(db, session.id)) < limit:
         return
     upgrade = entitlements.catalogue(db).plan_offering(entitlements.SESSION_PARTICIPANTS)
     more = (
@@ -322,24 +341,51 @@ def update_registration(
     return participant
 
 
-def withdraw(db: Session, viewer: Viewer, session_id: int, participant_id: int) -> SessionParticipant:
-    """Leave the session: the participant's meetings are cancelled, which frees their tables."""
+def withdraw(db: Session, viewer: Viewer, session_id: int, participant_id: int) -> list[SessionMeeting]:
+    """Leave the session: the participant's meetings are cancelled (returned), which frees their tables."""
     session = get(db, viewer, session_id)
     participant = own_participant(db, viewer, session_id, participant_id)
+    return _take_out(db, viewer, session, participant, "session.withdrawn")
+
+
+def remove_participant(db: Session, viewer: Viewer, session_id: int, participant_id: int) -> list[SessionMeeting]:
+    """The organiser takes a participant out of the session, with its meetings (returned)."""
+    session = get_organised(db, viewer, session_id)
+    participant = next((p for p in participants(db, session.id) if p.id == participant_id), None)
+    if participant is None:
+        raise NotFound("participant")
+    return _take_out(db, viewer, session, participant, "session.participant_removed")
+
+
+def live_meetings_of(db: Session, session_id: int, participant_id: int) -> list[SessionMeeting]:
+    query = (
+        select(SessionMeeting)
+        .where(
+            SessionMeeting.session_id == session_id,
+            SessionMeeting.cancelled_at.is_(None),
+            (SessionMeeting.council_id == participant_id) | (SessionMeeting.supplier_id == participant_id),
+        )
+        .options(
+            selectinload(SessionMeeting.council).selectinload(SessionParticipant.organisation),
+            selectinload(SessionMeeting.supplier).selectinload(SessionParticipant.organisation),
+        )
+        .order_by(SessionMeeting.slot)
+    )
+    return list(db.scalars(query))
+
+
+def _take_out(
+    db: Session, viewer: Viewer, session: MatchmakingSession, participant: SessionParticipant, action: str
+) -> list[SessionMeeting]:
     if session.status is S.CANCELLED:
         raise Conflict("This session is cancelled.")
     now = utcnow()
     participant.withdrawn_at = now
-    meetings = db.scalars(
-        select(SessionMeeting).where(
-            SessionMeeting.session_id == session.id,
-            SessionMeeting.cancelled_at.is_(None),
-            (SessionMeeting.council_id == participant.id) | (SessionMeeting.supplier_id == participant.id),
-        )
-    )
+    meetings = live_meetings_of(db, session.id, participant.id)
     for meeting in meetings:
         meeting.cancelled_at = now
         meeting.cancelled_by_id = participant.id
-    audit.record(db, viewer.user_id, "session.withdrawn", "session", session.id, participant=participant.id)
+    calendars_changed(session)
+    audit.record(db, viewer.user_id, action, "session", session.id, participant=participant.id)
     db.flush()
-    return participant
+    return meetings

@@ -205,6 +205,9 @@ def change_status(
         to = SessionStatus(str(form.get("to", "")))
     except ValueError:
         raise Invalid("Choose what to do with the session", field_errors={"to": "Choose an action"}) from None
+    if to is SessionStatus.CANCELLED:
+        # Cancelling tells everyone registered: it asks first, on a page of its own.
+        return RedirectResponse(f"/sessions/{session_id}/cancel", 303)
     session = agenda.change_status(db, viewer, session_id, to)
     flash(request, f"The session is now “{session.status.label.lower()}”.")
     return RedirectResponse(f"/sessions/{session_id}", 303)

@@ -1,7 +1,8 @@
 """A whole matchmaking session from the pages, in real Chromium with axe-core on each: an organiser creates a
 session and opens it, a supplier and a VCSE register and say whom to meet, the organiser generates the schedule,
 locks a meeting in place, regenerates around it and publishes the agenda, a supplier downloads its calendar file
-and records a follow-up, and the organiser reads the outcome."""
+and records a follow-up, the organiser reads the outcome, then removes a participant and cancels the session, each
+after a page saying who is affected."""
 
 from __future__ import annotations
 
@@ -132,4 +133,22 @@ def test_an_organiser_runs_a_session_from_the_pages(
     expect(row.get_by_text("Here", exact=True)).to_be_visible()
     expect(row.get_by_role("button", name=re.compile("^Undo check-in"))).to_be_visible()
     assert_accessible(page)
+
+    # Removing a participant and cancelling the session each ask first, naming who is affected (on a phone too).
+    page.get_by_role("navigation", name="This session").get_by_role("link", name="Session").click()
+    page.get_by_role("link", name="Remove Common Ground Links CIC").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Remove Common Ground Links CIC")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Yes, remove the participant").click()
+    expect(page.get_by_text("Common Ground Links CIC is removed from the session")).to_be_visible()
+    page.get_by_role("link", name="Cancel the session").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Cancel {TITLE}?")
+    expect(page.get_by_text("Fixline Housing Software Ltd: registered")).to_be_visible()
+    screenshot(page, "session-cancel-confirmation")
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, cancel the session").click()
+    expect(page.get_by_text("The session is cancelled").first).to_be_visible()
     console.assert_clean()

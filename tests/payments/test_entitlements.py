@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from exchange.core.models import utcnow
+from exchange.core.settings import Settings
 from exchange.listings.models import ListingStatus, Offer, Pitch
 from exchange.payments import entitlements, plans
 from exchange.payments.gateway import Gateway
 from exchange.payments.models import Subscription
 from tests import factories
 from tests.client import Client
-from tests.localstripe import LocalStripe
+from tests.localstripe import STRIPE_KEY, LocalStripe
 from tests.payments.conftest import Supplier, deliver, event
 
 
@@ -60,8 +61,10 @@ def test_a_malformed_plans_file_is_refused(text: str) -> None:
 
 
 def test_free_limits_apply_without_a_subscription_and_the_plan_raises_them(
-    db: Session, supplier_admin: Supplier, small_limits: None
+    db: Session, supplier_admin: Supplier, small_limits: None, settings: Settings
 ) -> None:
+    # The size of a session follows the plan only when payments are on (a plan can then be bought).
+    settings.stripe_secret_key = STRIPE_KEY
     organisation_id = supplier_admin.organisation.id
     council = factories.council(db)
     assert entitlements.plan_for(db, organisation_id).key == "free"

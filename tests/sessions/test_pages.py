@@ -99,7 +99,7 @@ def test_the_preferences_page_shows_the_suggestions(world: World, client: Client
     sign_in(client, world, "pendle")
     page = client.get(f"/sessions/{world.session.id}/participants/{world.participants['pendle'].id}/preferences")
     assert page.status_code == 200
-    assert "Suggested:" in page.text and "Online budget consultation for residents" in page.text
+    assert "Suggested for “Online budget consultation for residents”: " in page.text
 
 
 def test_the_organiser_generates_locks_in_place_and_publishes(world: World, client: Client) -> None:
@@ -178,8 +178,15 @@ def test_the_organisers_pages_are_404_to_everyone_else(world: World, client: Cli
     # Someone else's registration is not there to change.
     meals = world.participants["meals"].id
     assert client.get(f"{base}/participants/{meals}/edit").status_code in (expected, 303)
-    assert client.post(f"{base}/participants/{meals}/withdraw").status_code in (expected, 303)
+    assert client.post(f"{base}/participants/{meals}/withdraw", {"confirmed": "yes"}).status_code in (expected, 303)
+    assert client.get(f"{base}/participants/{meals}/withdraw").status_code in (expected, 303)
+    # Nor to remove, nor the session to cancel: only its organisers may.
+    assert client.get(f"{base}/participants/{meals}/remove").status_code in (expected, 303)
+    assert client.post(f"{base}/participants/{meals}/remove", {"confirmed": "yes"}).status_code in (expected, 303)
+    assert client.get(f"{base}/cancel").status_code in (expected, 303)
+    assert client.post(f"{base}/cancel", {"confirmed": "yes"}).status_code in (expected, 303)
     assert world.db.get(SessionParticipant, meals).withdrawn_at is None
+    assert world.session.status is SessionStatus.OPEN
 
 
 def test_the_api_lists_sessions_and_hides_drafts(world: World, client: Client) -> None:

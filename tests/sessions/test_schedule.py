@@ -3,6 +3,8 @@ locked meetings stay; moves are checked; participants are told when a published 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -49,7 +51,9 @@ def test_generating_obeys_every_rule_and_honours_wishes(world: World) -> None:
     mutual = next(m for m in meetings if (m.council_id, m.supplier_id) == (p["burnley"].id, p["meals"].id))
     assert mutual.reason == "Both must meet" and mutual.value == 10
     suggested = next(m for m in meetings if (m.council_id, m.supplier_id) == (p["pendle"].id, p["civic"].id))
-    assert suggested.reason.startswith("Suggested:")
+    # The stored reason names no need; the need and the match's words are kept apart for ``need_names``.
+    assert suggested.reason == "Suggested by the exchange" and suggested.need_id is not None
+    assert suggested.need_detail.endswith(")") and "%" in suggested.need_detail
     figures = world.session.schedule_figures
     assert figures is not None and figures["meetings"] == len(meetings) and figures["gap_percent"] <= 2
 
@@ -107,11 +111,30 @@ def test_a_move_that_breaks_a_rule_is_refused_and_nothing_changes(world: World) 
     with pytest.raises(Invalid) as raised:
         planner.move(world.db, world.viewer("burnley"), world.session.id, second.id, 0, 2)
     message = raised.value.field_errors["slot"]
-    assert "Pendle Borough Council has two meetings at 09:30" in message
+    assert message == "Pendle Borough Council already meets Civic Voice Ltd at 09:30 (table 1)."
     world.db.refresh(second)
     assert (second.slot, second.table_number, second.locked) == (1, 1, False)
     with pytest.raises(Invalid):
         planner.move(world.db, world.viewer("burnley"), world.session.id, second.id, 2, 3)
+
+
+def test_a_refused_move_says_why_in_the_organisers_words(world: World) -> None:
+    first, second = _two_meetings_for_pendle(world)
+    # Onto a table another pair holds at that time.
+    with pytest.raises(Invalid) as raised:
+        planner.move(world.db, world.viewer("burnley"), world.session.id, second.id, 0, 1)
+    message = raised.value.field_errors["slot"]
+    assert "Table 1 is taken at 09:30: Pendle Borough Council with Civic Voice Ltd meet there." in message
+    # To a time one side cannot make.
+    world.participants["meals"].available = [1]
+    with pytest.raises(Invalid) as raised:
+        planner.move(world.db, world.viewer("burnley"), world.session.id, second.id, 3, 1)
+    at = world.session.slots[3]["start"]
+    assert raised.value.field_errors["slot"] == f"Pennine Meals cannot make {at}: they said so when registering."
+    for said in (message, raised.value.field_errors["slot"]):
+        assert not re.search(r"\bmeeting \d|\bp\d+\b|max_meetings", said), said
+    world.db.refresh(second)
+    assert (second.slot, second.table_number) == (1, 1) and (first.slot, first.table_number) == (0, 1)
 
 
 def test_a_valid_move_locks_the_meeting(world: World) -> None:

@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.forms import validate
+from exchange.core.settings import Settings
+from exchange.needs.models import Need
 from exchange.organisations.models import OrganisationKind
 from exchange.sessions import preferences, service
 from exchange.sessions.models import MatchmakingSession, SessionParticipant, SessionPreference, SessionStatus, WishLevel
@@ -131,12 +133,8 @@ def test_registration_closes(world: World) -> None:
         )
 
 
-def test_a_full_session_says_so_and_which_plan_takes_more(world: World) -> None:
-    from exchange.payments import entitlements
-
-    limit = entitlements.participant_limit(world.db, world.organising_council.id)
-    assert limit is not None
-    for n in range(limit - len(service.participants(world.db, world.session.id))):
+def _register_fillers(world: World, count: int) -> None:
+    for n in range(count):
         person = factories.user(world.db)
         organisation = factories.supplier(world.db, person, name=f"Filler {n}")
         service.register(
@@ -145,16 +143,40 @@ def test_a_full_session_says_so_and_which_plan_takes_more(world: World) -> None:
             world.session.id,
             RegistrationForm(organisation_id=organisation.id, available=[0], max_meetings=1),
         )
+
+
+def _register_late(world: World) -> SessionParticipant:
     late = factories.user(world.db)
     organisation = factories.supplier(world.db, late, name="Too Late Ltd")
+    return service.register(
+        world.db,
+        factories.viewer(world.db, late),
+        world.session.id,
+        RegistrationForm(organisation_id=organisation.id, available=[0], max_meetings=1),
+    )
+
+
+def test_with_payments_on_a_full_session_says_so_and_which_plan_takes_more(world: World, settings: Settings) -> None:
+    from exchange.payments import entitlements
+
+    settings.stripe_secret_key = "sk_test_sessions"
+    limit = entitlements.participant_limit(world.db, world.organising_council.id)
+    assert limit == 40
+    _register_fillers(world, limit - len(service.participants(world.db, world.session.id)))
     with pytest.raises(Conflict) as raised:
-        service.register(
-            world.db,
-            factories.viewer(world.db, late),
-            world.session.id,
-            RegistrationForm(organisation_id=organisation.id, available=[0], max_meetings=1),
-        )
+        _register_late(world)
     assert f"takes {limit} participants" in raised.value.message
+    assert "Council Supporter lets its officers run sessions with more participants" in raised.value.message
+    assert len(service.participants(world.db, world.session.id)) == limit
+
+
+def test_with_payments_off_sessions_have_no_cap_and_nobody_is_told_to_buy_a_plan(world: World) -> None:
+    from exchange.payments import entitlements
+
+    assert entitlements.participant_limit(world.db, world.organising_council.id) is None
+    _register_fillers(world, 40 - len(service.participants(world.db, world.session.id)))
+    forty_first = _register_late(world)
+    assert forty_first.id and len(service.participants(world.db, world.session.id)) == 41
 
 
 def test_preferences_are_saved_and_only_about_the_other_side(world: World) -> None:
@@ -188,7 +210,9 @@ def test_suggestions_come_from_the_councils_needs(world: World) -> None:
     found = preferences.suggestions(world.db, world.session.id)
     pair = (world.participants["pendle"].id, world.participants["civic"].id)
     assert pair in found
-    assert "Online budget consultation for residents" in found[pair].reason
+    need = world.db.get(Need, found[pair].need_id)
+    assert need is not None and need.title == "Online budget consultation for residents"
+    assert need.title not in found[pair].detail
     best_for_pendle = max((s.score, b) for (a, b), s in found.items() if a == world.participants["pendle"].id)
     assert best_for_pendle[1] == world.participants["civic"].id
 

@@ -1,0 +1,139 @@
+"""Destructive changes ask first: cancelling the session, leaving it, cancelling a meeting and removing a
+participant each have a page saying who is affected and who will be told, whose form makes the change. A post
+that does not come from that page (no ``confirmed``) is sent to it and changes nothing; all of it works without
+JavaScript."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from exchange.accounts.dependencies import signed_in_viewer
+from exchange.core.forms import submitted_form
+from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.ids import PathId
+from exchange.core.templating import flash, render
+from exchange.core.viewer import Viewer
+from exchange.sessions import agenda, departures
+
+router = APIRouter(route_class=TransactionalRoute, prefix="/sessions/{session_id}")
+
+
+def _page(request: Request, confirmation: departures.Confirmation) -> HTMLResponse:
+    context = {
+        "page_title": confirmation.heading,
+        "session": confirmation.session,
+        "confirmation": confirmation,
+        # The confirmed form posts to the address of its page.
+        "action": request.url.path,
+    }
+    return render(request, "sessions/confirm.html", context)
+
+
+def _confirmed(form: FormData) -> bool:
+    return form.get("confirmed") == "yes"
+
+
+@router.get("/cancel", response_class=HTMLResponse)
+def confirm_session_cancellation(
+    request: Request, session_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> HTMLResponse:
+    return _page(request, departures.session_cancellation(db, viewer, session_id))
+
+
+@router.post("/cancel")
+def cancel_session(
+    request: Request,
+    session_id: PathId,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    if not _confirmed(form):
+        return RedirectResponse(f"/sessions/{session_id}/cancel", 303)
+    departures.cancel_session(db, viewer, session_id)
+    flash(request, "The session is cancelled. Everyone registered is told.")
+    return RedirectResponse(f"/sessions/{session_id}", 303)
+
+
+@router.get("/participants/{participant_id}/withdraw", response_class=HTMLResponse)
+def confirm_leaving(
+    request: Request,
+    session_id: PathId,
+    participant_id: PathId,
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> HTMLResponse:
+    return _page(request, departures.leaving(db, viewer, session_id, participant_id))
+
+
+@router.post("/participants/{participant_id}/withdraw")
+def leave(
+    request: Request,
+    session_id: PathId,
+    participant_id: PathId,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    if not _confirmed(form):
+        return RedirectResponse(f"/sessions/{session_id}/participants/{participant_id}/withdraw", 303)
+    participant = departures.leave(db, viewer, session_id, participant_id)
+    flash(request, f"{participant.name} has left the session. The organisers and the people it was to meet are told.")
+    return RedirectResponse(f"/sessions/{session_id}", 303)
+
+
+@router.get("/participants/{participant_id}/remove", response_class=HTMLResponse)
+def confirm_removal(
+    request: Request,
+    session_id: PathId,
+    participant_id: PathId,
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> HTMLResponse:
+    return _page(request, departures.removal(db, viewer, session_id, participant_id))
+
+
+@router.post("/participants/{participant_id}/remove")
+def remove(
+    request: Request,
+    session_id: PathId,
+    participant_id: PathId,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    if not _confirmed(form):
+        return RedirectResponse(f"/sessions/{session_id}/participants/{participant_id}/remove", 303)
+    participant = departures.remove(db, viewer, session_id, participant_id)
+    flash(request, f"{participant.name} is removed from the session, and told.")
+    return RedirectResponse(f"/sessions/{session_id}", 303)
+
+
+@router.get("/meetings/{meeting_id}/cancel", response_class=HTMLResponse)
+def confirm_meeting_cancellation(
+    request: Request,
+    session_id: PathId,
+    meeting_id: PathId,
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> HTMLResponse:
+    return _page(request, departures.meeting_cancellation(db, viewer, session_id, meeting_id))
+
+
+@router.post("/meetings/{meeting_id}/cancel")
+def cancel_meeting(
+    request: Request,
+    session_id: PathId,
+    meeting_id: PathId,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    if not _confirmed(form):
+        return RedirectResponse(f"/sessions/{session_id}/meetings/{meeting_id}/cancel", 303)
+    agenda.cancel(db, viewer, session_id, meeting_id)
+    flash(request, "The meeting is cancelled. The other side and the organisers are told.")
+    return RedirectResponse(f"/sessions/{session_id}/agenda", 303)
