@@ -1,6 +1,7 @@
 """Destructive changes ask first: cancelling the session, leaving it, cancelling a meeting and removing a
 participant each have a page saying who is affected and who will be told, whose form makes the change. A post
-that does not come from that page (no ``confirmed``) is sent to it and changes nothing; all of it works without
+that does not come from that page (no ``confirmed``) is sent to it and changes nothing (someone who may not make
+the change gets 404 either way); all of it works without
 JavaScript."""
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def cancel_session(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     if not _confirmed(form):
+        departures.session_cancellation(db, viewer, session_id)  # 404 to whoever may not cancel it
         return RedirectResponse(f"/sessions/{session_id}/cancel", 303)
     departures.cancel_session(db, viewer, session_id)
     flash(request, "The session is cancelled. Everyone registered is told.")
@@ -79,6 +81,7 @@ def leave(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     if not _confirmed(form):
+        departures.leaving(db, viewer, session_id, participant_id)  # 404 to whoever may not
         return RedirectResponse(f"/sessions/{session_id}/participants/{participant_id}/withdraw", 303)
     participant = departures.leave(db, viewer, session_id, participant_id)
     flash(request, f"{participant.name} has left the session. The organisers and the people it was to meet are told.")
@@ -106,6 +109,7 @@ def remove(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     if not _confirmed(form):
+        departures.removal(db, viewer, session_id, participant_id)  # 404 to whoever may not
         return RedirectResponse(f"/sessions/{session_id}/participants/{participant_id}/remove", 303)
     participant = departures.remove(db, viewer, session_id, participant_id)
     flash(request, f"{participant.name} is removed from the session, and told.")
@@ -133,6 +137,7 @@ def cancel_meeting(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     if not _confirmed(form):
+        departures.meeting_cancellation(db, viewer, session_id, meeting_id)  # 404 to whoever may not
         return RedirectResponse(f"/sessions/{session_id}/meetings/{meeting_id}/cancel", 303)
     agenda.cancel(db, viewer, session_id, meeting_id)
     flash(request, "The meeting is cancelled. The other side and the organisers are told.")

@@ -99,6 +99,7 @@ GET    /billing/success                                                         
 GET    /billing/{organisation_id}                                               supplier admin
 GET    /billing/{organisation_id}/analytics                                     supplier admin
 POST   /billing/{organisation_id}/portal                                        supplier?
+GET    /calendars/sessions/{token}.ics                                          public
 GET    /case-studies                                                            public
 GET    /case-studies/new                                                        user
 POST   /case-studies/new                                                        user
@@ -233,10 +234,13 @@ GET    /sessions/new                                                            
 POST   /sessions/new                                                            user
 GET    /sessions/{session_id}                                                   public
 GET    /sessions/{session_id}/agenda                                            council supplier other_council
+GET    /sessions/{session_id}/cancel                                            council admin
+POST   /sessions/{session_id}/cancel                                            council admin
 GET    /sessions/{session_id}/check-in                                          council admin
 GET    /sessions/{session_id}/edit                                              council admin
 POST   /sessions/{session_id}/edit                                              council admin
-POST   /sessions/{session_id}/meetings/{meeting_id}/cancel                      council?
+GET    /sessions/{session_id}/meetings/{meeting_id}/cancel                      supplier
+POST   /sessions/{session_id}/meetings/{meeting_id}/cancel                      supplier
 POST   /sessions/{session_id}/meetings/{meeting_id}/follow-up                   user
 POST   /sessions/{session_id}/meetings/{meeting_id}/lock                        council admin
 POST   /sessions/{session_id}/meetings/{meeting_id}/move                        council admin
@@ -248,6 +252,9 @@ GET    /sessions/{session_id}/participants/{participant_id}/edit                
 POST   /sessions/{session_id}/participants/{participant_id}/edit                supplier
 GET    /sessions/{session_id}/participants/{participant_id}/preferences         supplier
 POST   /sessions/{session_id}/participants/{participant_id}/preferences         supplier
+GET    /sessions/{session_id}/participants/{participant_id}/remove              council admin
+POST   /sessions/{session_id}/participants/{participant_id}/remove              council admin
+GET    /sessions/{session_id}/participants/{participant_id}/withdraw            supplier
 POST   /sessions/{session_id}/participants/{participant_id}/withdraw            supplier
 GET    /sessions/{session_id}/register                                          user
 POST   /sessions/{session_id}/register                                          user

@@ -33,6 +33,7 @@ BY_PLACE: list[tuple[str, str, str]] = [
     (r"^/notifications/", "token", "not-a-token"),
     (r"^/account/", "token", "not-a-token"),
     (r"^/saved-searches/feed/", "token", "feed_token"),
+    (r"^/calendars/", "token", "not-a-token"),
 ]
 # Literal values of parameters that name a kind of thing.
 KINDS = {

@@ -138,4 +138,4 @@ def test_each_role_gets_only_what_it_may(
                     problems.append(f"{where} (someone else's: must be refused and change nothing)")
             elif status not in (403, 404):
                 problems.append(f"{where} (someone else's: must be 403 or 404)")
-    assert problems == []
+    assert not problems, "\n".join(problems)

@@ -63,7 +63,13 @@ def build(db: Session) -> World:
             SessionParticipant.session_id == session_id, SessionParticipant.organisation_id == supplier.id
         ),
     )
-    meeting_id = _one(db, select(SessionMeeting.id).where(SessionMeeting.session_id == session_id))
+    # A meeting of the supplier's: both sides and the organiser may act on it.
+    meeting_id = _one(
+        db,
+        select(SessionMeeting.id).where(
+            SessionMeeting.session_id == session_id, SessionMeeting.supplier_id == participant_id
+        ),
+    )
 
     # What the demo does not hold, made for the owners.
     council_user, supplier_user = users["council"], users["supplier"]
