@@ -25,12 +25,14 @@ from exchange.core.database import Database, make_engine
 from exchange.core.forms import refuse_nul_in_address
 from exchange.core.middleware import SecurityHeadersMiddleware
 from exchange.core.runtime import freeze_long_lived_objects
+from exchange.core.security import SESSION_COOKIE, SESSION_MAX_AGE_DAYS
 from exchange.core.settings import Settings, get_settings
 from exchange.core.templating import make_environment
 from exchange.docs import views as docs_views
 from exchange.evaluation import api as evaluation_api
 from exchange.evaluation import outcome_views
 from exchange.evaluation import views as evaluation_views
+from exchange.feedback import views as feedback_views
 from exchange.knowledge import api as knowledge_api
 from exchange.knowledge import endorsement_views, follow_views, saved_search_views
 from exchange.knowledge import views as knowledge_views
@@ -52,6 +54,7 @@ from exchange.pages import home as home_page
 from exchange.pages import listing as listing_page
 from exchange.pages import need as need_page
 from exchange.pages import organisation as organisation_page
+from exchange.pages import policies as policy_pages
 from exchange.pages import proposals as proposal_pages
 from exchange.pages import supplier_analytics
 from exchange.payments import admin_views as payment_admin_views
@@ -73,7 +76,7 @@ from exchange.sessions import views as session_views
 from exchange.shortlists import views as shortlist_views
 from exchange.wiring import install as install_listeners_and_jobs
 
-SESSION_MAX_AGE = 14 * 24 * 3600
+SESSION_MAX_AGE = SESSION_MAX_AGE_DAYS * 24 * 3600
 
 
 @asynccontextmanager
@@ -109,7 +112,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
-        session_cookie="exchange_session",
+        session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE,
         same_site="lax",
         https_only=settings.secure_cookies,
@@ -160,6 +163,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         supplier_analytics,
         payment_admin_views,
         docs_views,
+        policy_pages,
+        feedback_views,
     ):
         app.include_router(module.router, include_in_schema=False)
     for api in (search_api, listing_api, need_api, matching_api, organisation_api, profile_api):

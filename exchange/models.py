@@ -6,6 +6,7 @@ from exchange.case_studies.models import CaseStudy, CaseStudyInterest, CaseStudy
 from exchange.conversations.models import Group, GroupFacilitator, Post, PostSupport
 from exchange.core.database import Base
 from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
+from exchange.feedback.models import ContactMessage
 from exchange.jobs.models import FailedJob
 from exchange.knowledge.models import Endorsement, Follow, SavedSearch
 from exchange.listings.models import Offer, Pitch
@@ -48,6 +49,7 @@ __all__ = [
     "Category",
     "Certification",
     "Clarification",
+    "ContactMessage",
     "CouncilEmailDomain",
     "Declaration",
     "Endorsement",

@@ -12,6 +12,7 @@ from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.templating import render
+from exchange.organisations.sign_up import UnknownCouncilDomain
 from exchange.organisations.sign_up import sign_up as sign_up_with_organisation
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/account")
@@ -25,11 +26,18 @@ SIGN_UP_LABELS = {
 }
 
 
-def _sign_up_page(request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200) -> HTMLResponse:
+def _sign_up_page(
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+    unknown_council_domain: bool = False,
+) -> HTMLResponse:
     context = {
         "page_title": "Create an account",
         "values": values,
         "errors": errors,
+        "unknown_council_domain": unknown_council_domain,
     }
     return render(request, "accounts/sign_up.html", context, status_code=status)
 
@@ -47,6 +55,7 @@ def sign_up(request: Request, form: FormData = Depends(submitted_form), db: Sess
         sign_up_with_organisation(db, data, request.app.state.settings)
     except Invalid as error:
         values.pop("password", None)
-        return _sign_up_page(request, values, error.field_errors or {"email": error.message}, 422)
+        errors = error.field_errors or {"email": error.message}
+        return _sign_up_page(request, values, errors, 422, isinstance(error, UnknownCouncilDomain))
     # The same answer whether or not the address already had an account.
     return render(request, "accounts/check_email.html", {"page_title": "Check your email", "email": data.email})
