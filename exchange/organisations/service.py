@@ -17,6 +17,7 @@ from exchange.core.viewer import Viewer
 from exchange.organisations.events import OrganisationChanged
 from exchange.organisations.models import CouncilEmailDomain, Organisation, OrganisationKind
 from exchange.organisations.schemas import OrganisationEdit
+from exchange.organisations.suggestions import NoSuchOrganisation, similar_joinable
 
 
 def unique_slug(db: Session, name: str) -> str:
@@ -68,11 +69,15 @@ def joinable_organisation(db: Session, name_or_slug: str) -> Organisation:
         .order_by(Organisation.id)
     ).first()
     if organisation is None or organisation.is_public_sector:
-        raise Invalid(
+        suggestions = [found.name for found in similar_joinable(db, wanted)]
+        if suggestions:
+            message = f"No supplier or group on the exchange is called “{wanted}”: choose one of the names below"
+        else:
+            message = "Enter the name of a supplier or group on the exchange, as its page shows it"
+        raise NoSuchOrganisation(
             "Check the answers and try again",
-            field_errors={
-                "join_organisation_slug": "Enter the name of a supplier or group on the exchange, as its page shows it"
-            },
+            field_errors={"join_organisation_slug": message},
+            suggestions=suggestions,
         )
     return organisation
 

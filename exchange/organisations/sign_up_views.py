@@ -14,6 +14,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.templating import render
 from exchange.organisations.sign_up import UnknownCouncilDomain
 from exchange.organisations.sign_up import sign_up as sign_up_with_organisation
+from exchange.organisations.suggestions import NoSuchOrganisation
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/account")
 
@@ -32,12 +33,15 @@ def _sign_up_page(
     errors: dict[str, str],
     status: int = 200,
     unknown_council_domain: bool = False,
+    join_suggestions: list[str] | None = None,
 ) -> HTMLResponse:
     context = {
         "page_title": "Create an account",
         "values": values,
         "errors": errors,
         "unknown_council_domain": unknown_council_domain,
+        # Radios: each name is both what is sent and what is shown.
+        "join_suggestions": [(name, name) for name in join_suggestions or []],
     }
     return render(request, "accounts/sign_up.html", context, status_code=status)
 
@@ -50,12 +54,16 @@ def sign_up_form(request: Request) -> HTMLResponse:
 @router.post("/sign-up", response_class=HTMLResponse)
 def sign_up(request: Request, form: FormData = Depends(submitted_form), db: Session = Depends(get_db)) -> Response:
     values = form_to_dict(form)
+    # A name chosen from the suggestions offered after a name that was not quite right.
+    if chosen := values.pop("join_organisation_suggestion", None):
+        values["join_organisation_slug"] = chosen
     try:
         data = validate(SignUp, values, SIGN_UP_LABELS)
         sign_up_with_organisation(db, data, request.app.state.settings)
     except Invalid as error:
         values.pop("password", None)
         errors = error.field_errors or {"email": error.message}
-        return _sign_up_page(request, values, errors, 422, isinstance(error, UnknownCouncilDomain))
+        suggestions = error.suggestions if isinstance(error, NoSuchOrganisation) else []
+        return _sign_up_page(request, values, errors, 422, isinstance(error, UnknownCouncilDomain), suggestions)
     # The same answer whether or not the address already had an account.
     return render(request, "accounts/check_email.html", {"page_title": "Check your email", "email": data.email})
