@@ -104,7 +104,8 @@ def _add_routes(kind: ListingKind) -> None:
                 "listings/no_organisation.html",
                 {"kind": kind, "page_title": f"Publish {kind.with_article}"},
             )
-        values = {"organisation_id": organisations[0].id, "price_model": "free"}
+        # No price model is chosen for the user: the form asks (see OfferForm).
+        values = {"organisation_id": organisations[0].id}
         return _form_page(request, db, viewer, kind, values, {}, f"{kind.base}/new", editing=False)
 
     @router.post(f"{kind.base}/new", response_class=HTMLResponse, name=f"create_{kind.name}")
