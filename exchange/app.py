@@ -50,6 +50,7 @@ from exchange.organisations import sign_up_views
 from exchange.organisations import views as organisation_views
 from exchange.pages import case_study as case_study_page
 from exchange.pages import dashboard as dashboard_page
+from exchange.pages import dev_mail as dev_mail_page
 from exchange.pages import home as home_page
 from exchange.pages import listing as listing_page
 from exchange.pages import need as need_page
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_views,
         policy_pages,
         feedback_views,
+        dev_mail_page,
     ):
         app.include_router(module.router, include_in_schema=False)
     for api in (search_api, listing_api, need_api, matching_api, organisation_api, profile_api):

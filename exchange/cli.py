@@ -40,6 +40,16 @@ def _database() -> Database:
     return job_context().database
 
 
+def use_served_address_in_development(host: str, port: int) -> None:
+    """In development, links in email point at where the exchange is served, unless EXCHANGE_BASE_URL (in the
+    environment or .env) says otherwise; the worker started beside it reads the same variable."""
+    if get_settings().env != "development" or "base_url" in get_settings().model_fields_set:
+        return
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    os.environ["EXCHANGE_BASE_URL"] = f"http://{shown_host}:{port}"
+    get_settings.cache_clear()
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -48,6 +58,8 @@ def serve(
 ) -> None:
     """Serve the exchange."""
     import uvicorn
+
+    use_served_address_in_development(host, port)
 
     uvicorn.run(
         "exchange.app:create_app",
@@ -105,10 +117,7 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start serving when loaded.")] = True,
 ) -> None:
     """Start afresh: a new SQLite database, migrated, seeded with the demo set, then served."""
-    if "EXCHANGE_BASE_URL" not in os.environ:
-        # Links in the demo's email point at where it is served (the worker beside it reads the same variable).
-        os.environ["EXCHANGE_BASE_URL"] = f"http://{host}:{port}"
-        get_settings.cache_clear()
+    use_served_address_in_development(host, port)
     settings = get_settings()
     if not settings.is_sqlite:
         raise typer.BadParameter("demo only recreates the SQLite database; use `db upgrade` and `seed --demo`")
