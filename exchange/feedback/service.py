@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exchange.accounts.models import User
 from exchange.core.errors import Invalid
+from exchange.core.models import utcnow
 from exchange.core.settings import Settings
 from exchange.core.viewer import Viewer
 from exchange.feedback.models import ContactMessage, MessageKind
@@ -15,6 +18,9 @@ from exchange.organisations.service import council_for_domain
 from exchange.outbox.service import queue_email
 
 ADMIN_PAGE = "/admin/messages"
+# The forms are open to anyone: past this many messages in an hour, new ones are still kept (and listed on the
+# admin page) but no longer emailed, so that a flood of messages cannot flood the administrators' inboxes.
+EMAILED_PER_HOUR = 20
 
 
 def leave_feedback(db: Session, viewer: Viewer, form: FeedbackForm, settings: Settings) -> ContactMessage:
@@ -71,6 +77,9 @@ def request_council_domain(
 
 
 def _tell_administrators(db: Session, settings: Settings, subject: str, body: str) -> None:
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    if (db.scalar(select(func.count()).where(ContactMessage.created_at >= an_hour_ago)) or 0) > EMAILED_PER_HOUR:
+        return
     for address in db.scalars(select(User.email).where(User.is_admin.is_(True), User.suspended_at.is_(None))):
         queue_email(db, address, subject, f"{body}\n\nEvery message: {settings.base_url}{ADMIN_PAGE}")
 

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from exchange.feedback.models import ContactMessage, MessageKind
+from exchange.feedback.service import EMAILED_PER_HOUR
 from exchange.outbox.models import OutboxMessage
 from tests import conftest, factories
 from tests.client import Client
@@ -149,3 +150,11 @@ def test_an_officer_whose_domain_is_unknown_is_offered_the_request_form(client: 
     assert response.status_code == 422
     assert 'href="/contact/council-domain"' in response.text
     assert "ask us" not in response.text
+
+
+def test_past_the_hourly_number_messages_are_kept_but_no_longer_emailed(client: Client, db: Session) -> None:
+    admin = factories.admin(db)
+    for n in range(EMAILED_PER_HOUR + 3):
+        assert client.post("/contact", {"message": f"Message number {n}"}).status_code == 303
+    assert factories.count(db, ContactMessage) == EMAILED_PER_HOUR + 3
+    assert len(factories.emails_to(db, admin.email)) == EMAILED_PER_HOUR
