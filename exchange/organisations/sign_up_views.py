@@ -11,10 +11,10 @@ from exchange.accounts.schemas import SignUp
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
-from exchange.core.templating import render
+from exchange.core.templating import render, render_page_or_fragment
 from exchange.organisations.sign_up import UnknownCouncilDomain
 from exchange.organisations.sign_up import sign_up as sign_up_with_organisation
-from exchange.organisations.suggestions import NoSuchOrganisation
+from exchange.organisations.suggestions import NoSuchOrganisation, similar_joinable
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/account")
 
@@ -49,6 +49,20 @@ def _sign_up_page(
 @router.get("/sign-up", response_class=HTMLResponse)
 def sign_up_form(request: Request) -> HTMLResponse:
     return _sign_up_page(request, {"account_kind": request.query_params.get("as", "")}, {})
+
+
+@router.get("/organisation-suggestions", response_class=HTMLResponse)
+def organisation_suggestions(request: Request, db: Session = Depends(get_db)) -> HTMLResponse:
+    """Organisations close to the name being typed to join: the radios for HTMX, else the sign-up page with them."""
+    typed = request.query_params.get("join_organisation_slug", "")[:200]
+    found = [organisation.name for organisation in similar_joinable(db, typed)] if len(typed.strip()) >= 2 else []
+    context = {
+        "page_title": "Create an account",
+        "values": {"account_kind": "supplier", "join_organisation_slug": typed},
+        "errors": {},
+        "join_suggestions": [(name, name) for name in found],
+    }
+    return render_page_or_fragment(request, "accounts/sign_up.html", "accounts/_join_suggestions.html", context)
 
 
 @router.post("/sign-up", response_class=HTMLResponse)

@@ -235,3 +235,21 @@ def test_councils_are_never_suggested_and_nothing_close_asks_for_the_exact_name(
     assert response.status_code == 422
     assert "join_organisation_suggestion" not in response.text
     assert "Enter the name of a supplier or group on the exchange, as its page shows it" in response.text
+
+
+def test_names_close_to_what_is_typed_come_as_a_fragment_for_htmx_or_as_the_page(client: Client, db: Session) -> None:
+    factories.supplier(db, factories.user(db), name="CivicVoice Ltd")
+    factories.council(db, "BUN")
+
+    fragment = client.get(
+        "/account/organisation-suggestions?join_organisation_slug=civic", headers={"HX-Request": "true"}
+    )
+    page = client.get("/account/organisation-suggestions?join_organisation_slug=civic")
+    nothing = client.get("/account/organisation-suggestions?join_organisation_slug=b", headers={"HX-Request": "true"})
+
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert 'value="CivicVoice Ltd"' in fragment.text and "1 organisation with a similar name" in fragment.text
+    assert "Burnley" not in fragment.text
+    assert page.status_code == 200 and '<h1 class="govuk-heading-l">Create an account</h1>' in page.text
+    assert 'value="CivicVoice Ltd"' in page.text and "HX-Request" in fragment.headers["Vary"]
+    assert "join_organisation_suggestion" not in nothing.text

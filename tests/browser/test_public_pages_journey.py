@@ -68,3 +68,24 @@ def test_someone_asks_for_the_confirmation_link_again(page: Page, console: Conso
     page.get_by_role("button", name="Send a new link").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_organisations_with_a_close_name_are_offered_while_typing(page: Page, console: ConsoleLog) -> None:
+    page.goto("/account/sign-up")
+    page.get_by_label("A supplier, social enterprise, charity or community group").check()
+    with page.expect_response(lambda r: "/account/organisation-suggestions" in r.url):
+        page.get_by_label("Or ask to join an organisation already on the exchange").press_sequentially("civicvoice")
+    suggestion = page.get_by_role("group", name="Organisations with a similar name").get_by_label("CivicVoice Ltd")
+    expect(suggestion).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="with a similar name")).to_have_count(1)
+    expect(page.get_by_label("Or ask to join an organisation already on the exchange")).to_be_focused()
+    screenshot(page, "sign-up-join-suggestions")
+    assert_accessible(page)
+
+    page.get_by_label("Your name").fill("Jo Joiner")
+    page.get_by_label("Email address").fill("jo.joiner@example.org")
+    page.get_by_label("Password").fill("a long enough password")
+    suggestion.check()
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
