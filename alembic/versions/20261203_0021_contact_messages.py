@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("email_domain", sa.String(length=253), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("domain_added_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_contact_messages_user_id_users"), ondelete="SET NULL"
         ),

@@ -42,3 +42,5 @@ class ContactMessage(Base):
     # Whoever was signed in when writing (kept if the account is deleted later, without the link).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    # When an administrator added the requested domain (and the person who asked was told).
+    domain_added_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -91,6 +91,6 @@ def request_council_domain(
     flash(
         request,
         f"Thank you. The administrators will check that @{data.email_domain} belongs to {data.council_name} "
-        "and add it; then create your account with your council email address.",
+        "and add it, then email you to say you can create your account.",
     )
     return RedirectResponse("/contact/sent", status_code=303)

@@ -14,7 +14,7 @@ from exchange.core import events
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.text import slugify
 from exchange.core.viewer import Viewer
-from exchange.organisations.events import OrganisationChanged
+from exchange.organisations.events import CouncilDomainAdded, OrganisationChanged
 from exchange.organisations.models import CouncilEmailDomain, Organisation, OrganisationKind
 from exchange.organisations.schemas import OrganisationEdit
 from exchange.organisations.suggestions import NoSuchOrganisation, similar_joinable
@@ -213,6 +213,7 @@ def add_council_domain(db: Session, viewer: Viewer, organisation_id: int, domain
     db.add(row)
     db.flush()
     audit.record(db, viewer.user_id, "council_domain.added", "organisation", organisation.id, domain=domain)
+    events.record(db, CouncilDomainAdded(organisation.id, domain))
     return row
 
 

@@ -158,3 +158,26 @@ def test_past_the_hourly_number_messages_are_kept_but_no_longer_emailed(client: 
         assert client.post("/contact", {"message": f"Message number {n}"}).status_code == 303
     assert factories.count(db, ContactMessage) == EMAILED_PER_HOUR + 3
     assert len(factories.emails_to(db, admin.email)) == EMAILED_PER_HOUR
+
+
+def test_whoever_asked_is_told_once_an_administrator_adds_the_domain(
+    client: Client, other_client: Client, db: Session
+) -> None:
+    admin = factories.admin(db)
+    council = factories.council(db, "BUN")
+    request = {"name": "Olive Officer", "email": "olive@burnley-council.gov.uk", "council_name": council.name}
+    client.post("/contact/council-domain", request)
+    client.post("/contact/council-domain", {**request, "message": "Asking twice, to be sure."})
+    other_client.sign_in(admin.email, factories.PASSWORD)
+    assert "Not added yet" in other_client.get("/admin/messages").text
+
+    added = other_client.post(
+        "/admin/council-domains", {"organisation_slug": council.slug, "domain": "burnley-council.gov.uk"}
+    )
+
+    assert added.status_code == 303
+    [email] = factories.emails_to(db, "olive@burnley-council.gov.uk")
+    assert email.subject == f"You can now join {council.name} on the exchange"
+    assert "http://testserver/account/sign-up?as=council" in email.body_text
+    assert all(message.domain_added_at is not None for message in db.query(ContactMessage).all())
+    assert "Not added yet" not in other_client.get("/admin/messages").text
