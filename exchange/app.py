@@ -15,7 +15,6 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from exchange.accounts import views as account_views
 from exchange.accounts.dependencies import verify_csrf
-from exchange.accounts.sessions import SESSION_LIFETIME
 from exchange.admin import jobs_views as admin_jobs_views
 from exchange.admin import views as admin_views
 from exchange.case_studies import api as case_study_api
@@ -27,12 +26,14 @@ from exchange.core.database import Database, make_engine
 from exchange.core.forms import refuse_nul_in_address
 from exchange.core.middleware import SecurityHeadersMiddleware
 from exchange.core.runtime import freeze_long_lived_objects
+from exchange.core.security import SESSION_COOKIE, SESSION_MAX_AGE_DAYS
 from exchange.core.settings import Settings, get_settings
 from exchange.core.templating import make_environment
 from exchange.docs import views as docs_views
 from exchange.evaluation import api as evaluation_api
 from exchange.evaluation import outcome_views
 from exchange.evaluation import views as evaluation_views
+from exchange.feedback import views as feedback_views
 from exchange.knowledge import api as knowledge_api
 from exchange.knowledge import endorsement_views, follow_views, saved_search_views
 from exchange.knowledge import views as knowledge_views
@@ -50,10 +51,12 @@ from exchange.organisations import sign_up_views
 from exchange.organisations import views as organisation_views
 from exchange.pages import case_study as case_study_page
 from exchange.pages import dashboard as dashboard_page
+from exchange.pages import dev_mail as dev_mail_page
 from exchange.pages import home as home_page
 from exchange.pages import listing as listing_page
 from exchange.pages import need as need_page
 from exchange.pages import organisation as organisation_page
+from exchange.pages import policies as policy_pages
 from exchange.pages import proposals as proposal_pages
 from exchange.pages import supplier_analytics
 from exchange.payments import admin_views as payment_admin_views
@@ -77,7 +80,7 @@ from exchange.sessions import views as session_views
 from exchange.shortlists import views as shortlist_views
 from exchange.wiring import install as install_listeners_and_jobs
 
-SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
+SESSION_MAX_AGE = SESSION_MAX_AGE_DAYS * 24 * 3600
 
 
 @asynccontextmanager
@@ -113,7 +116,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
-        session_cookie="exchange_session",
+        session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE,
         same_site="lax",
         https_only=settings.secure_cookies,
@@ -169,6 +172,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         supplier_analytics,
         payment_admin_views,
         docs_views,
+        policy_pages,
+        feedback_views,
+        dev_mail_page,
     ):
         app.include_router(module.router, include_in_schema=False)
     for api in (search_api, listing_api, need_api, matching_api, organisation_api, profile_api):

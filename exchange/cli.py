@@ -40,6 +40,16 @@ def _database() -> Database:
     return job_context().database
 
 
+def use_served_address_in_development(host: str, port: int) -> None:
+    """In development, links in email point at where the exchange is served, unless EXCHANGE_BASE_URL (in the
+    environment or .env) says otherwise; the worker started beside it reads the same variable."""
+    if get_settings().env != "development" or "base_url" in get_settings().model_fields_set:
+        return
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    os.environ["EXCHANGE_BASE_URL"] = f"http://{shown_host}:{port}"
+    get_settings.cache_clear()
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -48,6 +58,8 @@ def serve(
 ) -> None:
     """Serve the exchange."""
     import uvicorn
+
+    use_served_address_in_development(host, port)
 
     uvicorn.run(
         "exchange.app:create_app",
@@ -106,10 +118,7 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start serving when loaded.")] = True,
 ) -> None:
     """Start afresh: a new SQLite database, migrated, seeded with the demo set, then served."""
-    if "EXCHANGE_BASE_URL" not in os.environ:
-        # Links in the demo's email point at where it is served (the worker beside it reads the same variable).
-        os.environ["EXCHANGE_BASE_URL"] = f"http://{host}:{port}"
-        get_settings.cache_clear()
+    use_served_address_in_development(host, port)
     settings = get_settings()
     if not settings.is_sqlite:
         raise typer.BadParameter("demo only recreates the SQLite database; use `db upgrade` and `seed --demo`")
@@ -300,6 +309,24 @@ def bench_http(
         )
     except NothingMeasured as nothing:
         typer.echo(f"error: {nothing}", err=True)
+        raise typer.Exit(1) from None
+
+
+@bench_app.command("writes")
+def bench_writes(
+    clients: Annotated[int, typer.Option(min=1, help="Signed-in people publishing at once.")] = 32,
+    duration: Annotated[float, typer.Option(help="Seconds of writing.")] = 60.0,
+    database_url: Annotated[str | None, typer.Option(help="Database to use (default: a new SQLite file).")] = None,
+    workers: Annotated[int, typer.Option(help="Server worker processes.")] = 1,
+    listings: Annotated[int, typer.Option(help="Listings to generate first.")] = 2_000,
+) -> None:
+    """Many signed-in suppliers publish at once; print answers by status and latency, then read every pitch back."""
+    from exchange.bench.writes import WritesFailed, run
+
+    try:
+        run(clients=clients, duration=duration, database_url=database_url, workers=workers, listings=listings)
+    except WritesFailed as failed:
+        typer.echo(f"error: {failed}", err=True)
         raise typer.Exit(1) from None
 
 

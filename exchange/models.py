@@ -7,6 +7,7 @@ from exchange.conversations.models import Group, GroupFacilitator, Post, PostSup
 from exchange.core.database import Base
 from exchange.core.rate_limits import RateLimitHits
 from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
+from exchange.feedback.models import ContactMessage
 from exchange.jobs.models import FailedJob
 from exchange.knowledge.models import Endorsement, Follow, SavedSearch
 from exchange.listings.models import Offer, Pitch
@@ -49,6 +50,7 @@ __all__ = [
     "Category",
     "Certification",
     "Clarification",
+    "ContactMessage",
     "CouncilEmailDomain",
     "Declaration",
     "Endorsement",

@@ -15,6 +15,7 @@ from exchange.core import events, queue
 LISTENERS_AND_JOBS = (
     "exchange.organisations.service",
     "exchange.accounts.tasks",
+    "exchange.feedback.subscribers",
     "exchange.outbox.tasks",
     "exchange.search.subscribers",
     "exchange.matching.subscribers",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.accounts import sessions
@@ -24,9 +24,15 @@ from exchange.core.rate_limits import Limit
 from exchange.core.security import hash_password, make_token, read_token, verify_password
 from exchange.core.settings import Settings
 from exchange.core.viewer import ANONYMOUS, Viewer
+from exchange.outbox.models import OutboxMessage
 from exchange.outbox.service import queue_email
 
 VERIFY_EMAIL_MAX_AGE = 7 * 24 * 3600
+VERIFY_EMAIL_SUBJECT = "Confirm your email address"
+# At most this many confirmation emails to one address in the window: enough for a lost email or two, never a
+# way to flood someone's inbox.
+VERIFY_EMAIL_LIMIT = 3
+VERIFY_EMAIL_WINDOW = timedelta(hours=1)
 PASSWORD_RESET_MAX_AGE = 3600
 
 
@@ -47,11 +53,34 @@ def send_verification_email(db: Session, user: User, settings: Settings) -> None
     queue_email(
         db,
         user.email,
-        "Confirm your email address",
+        VERIFY_EMAIL_SUBJECT,
         f"Hello {user.name},\n\nConfirm your email address to finish setting up your Open Innovation "
         f"Exchange account:\n\n{settings.base_url}/account/verify-email/{token}\n\n"
         "The link works for 7 days. If you did not sign up, you can ignore this email.",
     )
+
+
+def resend_verification_email(db: Session, email: str, settings: Settings) -> bool:
+    """A new confirmation link for an account still waiting for one, within the limit; whether it was sent.
+
+    Callers answer anonymous visitors the same whatever this returns, so that nobody learns whether an
+    address has an account.
+    """
+    # The user's row is locked first, so parallel requests count the emails one after another.
+    user = db.scalar(select(User).where(User.email == email.lower()).with_for_update())
+    if user is None or user.is_verified or user.suspended_at is not None:
+        return False
+    recent = db.scalar(
+        select(func.count()).where(
+            OutboxMessage.to_address == user.email,
+            OutboxMessage.subject == VERIFY_EMAIL_SUBJECT,
+            OutboxMessage.created_at >= utcnow() - VERIFY_EMAIL_WINDOW,
+        )
+    )
+    if (recent or 0) >= VERIFY_EMAIL_LIMIT:
+        return False
+    send_verification_email(db, user, settings)
+    return True
 
 
 def verify_email(db: Session, token: str) -> tuple[User | None, bool]:

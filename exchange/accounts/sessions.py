@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import UserSession
 from exchange.core.database import rows_changed
 from exchange.core.models import utcnow
+from exchange.core.security import SESSION_MAX_AGE_DAYS
 
 # A session ends this long after sign-in, used or not (the cookie lasts as long).
-SESSION_LIFETIME = timedelta(days=14)
+SESSION_LIFETIME = timedelta(days=SESSION_MAX_AGE_DAYS)
 # How stale "last seen" may get before a writing request refreshes it (a write on every request would cost more).
 LAST_SEEN_STEP = timedelta(hours=1)
 

@@ -47,15 +47,42 @@ def verify_email(request: Request, token: str, db: Session = Depends(get_db)) ->
     return RedirectResponse("/dashboard", status_code=303)
 
 
-@router.post("/resend-verification")
+def _resend_page(request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200) -> HTMLResponse:
+    context = {"page_title": "Send the confirmation link again", "values": values, "errors": errors}
+    return render(request, "accounts/resend_verification.html", context, status_code=status)
+
+
+@router.get("/resend-verification", response_class=HTMLResponse)
+def resend_verification_form(request: Request, viewer: Viewer = Depends(current_viewer)) -> HTMLResponse:
+    return _resend_page(request, {"email": viewer.email} if viewer.signed_in else {}, {})
+
+
+@router.post("/resend-verification", response_class=HTMLResponse)
 def resend_verification(
-    request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+    request: Request,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
 ) -> Response:
-    user = service.get_user(db, viewer)
-    if not user.is_verified:
-        service.send_verification_email(db, user, request.app.state.settings)
-    flash(request, f"We have sent a new link to {user.email}.")
-    return RedirectResponse("/dashboard", status_code=303)
+    settings = request.app.state.settings
+    values = form_to_dict(form)
+    if viewer.signed_in and "email" not in values:
+        # The dashboard's button: the account is the viewer's own, so the answer may say what happened.
+        if viewer.email_verified:
+            flash(request, "Your email address is already confirmed.")
+        elif service.resend_verification_email(db, viewer.email, settings):
+            flash(request, f"We have sent a new link to {viewer.email}.")
+        else:
+            flash(request, "We have sent several links in the last hour. Check your spam folder, or try again later.")
+        return RedirectResponse("/dashboard", status_code=303)
+    try:
+        data = validate(EmailForm, values, {"email": "your email address"})
+    except Invalid as error:
+        return _resend_page(request, values, error.field_errors, 422)
+    service.resend_verification_email(db, data.email, settings)
+    # The same answer whether or not the address has an account waiting for confirmation.
+    context = {"page_title": "Check your email", "email": data.email, "resent": True}
+    return render(request, "accounts/check_email.html", context)
 
 
 @router.get("/sign-in", response_class=HTMLResponse)

@@ -14,6 +14,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
+from exchange.feedback import service as feedback
 from exchange.organisations import service as organisations
 from exchange.organisations.schemas import CouncilDomainAdd
 
@@ -35,6 +36,12 @@ def _page(
 @router.get("", response_class=HTMLResponse)
 def admin_home(request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)) -> HTMLResponse:
     return _page(request, db, {}, {})
+
+
+@router.get("/messages", response_class=HTMLResponse)
+def messages(request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(admin_viewer)) -> HTMLResponse:
+    context = {"page_title": "Messages from the contact forms", "messages": feedback.recent_messages(db)}
+    return render(request, "admin/messages.html", context)
 
 
 @router.post("/organisations/{organisation_id}/verify")

@@ -14,9 +14,9 @@ from exchange.case_studies import service
 from exchange.case_studies.models import CaseStudy
 from exchange.case_studies.schemas import CASE_STUDY_LABELS, CaseStudyForm
 from exchange.core.errors import Invalid
-from exchange.core.forms import form_to_dict, submitted_form, validate
+from exchange.core.forms import chosen_id, form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
-from exchange.core.ids import MAX_ID, PathId
+from exchange.core.ids import MAX_ID, PathId, plain_number
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.evaluation import outcome as outcomes
@@ -55,11 +55,7 @@ def _values(case_study: CaseStudy) -> dict[str, Any]:
 
 
 def _supplier_id(values: dict[str, Any]) -> int | None:
-    try:
-        value = int(values.get("supplier_organisation_id") or 0)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value <= MAX_ID else None
+    return plain_number(values.get("supplier_organisation_id"), MAX_ID) or None
 
 
 def _form_page(
@@ -73,7 +69,7 @@ def _form_page(
     status: int = 200,
 ) -> HTMLResponse:
     councils = service.authoring_councils(db, viewer)
-    owner_ids = {int(values["organisation_id"])} if editing else {o.id for o in councils}
+    owner_ids = {chosen_id(values, "organisation_id")} if editing else {o.id for o in councils}
     context = {
         "page_title": "Edit your case study" if editing else "Write a case study",
         "values": values,
@@ -152,7 +148,7 @@ def create(
     values = form_to_dict(form, LIST_FIELDS)
     try:
         data = validate(CaseStudyForm, values, CASE_STUDY_LABELS)
-        organisation_id = int(values.get("organisation_id") or 0)
+        organisation_id = chosen_id(values, "organisation_id")
         case_study = service.create(db, viewer, organisation_id, data)
     except Invalid as error:
         return _form_page(request, db, viewer, values, error.field_errors, "/case-studies/new", False, 422)

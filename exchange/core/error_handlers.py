@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exchange.core.database import is_busy
 from exchange.core.errors import Busy, DomainError, NotSignedIn
-from exchange.core.forms import FieldError
+from exchange.core.forms import FieldError, rule_broken
 from exchange.core.middleware import security_headers
 from exchange.core.templating import is_htmx, render
 from exchange.core.text_policy import TextRefused
@@ -66,8 +66,10 @@ def _field_error(item: dict[str, Any]) -> tuple[str, str]:
     original = (item.get("ctx") or {}).get("error")
     if isinstance(original, (FieldError, TextRefused)):
         return original.field, original.message
-    field = ".".join(str(part) for part in item["loc"] if part not in ("body", "query", "path"))
-    return field or "request", str(item["msg"])
+    parts = [str(part) for part in item["loc"] if part not in ("body", "query", "path")]
+    field = ".".join(parts) or "request"
+    named = next((part for part in reversed(parts) if not part.isdigit()), "request").replace("_", " ")
+    return field, rule_broken(item, f"the {named}", f"The {named}")
 
 
 def install(app: FastAPI) -> None:

@@ -14,6 +14,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from exchange.core.settings import get_settings
 
 MIN_PASSWORD_LENGTH = 10
+# The one cookie the exchange sets (the cookies page describes it): a signed session, kept this long after
+# the last visit.
+SESSION_COOKIE = "exchange_session"
+SESSION_MAX_AGE_DAYS = 14
 
 
 @cache

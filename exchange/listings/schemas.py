@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -35,8 +36,16 @@ class PitchForm(ListingForm):
 
 
 class OfferForm(ListingForm):
-    price_model: PriceModel = PriceModel.FREE
+    # No default: a paid offer must never be published as free because nobody changed a pre-set answer.
+    price_model: PriceModel
     price_amount: int | None = Field(default=None, ge=0, le=100_000_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def price_model_chosen(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("price_model"):
+            raise FieldError("price_model", "Choose how the offer is priced: free, a price, or priced on request")
+        return data
 
     @model_validator(mode="after")
     def price_matches_model(self) -> OfferForm:

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import signed_in_viewer
 from exchange.core.errors import Invalid
-from exchange.core.forms import form_to_dict, submitted_form, validate
+from exchange.core.forms import chosen_id, form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
@@ -104,7 +104,8 @@ def _add_routes(kind: ListingKind) -> None:
                 "listings/no_organisation.html",
                 {"kind": kind, "page_title": f"Publish {kind.with_article}"},
             )
-        values = {"organisation_id": organisations[0].id, "price_model": "free"}
+        # No price model is chosen for the user: the form asks (see OfferForm).
+        values = {"organisation_id": organisations[0].id}
         return _form_page(request, db, viewer, kind, values, {}, f"{kind.base}/new", editing=False)
 
     @router.post(f"{kind.base}/new", response_class=HTMLResponse, name=f"create_{kind.name}")
@@ -117,7 +118,7 @@ def _add_routes(kind: ListingKind) -> None:
         values = form_to_dict(form)
         try:
             data = _parse(kind, values)
-            organisation_id = int(values.get("organisation_id") or 0)
+            organisation_id = chosen_id(values, "organisation_id")
             listing = service.create(db, viewer, kind.model, organisation_id, data)
         except (Invalid, ValueError) as error:
             errors = error.field_errors if isinstance(error, Invalid) else {"organisation_id": "Choose an organisation"}

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import signed_in_viewer
 from exchange.core.errors import Invalid
-from exchange.core.forms import form_to_dict, submitted_form, validate
+from exchange.core.forms import chosen_id, form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
@@ -93,7 +93,7 @@ def create(
     values = form_to_dict(form, LIST_FIELDS)
     try:
         data = validate(NeedForm, values, NEED_LABELS)
-        organisation_id = int(values.get("organisation_id") or 0)
+        organisation_id = chosen_id(values, "organisation_id")
         need = service.create(db, viewer, organisation_id, data)
     except Invalid as error:
         return _form_page(request, db, viewer, values, error.field_errors, "/needs/new", False, 422)

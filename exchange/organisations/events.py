@@ -12,3 +12,11 @@ class OrganisationChanged(DomainEvent):
     """An organisation was created or its name, description, website or region changed."""
 
     organisation_id: int
+
+
+@dataclass(frozen=True)
+class CouncilDomainAdded(DomainEvent):
+    """People with a confirmed address on this domain now join the organisation as officers."""
+
+    organisation_id: int
+    domain: str

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from exchange.core.forms import FormSchema
+from exchange.core.forms import FormSchema, WebAddress
 from exchange.core.ids import DbId
 from exchange.organisations.models import OrganisationKind
 
@@ -12,7 +12,7 @@ from exchange.organisations.models import OrganisationKind
 class OrganisationEdit(FormSchema):
     name: str = Field(min_length=2, max_length=200)
     description: str = Field(default="", max_length=5000)
-    website: HttpUrl | None = None
+    website: WebAddress | None = None
     region_id: DbId | None = None
 
 

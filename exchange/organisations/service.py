@@ -14,9 +14,10 @@ from exchange.core import events
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.text import slugify
 from exchange.core.viewer import Viewer
-from exchange.organisations.events import OrganisationChanged
+from exchange.organisations.events import CouncilDomainAdded, OrganisationChanged
 from exchange.organisations.models import CouncilEmailDomain, Organisation, OrganisationKind
 from exchange.organisations.schemas import OrganisationEdit
+from exchange.organisations.suggestions import NoSuchOrganisation, similar_joinable
 
 
 def unique_slug(db: Session, name: str) -> str:
@@ -68,11 +69,15 @@ def joinable_organisation(db: Session, name_or_slug: str) -> Organisation:
         .order_by(Organisation.id)
     ).first()
     if organisation is None or organisation.is_public_sector:
-        raise Invalid(
+        suggestions = [found.name for found in similar_joinable(db, wanted)]
+        if suggestions:
+            message = f"No supplier or group on the exchange is called “{wanted}”: choose one of the names below"
+        else:
+            message = "Enter the name of a supplier or group on the exchange, as its page shows it"
+        raise NoSuchOrganisation(
             "Check the answers and try again",
-            field_errors={
-                "join_organisation_slug": "Enter the name of a supplier or group on the exchange, as its page shows it"
-            },
+            field_errors={"join_organisation_slug": message},
+            suggestions=suggestions,
         )
     return organisation
 
@@ -208,6 +213,7 @@ def add_council_domain(db: Session, viewer: Viewer, organisation_id: int, domain
     db.add(row)
     db.flush()
     audit.record(db, viewer.user_id, "council_domain.added", "organisation", organisation.id, domain=domain)
+    events.record(db, CouncilDomainAdded(organisation.id, domain))
     return row
 
 

@@ -16,6 +16,10 @@ from exchange.organisations.models import OrganisationKind
 from exchange.outbox.service import queue_email
 
 
+class UnknownCouncilDomain(Invalid):
+    """A council officer's address on a domain no council has: the page offers to ask for it."""
+
+
 def sign_up(db: Session, form: SignUp, settings: Settings) -> User | None:
     """Create the account (and its supplier organisation); None when the email already has one.
 
@@ -26,11 +30,11 @@ def sign_up(db: Session, form: SignUp, settings: Settings) -> User | None:
         form.account_kind is AccountKind.COUNCIL
         and organisations.council_for_domain(db, form.email.rsplit("@", 1)[1]) is None
     ):
-        raise Invalid(
+        raise UnknownCouncilDomain(
             "Check the answers and try again",
             field_errors={
                 "email": "Use your council email address. If it is right, your council's email domain "
-                "is not on the exchange yet: ask us to add it."
+                "is not on the exchange yet: ask for it to be added"
             },
         )
     if form.account_kind is AccountKind.SUPPLIER and form.join_organisation_slug:

@@ -10,15 +10,12 @@ from pydantic import (
     BeforeValidator,
     EmailStr,
     Field,
-    HttpUrl,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
 
 from exchange.core.errors import Invalid
-from exchange.core.forms import FieldError, FormSchema, validate
+from exchange.core.forms import FieldError, FormSchema, WebAddress, validate
 from exchange.core.ids import DbId
 from exchange.profiles.completeness import today
 from exchange.profiles.grounds import GROUNDS
@@ -120,7 +117,7 @@ class IdentityForm(FormSchema):
     vat_number: str | None = None
     registered_address: str | None = Field(default=None, max_length=1000)
     contact_address: str | None = Field(default=None, max_length=1000)
-    website: HttpUrl | None = None
+    website: WebAddress | None = None
     trading_started_on: Annotated[date | None, uk_date("the date it started trading")] = None
     size: Size | None = None
     is_vcse: bool | None = None
@@ -135,16 +132,6 @@ class IdentityForm(FormSchema):
         if len(names) > 10 or any(len(name) > 200 for name in names):
             raise ValueError("Give up to 10 trading names of 200 characters or fewer")
         return names
-
-    @field_validator("website", mode="wrap")
-    @classmethod
-    def web_address(cls, value: object, handler: ValidatorFunctionWrapHandler) -> object:
-        if isinstance(value, str) and "://" not in value:
-            value = f"https://{value}"
-        try:
-            return handler(value)
-        except ValidationError:
-            raise ValueError("Enter a website address, like https://www.example.org") from None
 
     @field_validator("companies_house_number", mode="before")
     @classmethod

@@ -45,7 +45,8 @@ class SearchQuery(BaseModel):
         known = STAGES if info.field_name == "stage" else ORGANISATION_KINDS
         unknown = [value for value in values if value not in known]
         if unknown:
-            raise ValueError(f"unknown value {unknown[0]!r}")
+            noun = "stage" if info.field_name == "stage" else "kind of organisation"
+            raise ValueError(f"Choose a {noun} from the list ({unknown[0]!r} is not one)")
         return values
 
 

@@ -204,3 +204,52 @@ def test_a_malformed_email_address_gets_a_plain_message_and_nothing_is_written(c
     assert "Enter an email address in the correct format, like name@example.com" in response.text
     assert "value is not a valid" not in response.text
     assert factories.count(db, User) == users
+
+
+def test_a_name_close_to_an_organisations_offers_it_and_choosing_it_asks_to_join(client: Client, db: Session) -> None:
+    founder = factories.user(db)
+    civicvoice = factories.supplier(db, founder, name="CivicVoice Ltd")
+    factories.supplier(db, factories.user(db), name="Civic Voice Consulting")
+    form = supplier_form("joiner@widgets.example", organisation_name="", join_organisation_slug="civicvoice")
+
+    refused = client.post("/account/sign-up", form)
+
+    assert refused.status_code == 422
+    assert "No supplier or group on the exchange is called “civicvoice”" in refused.text
+    assert 'name="join_organisation_suggestion" type="radio" value="CivicVoice Ltd"' in refused.text
+    assert 'value="Civic Voice Consulting"' in refused.text
+    assert factories.count(db, User, User.email == "joiner@widgets.example") == 0
+
+    chosen = client.post("/account/sign-up", {**form, "join_organisation_suggestion": "CivicVoice Ltd"})
+
+    assert chosen.status_code == 200 and "Check your email" in chosen.text
+    joiner = db.scalars(select(User).where(User.email == "joiner@widgets.example")).one()
+    member = db.scalars(select(Member).where(Member.user_id == joiner.id)).one()
+    assert (member.organisation_id, member.status) == (civicvoice.id, MemberStatus.PENDING)
+
+
+def test_councils_are_never_suggested_and_nothing_close_asks_for_the_exact_name(client: Client, db: Session) -> None:
+    council = factories.council(db, "BUN")
+    form = supplier_form("joiner@widgets.example", organisation_name="", join_organisation_slug=council.name[:8])
+    response = client.post("/account/sign-up", form)
+    assert response.status_code == 422
+    assert "join_organisation_suggestion" not in response.text
+    assert "Enter the name of a supplier or group on the exchange, as its page shows it" in response.text
+
+
+def test_names_close_to_what_is_typed_come_as_a_fragment_for_htmx_or_as_the_page(client: Client, db: Session) -> None:
+    factories.supplier(db, factories.user(db), name="CivicVoice Ltd")
+    factories.council(db, "BUN")
+
+    fragment = client.get(
+        "/account/organisation-suggestions?join_organisation_slug=civic", headers={"HX-Request": "true"}
+    )
+    page = client.get("/account/organisation-suggestions?join_organisation_slug=civic")
+    nothing = client.get("/account/organisation-suggestions?join_organisation_slug=b", headers={"HX-Request": "true"})
+
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert 'value="CivicVoice Ltd"' in fragment.text and "1 organisation with a similar name" in fragment.text
+    assert "Burnley" not in fragment.text
+    assert page.status_code == 200 and '<h1 class="govuk-heading-l">Create an account</h1>' in page.text
+    assert 'value="CivicVoice Ltd"' in page.text and "HX-Request" in fragment.headers["Vary"]
+    assert "join_organisation_suggestion" not in nothing.text

@@ -210,34 +210,6 @@ def _inject_axe(page: Page) -> None:
         page.add_script_tag(url=AXE_ROUTE)
 
 
-# GOV.UK Frontend puts aria-expanded on radios and checkboxes that reveal conditional questions. ARIA does
-# not allow it on those roles, so axe reports it, but the Design System keeps it on purpose: screen readers
-# announce it and research found it helps (alphagov/govuk-frontend#979, listed as a known axe issue in #1280).
-# Only exactly that is let through: aria-expanded alone, on a GOV.UK radio or checkbox that controls a reveal.
-GOVUK_CONDITIONAL_REVEAL = re.compile(
-    r'^Fix all of the following:\s+ARIA attribute is not allowed: aria-expanded="(true|false)"$'
-)
-
-
-def _is_govuk_conditional_reveal(violation: dict[str, Any], node: dict[str, Any]) -> bool:
-    html = node.get("html", "")
-    return (
-        violation["id"] == "aria-allowed-attr"
-        and re.search(r'class="[^"]*\bgovuk-(radios|checkboxes)__input\b', html) is not None
-        and "aria-controls=" in html
-        and GOVUK_CONDITIONAL_REVEAL.match(" ".join((node.get("failureSummary") or "").split())) is not None
-    )
-
-
-def without_known_exceptions(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    kept = []
-    for violation in violations:
-        nodes = [node for node in violation["nodes"] if not _is_govuk_conditional_reveal(violation, node)]
-        if nodes:
-            kept.append({**violation, "nodes": nodes})
-    return kept
-
-
 def format_violations(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:
@@ -255,7 +227,7 @@ def assert_accessible(page: Page) -> None:
     expect(page.locator(".htmx-request")).to_have_count(0)
     _inject_axe(page)
     results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    violations = without_known_exceptions(results["violations"])
+    violations = results["violations"]
     assert not violations, f"{len(violations)} axe violation(s) on {page.url}:\n{format_violations(violations)}"
 
 

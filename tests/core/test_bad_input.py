@@ -34,6 +34,8 @@ def test_tags_that_are_not_text_are_a_422(client: Client, db: Session, kind: str
         factories.supplier(db, owner)
     client.sign_in(owner.email, factories.PASSWORD)
     body = {"title": "A title that is fine", "summary": "A summary that is long enough.", "tags": [{}]}
+    if kind == "offers":
+        body["price_model"] = "free"
 
     response = client.api("POST", f"/api/v1/{kind}", json=body)
 
@@ -73,3 +75,13 @@ def test_a_session_in_the_year_9999_is_refused_plainly(client: Client, db: Sessi
     assert response.status_code == 422
     assert "The date of the session must be between 1900 and 2100" in response.text
     assert factories.count(db, MatchmakingSession) == 0
+
+
+@pytest.mark.parametrize("path", ["/pitches/new", "/offers/new", "/needs/new", "/case-studies/new"])
+def test_a_superscript_digit_is_no_organisation_on_any_new_item_form(client: Client, db: Session, path: str) -> None:
+    officer = factories.officer(db)
+    client.sign_in(officer.email, factories.PASSWORD)
+
+    response = client.post(path, {"organisation_id": "²", "title": "A title that is fine"})
+
+    assert response.status_code == 422

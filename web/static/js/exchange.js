@@ -1,5 +1,6 @@
 // Starts GOV.UK Frontend's components; HTMX needs no start-up of its own.
 import { initAll } from "/assets/js/govuk-frontend.min.js";
+import "/assets/js/radio-reveals.js";
 
 initAll();
 
