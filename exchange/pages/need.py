@@ -32,6 +32,7 @@ router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
 # What the council sees of moderation in its need's history: that it was hidden or restored, not that anyone
 # reported it or that reports were dismissed (that is for the moderators).
 MODERATION_LABELS = {"moderation.hidden": "hidden by a moderator", "moderation.restored": "restored by a moderator"}
+SEALING_LABELS = {"proposals.opened": "proposals opened", "proposals.closed_early": "proposals closed early"}
 
 
 def _history(db: Session, need: Need) -> list[AuditEvent]:
@@ -51,7 +52,7 @@ def detail(
         "can_edit": can_edit,
         "next_stages": needs.next_stages(need) if can_edit else [],
         "history": _history(db, need) if can_edit else [],
-        "moderation_labels": MODERATION_LABELS,
+        "moderation_labels": {**MODERATION_LABELS, **SEALING_LABELS},
         "stage_labels": {stage.value: stage.label for stage in NeedStage},
         "related": related(
             db,

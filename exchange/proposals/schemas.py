@@ -267,4 +267,10 @@ class ProposalOut(BaseModel):
 
 
 class ProposalListOut(BaseModel):
+    sealed: bool = Field(
+        description="True until proposals are opened (after the closing date, or when closed early): until then"
+        " the list is empty and only the number received is given."
+    )
+    received: int = Field(description="How many proposals have been submitted (withdrawn ones not counted).")
+    closes_on: date | None = Field(description="The last day proposals are taken, in UK time.")
     proposals: list[ProposalOut]

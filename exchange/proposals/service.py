@@ -1,9 +1,9 @@
 """Proposals: a supplier organisation's response to a need, from draft to submitted, and perhaps withdrawn.
 
 A proposal is private: its supplier's members see it, and so do the need's council members once it is
-submitted (never a draft); everyone else gets 404. Submitting locks it. Withdrawing (before the closing
-date) is final: the organisation cannot send another proposal for that need, so a council never sees a
-proposal come back changed after it was withdrawn.
+submitted (never a draft) and the need's proposals are opened (see proposals.sealing); everyone else gets
+404. Submitting locks it. Withdrawing (before the closing date) is final: the organisation cannot send
+another proposal for that need, so a council never sees a proposal come back changed after it was withdrawn.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify
 from exchange.organisations.models import Organisation
 from exchange.profiles import service as profiles
-from exchange.proposals import procurement
+from exchange.proposals import procurement, sealing
 from exchange.proposals.models import Proposal, ProposalAnswer, ProposalStatus, Requirement
 from exchange.proposals.procurement import ProcurementView
 from exchange.proposals.schemas import ProposalDraft
@@ -88,14 +88,18 @@ def _load(db: Session, proposal_id: int) -> Proposal | None:
 
 
 def get_visible(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> tuple[Proposal, Need]:
-    """For the supplier's members; for the council's members once submitted. Everyone else: 404."""
+    """For the supplier's members; for the council's members once submitted and opened. Everyone else: 404."""
     need = needs.get(db, viewer, need_id)
     proposal = _load(db, proposal_id)
     if proposal is None or proposal.need_id != need.id:
         raise NotFound()
     if viewer.is_member(proposal.organisation_id):
         return proposal, need
-    if viewer.is_member(need.organisation_id) and proposal.status is not ProposalStatus.DRAFT:
+    if (
+        viewer.is_member(need.organisation_id)
+        and proposal.status is not ProposalStatus.DRAFT
+        and sealing.open_for_council(db, procurement.load(db, need), viewer.user_id)
+    ):
         return proposal, need
     raise NotFound()
 
@@ -315,13 +319,14 @@ def submit(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> Propo
     ):
         raise Conflict(_submitted_on(proposal, "it cannot be submitted twice. Nothing has changed."))
     audit.record(db, viewer.user_id, "proposal.submitted", "proposal", proposal.id, need_id=need.id)
+    # Sealed: the council is told that a proposal arrived, never whose it is.
     notify(
         db,
         _council_members(db, need.organisation_id),
         NotificationKind.PROPOSAL_RECEIVED,
         f"Proposal received: {need.title}",
-        f"{proposal.organisation.name} has submitted a proposal for “{need.title}”.",
-        f"/needs/{need.id}/proposals/{proposal.id}",
+        f"A proposal has arrived for “{need.title}”. {sealing.sealed_message(view.procurement)}",
+        f"/needs/{need.id}/proposals",
     )
     return proposal
 

@@ -95,6 +95,11 @@ def set_dates(db: Session, need: Need, **dates: date | None) -> None:
     db.flush()
 
 
+def close_proposals(db: Session, world: World) -> None:
+    """Proposals closed yesterday, as time passing would have it: the council may now open them."""
+    set_dates(db, world.need, opens_on=days(-30), closes_on=days(-1), questions_close_on=None)
+
+
 @pytest.fixture
 def world(db: Session) -> World:
     officer = factories.officer(db, "BUN")

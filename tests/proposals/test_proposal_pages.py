@@ -64,7 +64,9 @@ def test_a_supplier_drafts_comes_back_and_submits_and_the_council_is_told(
     assert factories.audit_events(db, "proposal", proposal.id, "proposal.submitted")
     told = db.scalars(select(Notification).where(Notification.kind == NotificationKind.PROPOSAL_RECEIVED)).all()
     assert {n.user_id for n in told} == {world.officer.id, world.colleague.id}
-    assert all(n.link == base for n in told)
+    # Sealed: the council is told one arrived, not whose it is.
+    assert all(n.link == f"/needs/{world.need.id}/proposals" for n in told)
+    assert all("Pennine" not in n.title + n.body and "sealed" in n.body for n in told)
     assert len(factories.emails_to(db, world.officer.email)) == 1
     assert factories.emails_to(db, world.colleague.email) == []  # switched that kind of email off
     assert factories.emails_to(db, world.supplier_member.email) == []
