@@ -153,6 +153,18 @@ def load(db: Session, need: Need) -> ProcurementView:
     )
 
 
+def closing_dates(db: Session, need_ids: set[int]) -> dict[int, date]:
+    """Need id -> the one closing date, for screens that list many needs (cards, digests, feeds)."""
+    if not need_ids:
+        return {}
+    rows = db.execute(
+        select(NeedProcurement.need_id, NeedProcurement.closes_on).where(
+            NeedProcurement.need_id.in_(need_ids), NeedProcurement.closes_on.is_not(None)
+        )
+    )
+    return {need_id: closes_on for need_id, closes_on in rows if closes_on is not None}
+
+
 def for_viewer(db: Session, viewer: Viewer, need_id: int) -> ProcurementView:
     return load(db, needs.get(db, viewer, need_id))
 
@@ -222,6 +234,21 @@ def _changed_while_locked(view: ProcurementView, form: ProcurementForm) -> dict[
     return errors
 
 
+def _new_dates_in_the_past(view: ProcurementView, form: ProcurementForm) -> dict[str, str]:
+    """A closing date or question deadline being set must be in the future; one left as it was may have passed
+    (so that the rest of the form can still be saved after it)."""
+    errors = {}
+    if form.closes_on and form.closes_on != view.closes_on and form.closes_on <= view.today:
+        errors["closes_on"] = "The date proposals close must be in the future"
+    if (
+        form.questions_close_on
+        and form.questions_close_on != view.questions_close_on
+        and form.questions_close_on <= view.today
+    ):
+        errors["questions_close_on"] = "The deadline for questions must be in the future"
+    return errors
+
+
 def _changed_once_opened(view: ProcurementView, form: ProcurementForm) -> dict[str, str]:
     """Proposals were opened: moving the dates would let suppliers send proposals after the council read them."""
     errors = {}
@@ -238,6 +265,7 @@ def update(db: Session, viewer: Viewer, need_id: int, form: ProcurementForm) -> 
     need = needs.get_editable(db, viewer, need_id)
     view = load(db, need)
     errors = _changed_while_locked(view, form) if is_locked(db, need.id) else {}
+    errors.update(_new_dates_in_the_past(view, form))
     if view.settings is not None and view.settings.opened_at is not None:
         errors.update(_changed_once_opened(view, form))
     if errors:

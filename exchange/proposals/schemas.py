@@ -136,10 +136,9 @@ class ProcurementForm(FormSchema):
             raise FieldError("opens_on", "Enter the date proposals open")
         if self.opens_on and self.closes_on and self.closes_on <= self.opens_on:
             raise FieldError("closes_on", "The date proposals close must be after the date they open")
-        if self.questions_close_on and self.closes_on and self.questions_close_on > self.closes_on:
-            raise FieldError(
-                "questions_close_on", "The deadline for questions must be on or before the date proposals close"
-            )
+        if self.questions_close_on and self.closes_on and self.questions_close_on >= self.closes_on:
+            # Every bidder needs the last answers before it sends its proposal.
+            raise FieldError("questions_close_on", "The deadline for questions must be before the date proposals close")
         return self
 
 

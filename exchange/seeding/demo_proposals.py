@@ -8,7 +8,7 @@ closed, with two proposals waiting to be shortlisted and evaluated.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import User
 from exchange.audit import service as audit
 from exchange.core.models import utcnow
-from exchange.needs.models import Need
+from exchange.needs.models import Need, NeedStage
 from exchange.organisations.models import Organisation
 from exchange.profiles import service as profiles
 from exchange.profiles.completeness import today
@@ -80,6 +80,17 @@ def _proposal(
     db.flush()
     audit.record(db, submitter.id, "proposal.submitted", "proposal", proposal.id, need_id=need.id, source="demo")
     return proposal
+
+
+def load_demo_closing_dates(db: Session, closing: dict[int, date]) -> None:
+    """The closing date of each demo need open for proposals that the procurements above did not set up: taking
+    proposals from the day it is loaded. A need at an earlier stage takes none yet, so it has no closing date."""
+    set_up = set(db.scalars(select(NeedProcurement.need_id)))
+    for need_id, closes_on in closing.items():
+        need = db.get_one(Need, need_id)
+        if need_id not in set_up and need.stage is NeedStage.OPEN_FOR_PROPOSALS:
+            db.add(NeedProcurement(need_id=need_id, opens_on=today(), closes_on=closes_on))
+    db.flush()
 
 
 def load_demo_proposals(db: Session, seed_dir: Path, organisations: dict[str, Organisation]) -> int:

@@ -4,6 +4,7 @@ each private to those it belongs to: everyone else gets 404 and nothing changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import User
 from exchange.needs.models import Need
 from exchange.organisations.models import Organisation
+from exchange.profiles.completeness import today
+from exchange.proposals.models import NeedProcurement
 from exchange.shortlists.models import ShortlistEntry
 from tests import factories
 from tests.client import Client
@@ -148,9 +151,14 @@ def test_the_api_gives_matches_with_reasons_and_points(client: Client, world: Wo
 def test_a_supplier_sees_its_opportunities_on_a_page_and_in_the_api(
     client: Client, other_client: Client, db: Session, world: World
 ) -> None:
+    # The card shows the need's one closing date: the day proposals close.
+    closes = date(today().year + 1, 12, 10)
+    db.add(NeedProcurement(need_id=world.need.id, opens_on=today(), closes_on=closes))
+    db.flush()
     client.sign_in(world.supplier_admin.email, factories.PASSWORD)
     page = client.get("/opportunities")
     assert page.status_code == 200 and "Online budget consultation" in page.text
+    assert f"closes 10 December {closes.year}" in page.text
     assert "Has worked for Burnley Borough Council before" in page.text
     assert "Your work most like this need" in page.text
     found = client.get(f"/api/v1/organisations/{world.supplier.id}/opportunities").json()
