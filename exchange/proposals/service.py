@@ -67,12 +67,21 @@ class SubmitCheck:
     missing: dict[str, str]
     # Labels of required certifications the organisation does not hold: these stop the submission.
     missing_certifications: list[str]
-    # Essential requirements answered "no": the supplier may still submit, but is told.
+    # Essential requirements answered "no": these stop the submission too (essential means essential).
     essentials_not_met: list[Requirement]
 
     @property
     def can_submit(self) -> bool:
-        return not self.missing and not self.missing_certifications
+        return not self.missing and not self.missing_certifications and not self.essentials_not_met
+
+    @property
+    def unmet_essentials(self) -> dict[str, str]:
+        """Form field id -> why the proposal cannot be submitted with that answer."""
+        return {
+            f"answer_{r.id}_meets": f"You cannot submit a proposal that does not meet {r.title.lower()}:"
+            " every essential requirement must be met"
+            for r in self.essentials_not_met
+        }
 
 
 # --- Reading ---
@@ -300,6 +309,11 @@ def submit(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> Propo
     result = check(db, view)
     if result.missing:
         raise Invalid("Finish your proposal before you submit it", field_errors=result.missing)
+    if result.essentials_not_met:
+        raise Invalid(
+            "This proposal does not meet every essential requirement, so it cannot be submitted. Nothing was sent.",
+            field_errors=result.unmet_essentials,
+        )
     if result.missing_certifications:
         raise Conflict(
             f"{proposal.organisation.name} cannot submit this proposal: the council requires"

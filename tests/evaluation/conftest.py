@@ -64,7 +64,7 @@ class Evaluation:
 def evaluation(db: Session, world: World) -> Evaluation:
     """Both proposals submitted while proposals were open; they closed yesterday, so the council reads them."""
     proposal = submitted_proposal(db, world)
-    rival_proposal = submitted_proposal(db, world, world.rival_admin, meets=False)
+    rival_proposal = submitted_proposal(db, world, world.rival_admin, nice_to_haves=False)
     set_dates(db, world.need, opens_on=days(-30), closes_on=days(-1), questions_close_on=None)
     officer = factories.viewer(db, world.officer)
     shortlists.add_proposal(db, officer, world.need.id, proposal.id)

@@ -70,7 +70,7 @@ def test_every_member_of_the_supplier_sees_and_edits_its_proposal(client: Client
 
 
 def test_the_council_reads_submitted_proposals_sorted_and_filtered(client: Client, db: Session, world: World) -> None:
-    weaker = submitted_proposal(db, world, world.rival_admin, meets=False)
+    weaker = submitted_proposal(db, world, world.rival_admin, nice_to_haves=False)
     stronger = submitted_proposal(db, world)
     close_proposals(db, world)
     sign_in(client, world.colleague)
@@ -78,9 +78,9 @@ def test_the_council_reads_submitted_proposals_sorted_and_filtered(client: Clien
     listing = client.get(f"/needs/{world.need.id}/proposals").text
 
     assert listing.index("Pennine Community Meals") < listing.index("Rival Meals Ltd")
-    assert "2 of 2" in listing and "0 of 2" in listing and "£90,000" in listing
+    assert "2 of 2" in listing and "1 of 1" in listing and "0 of 1" in listing and "£90,000" in listing
     filtered = client.get(f"/needs/{world.need.id}/proposals?meets=all").text
-    assert "Pennine Community Meals" in filtered and "Rival Meals Ltd" not in filtered
+    assert "Pennine Community Meals" in filtered and "Rival Meals Ltd" in filtered  # essentials are always met
     detail = client.get(f"/needs/{world.need.id}/proposals/{stronger.id}")
     assert detail.status_code == 200 and "We cook locally" in detail.text and "Add<span" in detail.text
     assert "Meets 2 of 2 essential requirements" in detail.text
