@@ -3,6 +3,7 @@ each private to those it belongs to: everyone else gets 404 and nothing changes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -174,3 +175,26 @@ def test_a_bad_limit_is_refused_with_a_clear_error(client: Client, world: World,
     response = client.get(f"/api/v1/needs/{world.need.id}/matches?limit={limit}")
     assert response.status_code == 422
     assert "limit" in response.text
+
+
+def test_every_link_on_the_matches_page_resolves(client: Client, db: Session, world: World) -> None:
+    """Reasons and evidence that name a pitch or an offer link to its page (a pitch lives under /pitches)."""
+    factories.pitch(db, world.supplier_admin, world.supplier, title="Online budget consultation for councils")
+    factories.offer(
+        db,
+        world.supplier_admin,
+        world.supplier,
+        title="Budget consultation simulator",
+        summary="Residents balance the council budget online.",
+    )
+    client.sign_in(world.officer.email, factories.PASSWORD)
+    page = client.get(f"/needs/{world.need.id}/matches").text
+
+    links = sorted(set(re.findall(r'href="(/[^"#?]*)', page)))
+    listings = [link for link in links if link.startswith(("/pitches/", "/offers/"))]
+    assert any(link.startswith("/pitches/") for link in listings), links
+    assert not any(link.startswith(("/pitchs/", "/offers/s")) for link in links)
+    for link in links:
+        if link.startswith(("/static/", "/assets/")) or link.endswith("/sign-out"):
+            continue
+        assert client.get(link).status_code == 200, link
