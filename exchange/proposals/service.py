@@ -27,7 +27,7 @@ from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify
 from exchange.organisations.models import Organisation
 from exchange.profiles import service as profiles
-from exchange.proposals import procurement, sealing
+from exchange.proposals import procurement, receipts, sealing
 from exchange.proposals.models import Proposal, ProposalAnswer, ProposalStatus, Requirement
 from exchange.proposals.procurement import ProcurementView
 from exchange.proposals.schemas import ProposalDraft
@@ -342,6 +342,7 @@ def submit(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> Propo
         f"A proposal has arrived for “{need.title}”. {sealing.sealed_message(view.procurement)}",
         f"/needs/{need.id}/proposals",
     )
+    receipts.submitted(db, proposal, need, format_date(view.procurement.closes_on))
     return proposal
 
 
@@ -359,6 +360,7 @@ def withdraw(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> Pro
     if not _move(db, proposal, ProposalStatus.SUBMITTED, status=ProposalStatus.WITHDRAWN, withdrawn_at=utcnow()):
         raise Conflict("This proposal is already withdrawn.")
     audit.record(db, viewer.user_id, "proposal.withdrawn", "proposal", proposal.id, need_id=need.id)
+    receipts.withdrawn(db, proposal, need)
     return proposal
 
 

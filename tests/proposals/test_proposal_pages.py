@@ -69,7 +69,9 @@ def test_a_supplier_drafts_comes_back_and_submits_and_the_council_is_told(
     assert all("Pennine" not in n.title + n.body and "sealed" in n.body for n in told)
     assert len(factories.emails_to(db, world.officer.email)) == 1
     assert factories.emails_to(db, world.colleague.email) == []  # switched that kind of email off
-    assert factories.emails_to(db, world.supplier_member.email) == []
+    # The supplier's own receipt, and nothing about the council's side.
+    [receipt] = factories.emails_to(db, world.supplier_member.email)
+    assert receipt.subject == f"Proposal submitted: {world.need.title}"
     page = client.get(base).text
     assert "Submitted</strong>" in page and "locked" in page and "Withdraw this proposal" in page
 
