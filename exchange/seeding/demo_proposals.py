@@ -32,6 +32,7 @@ from exchange.proposals.models import (
     Requirement,
     RequirementKind,
 )
+from exchange.seeding.demo_evaluation import evaluate
 
 
 def _requirements(db: Session, need: Need, row: dict[str, Any]) -> list[Requirement]:
@@ -122,5 +123,8 @@ def load_demo_proposals(db: Session, seed_dir: Path, organisations: dict[str, Or
             )
         for item in row["proposals"]:
             _proposal(db, need, item, requirements, organisations, users)
+        if "evaluation" in row:
+            db.flush()
+            evaluate(db, need, row["evaluation"], organisations, users)
     db.flush()
     return len(data["procurements"])
