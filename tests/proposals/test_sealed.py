@@ -97,6 +97,8 @@ def test_before_the_deadline_the_council_reads_nothing_of_a_proposal_anywhere(
     assert (api["sealed"], api["received"], api["proposals"]) == (True, 2, [])
     assert api["closes_on"] == days(30).isoformat()
     assert "Proposals received (2)" in client.get(f"/needs/{world.need.id}").text
+    evaluation = client.get(f"/api/v1/needs/{world.need.id}/evaluation").json()
+    assert (evaluation["sealed"], evaluation["proposals"]) == (True, [])
 
     told = db.scalars(select(Notification).where(Notification.user_id.in_([world.officer.id, world.colleague.id])))
     for notification in told:
