@@ -236,3 +236,16 @@ def test_only_the_council_can_close_proposals_early(client: Client, db: Session,
 
     assert response.status_code == 404
     assert written(db) == before
+
+
+def test_the_need_page_offers_closing_early_instead_of_a_bare_close_before_the_deadline(
+    client: Client, db: Session, world: World
+) -> None:
+    sign_in(client, world.officer)
+    before = html.unescape(client.get(f"/needs/{world.need.id}").text)
+    close_proposals(db, world)
+    after = client.get(f"/needs/{world.need.id}").text
+
+    assert f'href="/needs/{world.need.id}/proposals#close-early"' in before
+    assert '<option value="closed">' not in before and '<option value="cancelled">' in before
+    assert '<option value="closed">' in after
