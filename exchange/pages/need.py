@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer
@@ -24,9 +23,8 @@ from exchange.knowledge.panel import follow_state
 from exchange.matching.related import related
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
-from exchange.proposals import clarifications, procurement
+from exchange.proposals import clarifications, procurement, sealing
 from exchange.proposals import service as proposals
-from exchange.proposals.models import Proposal, ProposalStatus
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
 # What the council sees of moderation in its need's history: that it was hidden or restored, not that anyone
@@ -73,14 +71,8 @@ def _procurement_context(db: Session, viewer: Viewer, need: Need) -> dict[str, A
     view = procurement.load(db, need)
     is_council = viewer.is_member(need.organisation_id)
     responding = [] if is_council else procurement.responding_organisations(db, viewer)
-    received = 0
-    if is_council:
-        received = (
-            db.scalar(
-                select(func.count()).where(Proposal.need_id == need.id, Proposal.status == ProposalStatus.SUBMITTED)
-            )
-            or 0
-        )
+    # Only how many: the proposals themselves stay sealed until they are opened (see proposals.sealing).
+    received = sealing.received_count(db, need.id) if is_council else 0
     return {
         "procurement": view,
         "clarifications": clarifications.visible_to(db, viewer, need),
