@@ -112,12 +112,6 @@ def open_all_due(db: Session, council_ids: set[int], actor_id: int | None) -> No
         open_for_council(db, procurement.load(db, need), actor_id)
 
 
-def require_open(db: Session, view: ProcurementView, actor_id: int | None, doing: str) -> None:
-    """Refuse ``doing`` (e.g. "Scoring") with the reason while the proposals are sealed."""
-    if not open_for_council(db, view, actor_id):
-        raise Conflict(f"{doing} starts once proposals are opened. {sealed_message(view)}")
-
-
 def submitted_query(need_id: int) -> Select[Proposal]:
     return (
         select(Proposal)
