@@ -85,3 +85,51 @@ def test_the_full_text_index_follows_the_documents_after_a_fresh_upgrade(fresh_u
             assert len(connection.execute(text(query)).all()) == 1
     finally:
         engine.dispose()
+
+
+def test_a_needs_deadline_becomes_its_one_closing_date(fresh_url: str) -> None:
+    """Migration 0019: a need's own deadline moves to its proposals' closing date, unless proposals already had
+    one (the date suppliers were held to); downgrading gives it back."""
+    migrations.upgrade(fresh_url, "0018")
+    engine = make_engine(fresh_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organisations (id, name, slug, kind, description, verified, created_at, updated_at)"
+                    " VALUES (1, 'Burnley', 'burnley', 'council', '', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            for need_id, deadline in ((1, "2027-03-31"), (2, "2027-03-31"), (3, None)):
+                connection.execute(
+                    text(
+                        "INSERT INTO needs (id, organisation_id, title, summary, problem_statement, users,"
+                        " tried_so_far, stage, visibility, deadline, tags, created_at, updated_at)"
+                        " VALUES (:id, 1, 'Meals', 'Meals at home', 'Older residents need meals', '', '',"
+                        " 'open_for_proposals', 'public', :deadline, '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": need_id, "deadline": deadline},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO need_procurements (need_id, opens_on, closes_on, created_at, updated_at)"
+                    " VALUES (2, '2026-12-01', '2027-02-03', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+
+        migrations.upgrade(fresh_url)
+
+        with engine.connect() as connection:
+            closing = dict(connection.execute(text("SELECT need_id, closes_on FROM need_procurements")).all())
+        assert {need_id: str(day) for need_id, day in closing.items()} == {1: "2027-03-31", 2: "2027-02-03"}
+
+        migrations.downgrade(fresh_url, "0018")
+        with engine.connect() as connection:
+            deadlines = dict(connection.execute(text("SELECT id, deadline FROM needs")).all())
+        assert {need_id: day and str(day) for need_id, day in deadlines.items()} == {
+            1: "2027-03-31",
+            2: "2027-02-03",
+            3: None,
+        }
+    finally:
+        engine.dispose()

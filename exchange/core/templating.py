@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,8 @@ from markupsafe import Markup, escape
 from exchange.core.security import new_csrf_token
 from exchange.core.settings import Settings
 from exchange.core.viewer import ANONYMOUS, Viewer
+
+UK = ZoneInfo("Europe/London")
 
 
 def make_environment(settings: Settings) -> Environment:
@@ -37,6 +39,7 @@ def make_environment(settings: Settings) -> Environment:
             "pounds": format_pounds,
             "date_uk": format_date,
             "time_uk": format_time,
+            "closing_day": format_closing_day,
             "paragraphs": paragraphs,
             "zip": lambda left, right: list(zip(left, right, strict=False)),
             "error_link": lambda item: {"text": item[1], "href": f"#{item[0]}"},
@@ -46,16 +49,16 @@ def make_environment(settings: Settings) -> Environment:
     return environment
 
 
-UK_TIME = ZoneInfo("Europe/London")
-
-
 def format_pounds(amount: int | None) -> str:
     return "" if amount is None else f"£{amount:,}"
 
 
 def format_date(value: date | datetime | None) -> str:
+    """The day in the UK: a moment late at night in UTC may already be the next day in London."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UK)
     return f"{value.day} {value:%B %Y}"
 
 
@@ -63,9 +66,16 @@ def format_time(value: datetime | None) -> str:
     """A moment as people in the UK read it: "3 December 2026 at 9:05am" in UK time."""
     if value is None:
         return ""
-    local = value.astimezone(UK_TIME)
+    local = value.astimezone(UK)
     hour = local.hour % 12 or 12
     return f"{format_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def format_closing_day(value: datetime | None) -> str:
+    """A deadline stored as the moment a day ends (midnight after it, UK time), shown as the day typed."""
+    if value is None:
+        return ""
+    return format_date((value.astimezone(UK) - timedelta(microseconds=1)).date())
 
 
 def paragraphs(text: str | None) -> Markup:

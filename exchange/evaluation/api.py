@@ -41,6 +41,7 @@ def evaluation_out(state: EvaluationState, viewer: Viewer) -> EvaluationOut:
     notes = {key: agreed.note for key, agreed in state.agreed.items()}
     return EvaluationOut(
         need_id=state.need.id,
+        sealed=state.sealed,
         moderation_started_at=state.moderation.started_at if state.moderation else None,
         outcome_recorded=state.outcome is not None,
         criteria=[CriterionOut(id=c.id, name=c.name, weight=c.weight) for c in matrix.criteria],

@@ -26,7 +26,7 @@ from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify
 from exchange.organisations import service as organisations
 from exchange.organisations.models import Organisation
-from exchange.proposals import procurement
+from exchange.proposals import procurement, sealing
 from exchange.proposals import service as proposals
 from exchange.proposals.models import EvaluationCriterion, Proposal, ProposalStatus
 from exchange.proposals.procurement import ProcurementView
@@ -56,30 +56,42 @@ def proposers(db: Session, need: Need) -> list[Proposal]:
     )
 
 
-def why_no_supplier_can_be_chosen(view: ProcurementView) -> str | None:
-    """Why the need can only be cancelled for now (a supplier is chosen once proposals have closed)."""
+def why_no_supplier_can_be_chosen(db: Session, view: ProcurementView, actor_id: int | None) -> str | None:
+    """Why the need can only be cancelled for now (a supplier is chosen once proposals are closed and opened)."""
     stage = view.need.stage
     if stage is NeedStage.CLOSED or (stage is NeedStage.OPEN_FOR_PROPOSALS and not view.before_close):
-        return None
+        if sealing.open_for_council(db, view, actor_id):
+            return None
+        return f"A supplier can be chosen once proposals are opened. {sealing.sealed_message(view)}"
     if stage is NeedStage.OPEN_FOR_PROPOSALS:
         closes = format_date(view.closes_on) if view.closes_on else "a date not yet set"
         return f"Proposals are open until the end of {closes}: a supplier can be chosen only after they close"
     return f"This need is {stage.label.lower()}: it has not taken proposals, so it can only be cancelled"
 
 
-def _stages_to(view: ProcurementView, kind: OutcomeKind) -> list[NeedStage]:
+def _stages_to(db: Session, view: ProcurementView, kind: OutcomeKind, actor_id: int | None) -> list[NeedStage]:
     """The guarded transitions that lead to the outcome's stage: through "closed" once proposals have closed."""
     target = NeedStage(kind.value)
-    if kind is OutcomeKind.CANCELLED or view.need.stage is NeedStage.CLOSED:
+    if kind is OutcomeKind.CANCELLED:
         return [target]
-    why_not = why_no_supplier_can_be_chosen(view)
+    why_not = why_no_supplier_can_be_chosen(db, view, actor_id)
+    if view.need.stage is NeedStage.CLOSED and not why_not:
+        return [target]
     if why_not:
         raise Conflict(f"{why_not}. Nothing has changed.")
     return [NeedStage.CLOSED, target]
 
 
-def _awarded_proposal(db: Session, need: Need, organisation_id: int | None) -> Proposal:
-    proposal = next((p for p in proposers(db, need) if p.organisation_id == organisation_id), None)
+def council_proposers(db: Session, view: ProcurementView, actor_id: int | None) -> list[Proposal]:
+    """The proposers as the council may see them: none while proposals are sealed."""
+    return sealing.readable_submitted(db, view, actor_id)
+
+
+def _awarded_proposal(
+    db: Session, view: ProcurementView, organisation_id: int | None, actor_id: int | None
+) -> Proposal:
+    candidates = council_proposers(db, view, actor_id)
+    proposal = next((p for p in candidates if p.organisation_id == organisation_id), None)
     if proposal is None:
         message = "Choose a supplier that submitted a proposal for this need"
         raise Invalid("Check the answers and try again", field_errors={"organisation_id": message})
@@ -96,8 +108,12 @@ def record(db: Session, viewer: Viewer, need_id: int, form: OutcomeForm) -> Need
         )
     if need.stage.is_final:
         raise Conflict(f"This need is already {need.stage.label.lower()}: its outcome cannot change.")
-    awarded = _awarded_proposal(db, need, form.organisation_id) if form.kind is OutcomeKind.AWARDED else None
-    for stage in _stages_to(procurement.load(db, need), form.kind):
+    view = procurement.load(db, need)
+    stages = _stages_to(db, view, form.kind, viewer.user_id)
+    awarded = None
+    if form.kind is OutcomeKind.AWARDED:
+        awarded = _awarded_proposal(db, view, form.organisation_id, viewer.user_id)
+    for stage in stages:
         needs.change_stage(db, viewer, need.id, stage)
     outcome = NeedOutcome(
         need_id=need.id,

@@ -36,10 +36,11 @@ def _outcome_page(
 ) -> HTMLResponse:
     state = service.load(db, viewer, need_id)
     need = state.need
-    why_not = outcome.why_no_supplier_can_be_chosen(procurement.load(db, need))
+    view = procurement.load(db, need)
+    why_not = outcome.why_no_supplier_can_be_chosen(db, view, viewer.user_id)
     ranked = {row.supplier.proposal_id: row for row in state.matrix(viewer).rows} if state.moderation_started else {}
     proposers = sorted(
-        outcome.proposers(db, need),
+        outcome.council_proposers(db, view, viewer.user_id),
         key=lambda p: (ranked[p.id].rank or 999_999 if p.id in ranked else 999_999, p.organisation.name.lower()),
     )
     context = {

@@ -123,6 +123,10 @@ class ProposalResultOut(BaseModel):
 
 class EvaluationOut(BaseModel):
     need_id: int
+    sealed: bool = Field(
+        description="True until the need's proposals are opened (after the closing date, or when closed early):"
+        " until then there is nothing to evaluate and no proposal is listed."
+    )
     moderation_started_at: datetime | None = Field(
         description="Until moderation starts, each evaluator sees only their own scores."
     )

@@ -24,7 +24,7 @@ from exchange.evaluation import matrix
 from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
 from exchange.evaluation.schemas import ModerationForm, ScoreForm
 from exchange.needs.models import Need
-from exchange.proposals import procurement
+from exchange.proposals import procurement, sealing
 from exchange.proposals.models import EvaluationCriterion, Proposal, ProposalStatus
 from exchange.shortlists.models import ShortlistEntry
 
@@ -42,6 +42,16 @@ class EvaluationState:
     agreed: dict[tuple[int, int], AgreedScore]
     feedback: dict[int, ProposalFeedback]
     outcome: NeedOutcome | None
+    # While the need's proposals are sealed there is nothing to evaluate: ``proposals`` is empty.
+    sealed_message: str | None = None
+
+    @property
+    def sealed(self) -> bool:
+        return self.sealed_message is not None
+
+    def refuse_while_sealed(self, doing: str) -> None:
+        if self.sealed_message is not None:
+            raise Conflict(f"{doing} starts once proposals are opened. {self.sealed_message}")
 
     @property
     def moderation_started(self) -> bool:
@@ -104,12 +114,14 @@ def shortlisted_proposals(db: Session, need: Need) -> list[Proposal]:
     )
 
 
-def load_for(db: Session, need: Need) -> EvaluationState:
-    proposals = shortlisted_proposals(db, need)
+def load_for(db: Session, need: Need, actor_id: int | None) -> EvaluationState:
+    view = procurement.load(db, need)
+    opened = sealing.open_for_council(db, view, actor_id)
+    proposals = shortlisted_proposals(db, need) if opened else []
     ids = [p.id for p in proposals]
     return EvaluationState(
         need=need,
-        criteria=procurement.load(db, need).criteria,
+        criteria=view.criteria,
         proposals=proposals,
         scores=list(
             db.scalars(
@@ -136,11 +148,12 @@ def load_for(db: Session, need: Need) -> EvaluationState:
             )
         },
         outcome=db.scalar(select(NeedOutcome).where(NeedOutcome.need_id == need.id)),
+        sealed_message=None if opened else sealing.sealed_message(view),
     )
 
 
 def load(db: Session, viewer: Viewer, need_id: int) -> EvaluationState:
-    return load_for(db, procurement.council_need(db, viewer, need_id))
+    return load_for(db, procurement.council_need(db, viewer, need_id), viewer.user_id)
 
 
 def shortlisted(db: Session, state: EvaluationState, proposal_id: int) -> Proposal:
@@ -151,6 +164,8 @@ def shortlisted(db: Session, state: EvaluationState, proposal_id: int) -> Propos
     other = db.get(Proposal, proposal_id, options=[selectinload(Proposal.organisation)])
     if other is None or other.need_id != state.need.id or other.status is ProposalStatus.DRAFT:
         raise NotFound()
+    # Before naming the supplier: while sealed, the council may not know whose proposal this is.
+    state.refuse_while_sealed("Evaluation")
     if other.status is ProposalStatus.WITHDRAWN:
         raise Conflict(f"{other.organisation.name} withdrew its proposal: it cannot be evaluated.")
     raise Conflict(
@@ -219,6 +234,7 @@ def start_moderation(db: Session, viewer: Viewer, need_id: int) -> Moderation:
     state = load(db, viewer, need_id)
     if state.why_closed:
         raise Conflict(f"{state.why_closed}.")
+    state.refuse_while_sealed("Moderation")
     if state.moderation is not None:
         raise Conflict(f"Moderation already started on {format_date(state.moderation.started_at)}.")
     if not state.scores:

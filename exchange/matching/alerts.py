@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exchange.core.templating import format_date
 from exchange.matching import service
 from exchange.needs.models import Need, NeedStage
 from exchange.notifications import service as notifications
@@ -13,6 +14,7 @@ from exchange.notifications.models import Notification, NotificationKind
 from exchange.organisations.service import active_members
 from exchange.payments import entitlements
 from exchange.payments.models import Subscription
+from exchange.proposals import procurement
 
 # Early alerts go to the best matches only: a need is worth an interruption when it fits well. (The best possible
 # score includes a track record with the buyer, which a newcomer cannot have: 15% is a strong text match.)
@@ -47,6 +49,8 @@ def alert_subscribers(db: Session, need: Need) -> int:
             )
         )
     )
+    closes_on = procurement.closing_dates(db, {need.id}).get(need.id)
+    closes = f" Proposals close at the end of {format_date(closes_on)}." if closes_on else ""
     told = 0
     for organisation_id in sorted(subscribers):
         match = strong[organisation_id]
@@ -57,7 +61,7 @@ def alert_subscribers(db: Session, need: Need) -> int:
             users,
             NotificationKind.OPPORTUNITY_ALERT,
             f"A new need matches you: {need.title}",
-            f"{need.title} ({match.percent}% match). Why: {reasons}.",
+            f"{need.title} ({match.percent}% match). Why: {reasons}.{closes}",
             link,
         )
         already |= {u.id for u in users}

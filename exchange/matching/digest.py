@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import User
 from exchange.accounts.service import load_viewer
 from exchange.core.models import utcnow
+from exchange.core.templating import format_date
 from exchange.matching import service
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind, NotificationSetting
@@ -51,7 +52,8 @@ def _body(sections: list[tuple[str, list[service.Opportunity]]], base_url: str) 
         lines.append(f"\nFor {name}:")
         for opportunity in found:
             need = opportunity.need
-            lines.append(f"\n- {need.title} ({opportunity.buyer}), {opportunity.match.percent}% match")
+            closes = f", closes {format_date(opportunity.closes_on)}" if opportunity.closes_on else ""
+            lines.append(f"\n- {need.title} ({opportunity.buyer}), {opportunity.match.percent}% match{closes}")
             lines.extend(f"  {reason.reason}" for reason in opportunity.match.reasons[:3])
             lines.append(f"  {base_url}/needs/{need.id}")
     lines.append(f"\nAll your opportunities: {base_url}/opportunities")

@@ -44,6 +44,17 @@ SIZE_WORDS: Mapping[str, str] = {
 SMALL_SIZES = frozenset(SIZE_WORDS)
 
 
+# Where each kind of listing a reason or piece of evidence names lives: words do not pluralise by adding "s".
+ITEM_PATHS = {"pitch": "pitches", "offer": "offers"}
+
+
+def item_path(item: tuple[str, int] | None) -> str | None:
+    """The page of a (kind, id) listing, or None when there is none to link to."""
+    if item is None or item[0] not in ITEM_PATHS:
+        return None
+    return f"/{ITEM_PATHS[item[0]]}/{item[1]}"
+
+
 @dataclass(frozen=True)
 class Contribution:
     factor: str
@@ -51,6 +62,10 @@ class Contribution:
     reason: str
     # The pitch or offer a reason names, as (kind, id), so the page can link to it.
     item: tuple[str, int] | None = None
+
+    @property
+    def path(self) -> str | None:
+        return item_path(self.item)
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,10 @@ class Evidence:
     year: int | None = None
     # The pitch or offer, as (kind, id), so the page can link to it.
     item: tuple[str, int] | None = None
+
+    @property
+    def path(self) -> str | None:
+        return item_path(self.item)
 
 
 def same_buyer(contract_buyer: str, need_buyer: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from exchange.needs import service as needs_service
 from exchange.needs.models import Need, NeedStage
 from exchange.organisations.models import SUPPLIER_SIDE, Organisation
 from exchange.payments import entitlements
+from exchange.proposals import procurement
 from exchange.search.models import SearchDocument
 from exchange.search.service import visible_to
 
@@ -56,6 +58,8 @@ class Opportunity:
     need: Need
     buyer: str
     match: core.Match
+    # The need's one closing date (when proposals close), if it has one.
+    closes_on: date | None = None
 
 
 def _check_council(viewer: Viewer, need: Need) -> None:
@@ -139,7 +143,11 @@ def opportunities(db: Session, viewer: Viewer, organisation_id: int, limit: int 
         visible_to(viewer),
     ]
     ranked = rank_needs(db, organisation_id, conditions, limit, lambda need: needs_service.can_see(viewer, need))
-    return [Opportunity(ranked.needs[m.key], ranked.buyers[m.key], m) for m in _strong(ranked.ranking.matches)]
+    strong = _strong(ranked.ranking.matches)
+    closing = procurement.closing_dates(db, {ranked.needs[m.key].id for m in strong})
+    return [
+        Opportunity(ranked.needs[m.key], ranked.buyers[m.key], m, closing.get(ranked.needs[m.key].id)) for m in strong
+    ]
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ColumnElement, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, ColumnElement, ForeignKey, Integer, String, Text, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -78,7 +78,6 @@ class Need(Timestamped, Base):
     # Whole pounds.
     budget_min: Mapped[int | None] = mapped_column(Integer)
     budget_max: Mapped[int | None] = mapped_column(Integer)
-    deadline: Mapped[date | None] = mapped_column(Date)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -20,7 +20,6 @@ NEED_LABELS = {
     "tried_so_far": "what has been tried",
     "budget_min": "the lowest budget",
     "budget_max": "the highest budget",
-    "deadline": "the deadline",
     "visibility": "who can see this need",
     "organisation_id": "the organisation",
     "required_certifications": "the certifications suppliers must hold",
@@ -39,7 +38,6 @@ class NeedForm(FormSchema):
     visibility: Visibility = Visibility.PUBLIC
     budget_min: int | None = Field(default=None, ge=0, le=1_000_000_000)
     budget_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
-    deadline: date | None = None
     category_id: DbId | None = None
     region_id: DbId | None = None
     tags: Tags = Field(default_factory=list)
@@ -82,7 +80,6 @@ class NeedOut(BaseModel):
     visibility: Visibility
     budget_min: int | None
     budget_max: int | None
-    deadline: date | None
     category_id: int | None
     region_id: int | None
     tags: list[str]

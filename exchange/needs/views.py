@@ -37,7 +37,6 @@ def _values(need: Need) -> dict[str, Any]:
         "visibility": need.visibility.value,
         "budget_min": need.budget_min if need.budget_min is not None else "",
         "budget_max": need.budget_max if need.budget_max is not None else "",
-        "deadline": need.deadline.isoformat() if need.deadline else "",
         "category_id": need.category_id or "",
         "region_id": need.region_id or "",
         "tags": ", ".join(need.tags or []),

@@ -16,6 +16,7 @@ from exchange.core.models import UtcDateTime, utcnow
 class NotificationKind(enum.StrEnum):
     CLARIFICATION_ANSWERED = "clarification_answered"
     PROPOSAL_RECEIVED = "proposal_received"
+    PROPOSAL_RECEIPT = "proposal_receipt"
     SHORTLISTED = "shortlisted"
     OUTCOME = "outcome"
     OPPORTUNITY_DIGEST = "opportunity_digest"
@@ -46,6 +47,10 @@ KIND_DESCRIPTIONS = {
     ),
     NotificationKind.PROPOSAL_RECEIVED: KindDescription(
         "Proposals received", "When a supplier submits a proposal to one of your council's needs."
+    ),
+    NotificationKind.PROPOSAL_RECEIPT: KindDescription(
+        "Receipts for your proposals",
+        "When your organisation submits or withdraws a proposal: what was sent, and when.",
     ),
     NotificationKind.SHORTLISTED: KindDescription("Shortlisted", "When a council shortlists your organisation."),
     NotificationKind.OUTCOME: KindDescription(

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer
@@ -24,14 +23,14 @@ from exchange.knowledge.panel import follow_state
 from exchange.matching.related import related
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
-from exchange.proposals import clarifications, procurement
+from exchange.proposals import clarifications, procurement, sealing
 from exchange.proposals import service as proposals
-from exchange.proposals.models import Proposal, ProposalStatus
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
 # What the council sees of moderation in its need's history: that it was hidden or restored, not that anyone
 # reported it or that reports were dismissed (that is for the moderators).
 MODERATION_LABELS = {"moderation.hidden": "hidden by a moderator", "moderation.restored": "restored by a moderator"}
+SEALING_LABELS = {"proposals.opened": "proposals opened", "proposals.closed_early": "proposals closed early"}
 
 
 def _history(db: Session, need: Need) -> list[AuditEvent]:
@@ -51,7 +50,7 @@ def detail(
         "can_edit": can_edit,
         "next_stages": needs.next_stages(need) if can_edit else [],
         "history": _history(db, need) if can_edit else [],
-        "moderation_labels": MODERATION_LABELS,
+        "moderation_labels": {**MODERATION_LABELS, **SEALING_LABELS},
         "stage_labels": {stage.value: stage.label for stage in NeedStage},
         "related": related(
             db,
@@ -72,14 +71,8 @@ def _procurement_context(db: Session, viewer: Viewer, need: Need) -> dict[str, A
     view = procurement.load(db, need)
     is_council = viewer.is_member(need.organisation_id)
     responding = [] if is_council else procurement.responding_organisations(db, viewer)
-    received = 0
-    if is_council:
-        received = (
-            db.scalar(
-                select(func.count()).where(Proposal.need_id == need.id, Proposal.status == ProposalStatus.SUBMITTED)
-            )
-            or 0
-        )
+    # Only how many: the proposals themselves stay sealed until they are opened (see proposals.sealing).
+    received = sealing.received_count(db, need.id) if is_council else 0
     return {
         "procurement": view,
         "clarifications": clarifications.visible_to(db, viewer, need),

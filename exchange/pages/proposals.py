@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer
+from exchange.core.errors import Invalid
 from exchange.core.forms import submitted_form
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
 from exchange.evaluation import outcome as outcomes
-from exchange.proposals import council, service
+from exchange.proposals import council, sealing, service
 from exchange.proposals.views import proposal_path
 from exchange.shortlists import service as shortlists
 
@@ -57,20 +58,55 @@ def proposal_page(
 def council_list(
     request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
 ) -> HTMLResponse:
+    return _council_list(request, db, viewer, need_id, {}, {})
+
+
+def _council_list(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    need_id: int,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
     meets_all = request.query_params.get("meets") == "all"
-    settings, proposals = council.submitted_for_council(db, viewer, need_id, meets_all)
-    need = settings.need
+    result = council.submitted_for_council(db, viewer, need_id, meets_all)
+    need = result.procurement.need
     context = {
         "page_title": f"Proposals: {need.title}",
         "need": need,
         "tab": "proposals",
-        "view": settings,
-        "proposals": proposals,
+        "view": result.procurement,
+        "proposals": result.proposals,
+        "sealed": result.sealed,
+        "received": result.received,
+        "sealed_message": result.sealed_message,
         "meets_all": meets_all,
         "withdrawn": council.withdrawn_count(db, need),
         "shortlisted": shortlists.shortlisted_ids(db, need),
+        "values": values,
+        "errors": errors,
     }
-    return render(request, "proposals/list.html", context)
+    return render(request, "proposals/list.html", context, status)
+
+
+@router.post("/proposals/close-early", response_class=HTMLResponse)
+def close_early(
+    request: Request,
+    need_id: PathId,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+) -> Response:
+    reason = str(form.get("reason", ""))
+    try:
+        sealing.close_early(db, viewer, need_id, reason)
+    except Invalid as error:
+        # Refused before anything was written: the page again, with the reason as typed and what is wrong.
+        return _council_list(request, db, viewer, need_id, {"reason": reason}, error.field_errors, 422)
+    flash(request, "Proposals are closed and opened. Suppliers can no longer send or change a proposal.")
+    return RedirectResponse(f"/needs/{need_id}/proposals", 303)
 
 
 @router.post("/proposals/{proposal_id}/shortlist")

@@ -151,6 +151,11 @@ def list_submitted_proposals(
     viewer: Viewer = Depends(current_viewer),
 ) -> ProposalListOut:
     """For the need's council only: its submitted proposals, most essential requirements met first, then most
-    nice-to-haves. Drafts are never listed."""
-    _, views = council.submitted_for_council(db, viewer, need_id, meets_all_essentials)
-    return ProposalListOut(proposals=[proposal_out(view) for view in views])
+    nice-to-haves. Drafts are never listed; while proposals are sealed none are, only how many arrived."""
+    result = council.submitted_for_council(db, viewer, need_id, meets_all_essentials)
+    return ProposalListOut(
+        sealed=result.sealed,
+        received=result.received,
+        closes_on=result.procurement.closes_on,
+        proposals=[proposal_out(view) for view in result.proposals],
+    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.needs.models import Need
+from exchange.profiles.completeness import today
+from exchange.proposals import sealing
 from exchange.proposals.models import Clarification, Proposal, ProposalStatus
 
 LIMIT = 20
@@ -18,6 +20,12 @@ LIMIT = 20
 class ProposalLine:
     proposal: Proposal
     need: Need
+
+
+@dataclass(frozen=True)
+class SealedCount:
+    need: Need
+    count: int
 
 
 @dataclass(frozen=True)
@@ -41,19 +49,43 @@ def own_proposals(db: Session, organisation_ids: set[int]) -> list[ProposalLine]
     return [ProposalLine(proposal, need) for proposal, need in rows]
 
 
-def received(db: Session, council_ids: set[int]) -> list[ProposalLine]:
-    """Submitted proposals for the councils' needs, newest first (drafts never reach a council)."""
+def received(db: Session, council_ids: set[int], actor_id: int | None) -> list[ProposalLine]:
+    """Opened proposals for the councils' needs, newest first (drafts never reach a council, sealed ones only
+    as a count: see ``sealed``)."""
     if not council_ids:
         return []
+    sealing.open_all_due(db, council_ids, actor_id)
     rows = db.execute(
         select(Proposal, Need)
         .join(Need, Need.id == Proposal.need_id)
-        .where(Need.organisation_id.in_(council_ids), Proposal.status == ProposalStatus.SUBMITTED)
+        .where(
+            Need.organisation_id.in_(council_ids),
+            Proposal.status == ProposalStatus.SUBMITTED,
+            sealing.opened_condition(today()),
+        )
         .options(selectinload(Proposal.organisation))
         .order_by(Proposal.submitted_at.desc(), Proposal.id.desc())
         .limit(LIMIT)
     )
     return [ProposalLine(proposal, need) for proposal, need in rows]
+
+
+def sealed(db: Session, council_ids: set[int]) -> list[SealedCount]:
+    """The councils' needs with proposals still sealed, and how many each has received."""
+    if not council_ids:
+        return []
+    rows = db.execute(
+        select(Need, func.count(Proposal.id))
+        .join(Proposal, Proposal.need_id == Need.id)
+        .where(
+            Need.organisation_id.in_(council_ids),
+            Proposal.status == ProposalStatus.SUBMITTED,
+            ~sealing.opened_condition(today()),
+        )
+        .group_by(Need.id)
+        .order_by(Need.id)
+    )
+    return [SealedCount(need, count) for need, count in rows]
 
 
 def questions_waiting(db: Session, council_ids: set[int]) -> list[QuestionsWaiting]:

@@ -57,6 +57,11 @@ class NeedProcurement(Timestamped, Base):
     closes_on: Mapped[date | None] = mapped_column(Date)
     questions_close_on: Mapped[date | None] = mapped_column(Date)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Proposals stay sealed to the council until they are opened: once, after closes_on, or when the council
+    # closed proposals early (with its reason). Who did each is in the audit log.
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_early_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_early_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
 class Requirement(Base):

@@ -79,6 +79,9 @@ class ProcurementView:
             return f"This need is {stage.label.lower()}: it no longer takes proposals"
         if self.opens_on is None or self.closes_on is None:
             return "The council has not set the dates for proposals yet"
+        if self.settings is not None and self.settings.opened_at is not None:
+            # Once the council has read the proposals, nobody may send or change one.
+            return f"Proposals were opened on {format_date(self.settings.opened_at)}: no proposal can be sent now"
         if self.today < self.opens_on:
             return f"Proposals open on {format_date(self.opens_on)}"
         if self.today > self.closes_on:
@@ -90,8 +93,12 @@ class ProcurementView:
         return self.why_closed is None
 
     @property
+    def closed_early(self) -> bool:
+        return self.settings is not None and self.settings.closed_early_at is not None
+
+    @property
     def before_close(self) -> bool:
-        return self.closes_on is not None and self.today <= self.closes_on
+        return self.closes_on is not None and self.today <= self.closes_on and not self.closed_early
 
     @property
     def why_questions_closed(self) -> str | None:
@@ -144,6 +151,18 @@ def load(db: Session, need: Need) -> ProcurementView:
             )
         ),
     )
+
+
+def closing_dates(db: Session, need_ids: set[int]) -> dict[int, date]:
+    """Need id -> the one closing date, for screens that list many needs (cards, digests, feeds)."""
+    if not need_ids:
+        return {}
+    rows = db.execute(
+        select(NeedProcurement.need_id, NeedProcurement.closes_on).where(
+            NeedProcurement.need_id.in_(need_ids), NeedProcurement.closes_on.is_not(None)
+        )
+    )
+    return {need_id: closes_on for need_id, closes_on in rows if closes_on is not None}
 
 
 def for_viewer(db: Session, viewer: Viewer, need_id: int) -> ProcurementView:
@@ -215,13 +234,42 @@ def _changed_while_locked(view: ProcurementView, form: ProcurementForm) -> dict[
     return errors
 
 
+def _new_dates_in_the_past(view: ProcurementView, form: ProcurementForm) -> dict[str, str]:
+    """A closing date or question deadline being set must be in the future; one left as it was may have passed
+    (so that the rest of the form can still be saved after it)."""
+    errors = {}
+    if form.closes_on and form.closes_on != view.closes_on and form.closes_on <= view.today:
+        errors["closes_on"] = "The date proposals close must be in the future"
+    if (
+        form.questions_close_on
+        and form.questions_close_on != view.questions_close_on
+        and form.questions_close_on <= view.today
+    ):
+        errors["questions_close_on"] = "The deadline for questions must be in the future"
+    return errors
+
+
+def _changed_once_opened(view: ProcurementView, form: ProcurementForm) -> dict[str, str]:
+    """Proposals were opened: moving the dates would let suppliers send proposals after the council read them."""
+    errors = {}
+    for name, before, after in (
+        ("opens_on", view.opens_on, form.opens_on),
+        ("closes_on", view.closes_on, form.closes_on),
+    ):
+        if before != after:
+            errors[name] = "The dates for proposals cannot change now: the proposals received have been opened"
+    return errors
+
+
 def update(db: Session, viewer: Viewer, need_id: int, form: ProcurementForm) -> ProcurementView:
     need = needs.get_editable(db, viewer, need_id)
     view = load(db, need)
-    if is_locked(db, need.id):
-        errors = _changed_while_locked(view, form)
-        if errors:
-            raise Invalid("Check the answers and try again", field_errors=errors)
+    errors = _changed_while_locked(view, form) if is_locked(db, need.id) else {}
+    errors.update(_new_dates_in_the_past(view, form))
+    if view.settings is not None and view.settings.opened_at is not None:
+        errors.update(_changed_once_opened(view, form))
+    if errors:
+        raise Invalid("Check the answers and try again", field_errors=errors)
     settings = view.settings or NeedProcurement(need_id=need.id)
     settings.shortlist_size = form.shortlist_size
     settings.opens_on = form.opens_on

@@ -136,10 +136,9 @@ class ProcurementForm(FormSchema):
             raise FieldError("opens_on", "Enter the date proposals open")
         if self.opens_on and self.closes_on and self.closes_on <= self.opens_on:
             raise FieldError("closes_on", "The date proposals close must be after the date they open")
-        if self.questions_close_on and self.closes_on and self.questions_close_on > self.closes_on:
-            raise FieldError(
-                "questions_close_on", "The deadline for questions must be on or before the date proposals close"
-            )
+        if self.questions_close_on and self.closes_on and self.questions_close_on >= self.closes_on:
+            # Every bidder needs the last answers before it sends its proposal.
+            raise FieldError("questions_close_on", "The deadline for questions must be before the date proposals close")
         return self
 
 
@@ -267,4 +266,10 @@ class ProposalOut(BaseModel):
 
 
 class ProposalListOut(BaseModel):
+    sealed: bool = Field(
+        description="True until proposals are opened (after the closing date, or when closed early): until then"
+        " the list is empty and only the number received is given."
+    )
+    received: int = Field(description="How many proposals have been submitted (withdrawn ones not counted).")
+    closes_on: date | None = Field(description="The last day proposals are taken, in UK time.")
     proposals: list[ProposalOut]

@@ -1,9 +1,9 @@
 """Proposals: a supplier organisation's response to a need, from draft to submitted, and perhaps withdrawn.
 
 A proposal is private: its supplier's members see it, and so do the need's council members once it is
-submitted (never a draft); everyone else gets 404. Submitting locks it. Withdrawing (before the closing
-date) is final: the organisation cannot send another proposal for that need, so a council never sees a
-proposal come back changed after it was withdrawn.
+submitted (never a draft) and the need's proposals are opened (see proposals.sealing); everyone else gets
+404. Submitting locks it. Withdrawing (before the closing date) is final: the organisation cannot send
+another proposal for that need, so a council never sees a proposal come back changed after it was withdrawn.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify
 from exchange.organisations.models import Organisation
 from exchange.profiles import service as profiles
-from exchange.proposals import procurement
+from exchange.proposals import procurement, receipts, sealing
 from exchange.proposals.models import Proposal, ProposalAnswer, ProposalStatus, Requirement
 from exchange.proposals.procurement import ProcurementView
 from exchange.proposals.schemas import ProposalDraft
@@ -67,12 +67,21 @@ class SubmitCheck:
     missing: dict[str, str]
     # Labels of required certifications the organisation does not hold: these stop the submission.
     missing_certifications: list[str]
-    # Essential requirements answered "no": the supplier may still submit, but is told.
+    # Essential requirements answered "no": these stop the submission too (essential means essential).
     essentials_not_met: list[Requirement]
 
     @property
     def can_submit(self) -> bool:
-        return not self.missing and not self.missing_certifications
+        return not self.missing and not self.missing_certifications and not self.essentials_not_met
+
+    @property
+    def unmet_essentials(self) -> dict[str, str]:
+        """Form field id -> why the proposal cannot be submitted with that answer."""
+        return {
+            f"answer_{r.id}_meets": f"You cannot submit a proposal that does not meet {r.title.lower()}:"
+            " every essential requirement must be met"
+            for r in self.essentials_not_met
+        }
 
 
 # --- Reading ---
@@ -88,14 +97,18 @@ def _load(db: Session, proposal_id: int) -> Proposal | None:
 
 
 def get_visible(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> tuple[Proposal, Need]:
-    """For the supplier's members; for the council's members once submitted. Everyone else: 404."""
+    """For the supplier's members; for the council's members once submitted and opened. Everyone else: 404."""
     need = needs.get(db, viewer, need_id)
     proposal = _load(db, proposal_id)
     if proposal is None or proposal.need_id != need.id:
         raise NotFound()
     if viewer.is_member(proposal.organisation_id):
         return proposal, need
-    if viewer.is_member(need.organisation_id) and proposal.status is not ProposalStatus.DRAFT:
+    if (
+        viewer.is_member(need.organisation_id)
+        and proposal.status is not ProposalStatus.DRAFT
+        and sealing.open_for_council(db, procurement.load(db, need), viewer.user_id)
+    ):
         return proposal, need
     raise NotFound()
 
@@ -296,6 +309,11 @@ def submit(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> Propo
     result = check(db, view)
     if result.missing:
         raise Invalid("Finish your proposal before you submit it", field_errors=result.missing)
+    if result.essentials_not_met:
+        raise Invalid(
+            "This proposal does not meet every essential requirement, so it cannot be submitted. Nothing was sent.",
+            field_errors=result.unmet_essentials,
+        )
     if result.missing_certifications:
         raise Conflict(
             f"{proposal.organisation.name} cannot submit this proposal: the council requires"
@@ -315,14 +333,16 @@ def submit(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> Propo
     ):
         raise Conflict(_submitted_on(proposal, "it cannot be submitted twice. Nothing has changed."))
     audit.record(db, viewer.user_id, "proposal.submitted", "proposal", proposal.id, need_id=need.id)
+    # Sealed: the council is told that a proposal arrived, never whose it is.
     notify(
         db,
         _council_members(db, need.organisation_id),
         NotificationKind.PROPOSAL_RECEIVED,
         f"Proposal received: {need.title}",
-        f"{proposal.organisation.name} has submitted a proposal for “{need.title}”.",
-        f"/needs/{need.id}/proposals/{proposal.id}",
+        f"A proposal has arrived for “{need.title}”. {sealing.sealed_message(view.procurement)}",
+        f"/needs/{need.id}/proposals",
     )
+    receipts.submitted(db, proposal, need, format_date(view.procurement.closes_on))
     return proposal
 
 
@@ -340,6 +360,7 @@ def withdraw(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> Pro
     if not _move(db, proposal, ProposalStatus.SUBMITTED, status=ProposalStatus.WITHDRAWN, withdrawn_at=utcnow()):
         raise Conflict("This proposal is already withdrawn.")
     audit.record(db, viewer.user_id, "proposal.withdrawn", "proposal", proposal.id, need_id=need.id)
+    receipts.withdrawn(db, proposal, need)
     return proposal
 
 

@@ -6,10 +6,11 @@ feed only ever holds what anyone may see.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
 from exchange.core.models import utcnow
+from exchange.core.templating import format_date
 from exchange.search.schemas import Hit
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -28,9 +29,17 @@ def _stamp(moment: datetime) -> str:
 
 
 def atom_feed(
-    title: str, base_url: str, self_path: str, page_path: str, hits: list[Hit], categories: dict[int, str]
+    title: str,
+    base_url: str,
+    self_path: str,
+    page_path: str,
+    hits: list[Hit],
+    categories: dict[int, str],
+    closing: dict[int, date] | None = None,
 ) -> bytes:
-    """An Atom 1.0 document of the hits, newest first, each linking to its page on the exchange."""
+    """An Atom 1.0 document of the hits, newest first, each linking to its page on the exchange; a need's summary
+    ends with its closing date (``closing``: need id -> the day proposals close)."""
+    closing = closing or {}
     feed = ET.Element(f"{{{ATOM}}}feed")
     _element(feed, "id", f"{base_url}{self_path}")
     _element(feed, "title", title)
@@ -48,5 +57,7 @@ def atom_feed(
         _element(author, "name", hit.organisation_name)
         if hit.category_top_id in categories:
             _element(entry, "category", term=str(hit.category_top_id), label=categories[hit.category_top_id])
-        _element(entry, "summary", hit.summary, type="text")
+        closes = closing.get(hit.item_id) if hit.kind == "need" else None
+        summary = f"{hit.summary} Proposals close at the end of {format_date(closes)}." if closes else hit.summary
+        _element(entry, "summary", summary, type="text")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")

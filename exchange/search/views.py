@@ -17,6 +17,7 @@ from exchange.core.templating import render_page_or_fragment
 from exchange.core.viewer import ANONYMOUS, Viewer
 from exchange.needs.models import NEED_STAGE_LABELS, NeedStage
 from exchange.payments.featured import featured_first, supporters
+from exchange.proposals import procurement
 from exchange.reference import service as reference
 from exchange.search import service
 from exchange.search.feed import atom_feed
@@ -104,7 +105,7 @@ def needs_feed(request: Request, db: Session = Depends(get_db)) -> Response:
     self_path = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
     page_path = page_url(query, 1)
     categories = {c.id: c.label for c in reference.top_categories(db)}
-    body = atom_feed(
-        "Needs open for proposals", settings_of(db).base_url.rstrip("/"), self_path, page_path, results.hits, categories
-    )
+    closing = procurement.closing_dates(db, {hit.item_id for hit in results.hits})
+    base_url = settings_of(db).base_url.rstrip("/")
+    body = atom_feed("Needs open for proposals", base_url, self_path, page_path, results.hits, categories, closing)
     return Response(body, media_type="application/atom+xml; charset=utf-8")

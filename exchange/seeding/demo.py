@@ -26,7 +26,7 @@ from exchange.organisations.service import join_council_by_email_domain
 from exchange.reference.models import Category, Region
 from exchange.seeding.demo_case_studies import load_demo_case_studies
 from exchange.seeding.demo_profiles import load_demo_profiles
-from exchange.seeding.demo_proposals import load_demo_proposals
+from exchange.seeding.demo_proposals import load_demo_closing_dates, load_demo_proposals
 from exchange.seeding.demo_sessions import load_demo_sessions
 
 
@@ -129,6 +129,7 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
         db.add(offer)
         db.flush()
         events.record(db, ListingChanged.of(offer))
+    closing: dict[int, date] = {}
     for row in data["needs"]:
         need = Need(
             organisation_id=councils[row["council"]].id,
@@ -141,7 +142,6 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
             visibility=Visibility(row.get("visibility", "public")),
             budget_min=row.get("budget_min"),
             budget_max=row.get("budget_max"),
-            deadline=date.fromisoformat(row["deadline"]) if row.get("deadline") else None,
             category_id=category_id(row.get("category")),
             region_id=region_id(row.get("region")),
             tags=row.get("tags", []),
@@ -150,8 +150,11 @@ def load_demo(db: Session, seed_dir: Path) -> dict[str, int]:
         db.flush()
         audit.record(db, None, "need.created", "need", need.id, stage=need.stage.value, source="demo")
         events.record(db, NeedChanged(need.id))
+        if row.get("deadline"):
+            closing[need.id] = date.fromisoformat(row["deadline"])
     load_demo_profiles(db, seed_dir, organisations, councils)
     load_demo_proposals(db, seed_dir, organisations)
+    load_demo_closing_dates(db, closing)
     load_demo_case_studies(db, seed_dir, organisations)
     for organisation in organisations.values():
         supplier_documents.refresh_supplier(db, organisation.id)

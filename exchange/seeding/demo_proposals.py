@@ -8,7 +8,7 @@ closed, with two proposals waiting to be shortlisted and evaluated.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import User
 from exchange.audit import service as audit
 from exchange.core.models import utcnow
-from exchange.needs.models import Need
+from exchange.needs.models import Need, NeedStage
 from exchange.organisations.models import Organisation
 from exchange.profiles import service as profiles
 from exchange.profiles.completeness import today
@@ -32,6 +32,7 @@ from exchange.proposals.models import (
     Requirement,
     RequirementKind,
 )
+from exchange.seeding.demo_evaluation import evaluate
 
 
 def _requirements(db: Session, need: Need, row: dict[str, Any]) -> list[Requirement]:
@@ -82,6 +83,17 @@ def _proposal(
     return proposal
 
 
+def load_demo_closing_dates(db: Session, closing: dict[int, date]) -> None:
+    """The closing date of each demo need open for proposals that the procurements above did not set up: taking
+    proposals from the day it is loaded. A need at an earlier stage takes none yet, so it has no closing date."""
+    set_up = set(db.scalars(select(NeedProcurement.need_id)))
+    for need_id, closes_on in closing.items():
+        need = db.get_one(Need, need_id)
+        if need_id not in set_up and need.stage is NeedStage.OPEN_FOR_PROPOSALS:
+            db.add(NeedProcurement(need_id=need_id, opens_on=today(), closes_on=closes_on))
+    db.flush()
+
+
 def load_demo_proposals(db: Session, seed_dir: Path, organisations: dict[str, Organisation]) -> int:
     data: dict[str, Any] = json.loads((seed_dir / "demo_proposals.json").read_text(encoding="utf-8"))
     users = {user.email: user for user in db.scalars(select(User))}
@@ -111,5 +123,8 @@ def load_demo_proposals(db: Session, seed_dir: Path, organisations: dict[str, Or
             )
         for item in row["proposals"]:
             _proposal(db, need, item, requirements, organisations, users)
+        if "evaluation" in row:
+            db.flush()
+            evaluate(db, need, row["evaluation"], organisations, users)
     db.flush()
     return len(data["procurements"])

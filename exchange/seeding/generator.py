@@ -252,7 +252,6 @@ def _need(rng: random.Random, context: Context) -> dict[str, Any]:
     stage = _weighted(rng, STAGE_WEIGHTS)
     created, updated = _moment(rng)
     budget = rng.choice(BUDGETS) if rng.random() < 0.8 else None
-    open_stage = stage in (NeedStage.IDEA, NeedStage.EARLY_MARKET_ENGAGEMENT, NeedStage.OPEN_FOR_PROPOSALS)
     plain = "," in benefit or rng.random() < 0.6
     title = _sentence(benefit) if plain else f"{_sentence(benefit)} for {audience}"
     return {
@@ -269,7 +268,6 @@ def _need(rng: random.Random, context: Context) -> dict[str, Any]:
         "visibility": _weighted(rng, VISIBILITY_WEIGHTS),
         "budget_min": budget // 2 if budget and rng.random() < 0.5 else None,
         "budget_max": budget,
-        "deadline": (ANCHOR.date() + timedelta(days=rng.randrange(30, 180))) if open_stage else None,
         "category_id": context.category_ids.get(topic.category),
         "region_id": region_id,
         "tags": rng.sample(topic.tags, k=min(len(topic.tags), rng.randrange(1, 4))),

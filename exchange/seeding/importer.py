@@ -385,7 +385,6 @@ def _need_row(line: NeedLine, organisation_id: int, regions: dict[str, int], now
         "visibility": Visibility.PUBLIC,
         "budget_min": None,
         "budget_max": budget,
-        "deadline": None,
         "category_id": None,
         "region_id": regions.get(_region_key(line.region)) if line.region else None,
         "tags": split_tags(line.categories),

@@ -17,6 +17,8 @@ from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
 from exchange.organisations import service as organisations
 from exchange.organisations.models import SUPPLIER_SIDE, Organisation
+from exchange.profiles.completeness import today
+from exchange.proposals import procurement, sealing
 from exchange.proposals.models import Proposal, ProposalStatus
 from exchange.proposals.service import get_visible
 from exchange.shortlists.models import ShortlistEntry
@@ -121,12 +123,13 @@ def _entry(db: Session, need_id: int, organisation_id: int) -> ShortlistEntry | 
 
 
 def _submitted_proposal(db: Session, need: Need, organisation_id: int, proposal_id: int | None) -> int | None:
-    """Only this supplier's submitted proposal for this need can be attached to its entry."""
+    """Only this supplier's submitted proposal for this need can be attached to its entry, once opened."""
     if proposal_id is None:
         return None
     proposal = db.get(Proposal, proposal_id)
     if (
-        proposal is None
+        not sealing.proposals_are_open(procurement.load(db, need).settings, today())
+        or proposal is None
         or proposal.need_id != need.id
         or proposal.organisation_id != organisation_id
         or proposal.status is not ProposalStatus.SUBMITTED

@@ -17,8 +17,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -33,6 +34,8 @@ from sqlalchemy.orm import Session
 from exchange.core.database import Database
 from exchange.core.settings import Settings
 from exchange.outbox.models import OutboxMessage
+from exchange.profiles.completeness import today
+from exchange.proposals.models import NeedProcurement
 from exchange.seeding.demo import load_demo
 from exchange.wiring import install
 from tests.conftest import (
@@ -280,3 +283,24 @@ def screenshot(page: Page, name: str) -> Path:
     except Error as error:  # a screenshot is for people to look at; never the reason a test fails
         print(f"could not save {path}: {error}")
     return path
+
+
+@contextmanager
+def proposals_closed(live_server: LiveServer, need_id: int) -> Iterator[None]:
+    """Time passes: the need's proposals closed yesterday, so its council may open them. Afterwards they close
+    a month from now and are sealed again, as the demo data loads them, for the tests that come next."""
+
+    def move(closes_on: date, opened: bool) -> None:
+        with live_server.database.transaction() as db:
+            settings = db.scalars(select(NeedProcurement).where(NeedProcurement.need_id == need_id)).one()
+            settings.closes_on = closes_on
+            if not opened:
+                settings.opened_at = None
+
+    with live_server.database.transaction() as db:
+        was = db.scalars(select(NeedProcurement.closes_on).where(NeedProcurement.need_id == need_id)).one()
+    move(today() - timedelta(days=1), opened=True)
+    try:
+        yield
+    finally:
+        move(was or today() + timedelta(days=30), opened=False)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Error, Page, expect
 
-from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
+from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, proposals_closed, screenshot
 from tests.browser.test_supplier_profile_journey import sign_in
 
 SUPPLIER_PROFILE = "/organisations/civicvoice-ltd/profile"
@@ -179,9 +179,12 @@ def test_proposal_pages_are_accessible(page: Page, console: ConsoleLog, live_ser
         screenshot(page, f"proposals-{name}")
         assert_accessible(page)
     page.goto(f"{need}/proposals")
-    page.locator(".exchange-proposal-card a").first.click()
-    screenshot(page, "proposals-council-proposal")
-    assert_accessible(page)
+    expect(page.locator(".exchange-sealed")).to_contain_text(re.compile(r"\d+ proposals? received"))
+    with proposals_closed(live_server, need_id(live_server)):
+        page.goto(f"{need}/proposals")
+        page.locator(".exchange-proposal-card a").first.click()
+        screenshot(page, "proposals-council-proposal")
+        assert_accessible(page)
     page.goto(f"{need}/procurement")
     assert_accessible(page)
 
@@ -195,6 +198,25 @@ def test_evaluation_pages_are_accessible(page: Page, console: ConsoleLog, live_s
     need = f"/needs/{need_id(live_server)}"
     supplier = "Pennine Community Meals"
     sign_in(page, "officer@burnley.example.gov.uk")
+    page.goto(f"{need}/evaluation")
+    expect(page.locator(".exchange-sealed")).to_contain_text("Evaluation starts once proposals are opened")
+    screenshot(page, "evaluation-sealed")
+    assert_accessible(page)
+    with proposals_closed(live_server, need_id(live_server)):
+        evaluate_the_opened_need(page, need, supplier)
+
+    page.goto(f"{need}/outcome")
+    expect(page.get_by_text("a supplier can be chosen only after they close")).to_be_visible()
+    screenshot(page, "evaluation-outcome-open-need")
+    assert_accessible(page)
+
+    # Off the shortlist again, so other tests see the shortlist as the demo loads it.
+    page.goto(f"{need}/shortlist")
+    page.get_by_role("button", name=f"Remove {supplier} from shortlist").click()
+    expect(page.get_by_text("Nobody is on the shortlist yet")).to_be_visible()
+
+
+def evaluate_the_opened_need(page: Page, need: str, supplier: str) -> None:
     page.goto(f"{need}/proposals")
     page.locator(".exchange-proposal-card", has_text=supplier).get_by_role("button").click()
     expect(page.locator(".exchange-proposal-card", has_text=supplier).get_by_text("Shortlisted")).to_be_visible()
@@ -223,13 +245,3 @@ def test_evaluation_pages_are_accessible(page: Page, console: ConsoleLog, live_s
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the agreed score for technical quality")
     screenshot(page, "evaluation-moderation-error")
     assert_accessible(page)
-
-    page.goto(f"{need}/outcome")
-    expect(page.get_by_text("a supplier can be chosen only after they close")).to_be_visible()
-    screenshot(page, "evaluation-outcome-open-need")
-    assert_accessible(page)
-
-    # Off the shortlist again, so other tests see the shortlist as the demo loads it.
-    page.goto(f"{need}/shortlist")
-    page.get_by_role("button", name=f"Remove {supplier} from shortlist").click()
-    expect(page.get_by_text("Nobody is on the shortlist yet")).to_be_visible()

@@ -14,7 +14,7 @@ from exchange.needs.models import Need
 from exchange.notifications.models import Notification, NotificationKind
 from exchange.proposals.models import Proposal, ProposalStatus
 from exchange.shortlists.models import ShortlistEntry
-from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
+from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, proposals_closed, screenshot
 from tests.browser.test_supplier_profile_journey import sign_in
 
 NEED = "Meals at home for older and disabled residents"
@@ -84,21 +84,33 @@ def test_a_supplier_drafts_and_submits_a_proposal_and_the_officer_shortlists_it(
     with live_server.database.session(write=False) as db:
         proposal = db.scalars(select(Proposal).where(Proposal.price == 98_500)).one()
         assert proposal.status is ProposalStatus.SUBMITTED
-        assert db.scalars(
+        told = db.scalars(
             select(Notification).where(
-                Notification.kind == NotificationKind.PROPOSAL_RECEIVED, Notification.link.endswith(f"/{proposal.id}")
+                Notification.kind == NotificationKind.PROPOSAL_RECEIVED, Notification.link == f"{need}/proposals"
             )
-        ).first()
+        ).all()
+        assert told and all(SUPPLIER not in n.body for n in told)
 
-    # The officer finds it among the proposals and shortlists it in place.
+    # Sealed until proposals close: the officer sees how many arrived, nothing of whose or what.
     page.context.clear_cookies()
     sign_in(page, "officer@burnley.example.gov.uk")
     page.goto(need)
     page.get_by_role("link", name="Proposals", exact=True).click()
+    expect(page.locator(".exchange-sealed")).to_contain_text(re.compile(r"\d+ proposals? received"))
+    expect(page.get_by_text(SUPPLIER)).to_have_count(0)
+    screenshot(page, "proposal-journey-05-council-sealed")
+    assert_accessible(page)
+    with proposals_closed(live_server, need_id(live_server)):
+        shortlist_once_opened(page, need, proposal.id, live_server)
+
+
+def shortlist_once_opened(page: Page, need: str, proposal_id: int, live_server: LiveServer) -> None:
+    """The proposals have closed: the officer finds the proposal among them and shortlists it in place."""
+    page.goto(f"{need}/proposals")
     card = page.locator(".exchange-proposal-card", has_text=SUPPLIER)
     expect(card).to_contain_text("4 of 4")
     expect(card).to_contain_text("£98,500")
-    screenshot(page, "proposal-journey-05-council-list")
+    screenshot(page, "proposal-journey-06-council-list")
     assert_accessible(page)
     with page.expect_response(lambda r: r.url.endswith("/shortlist") and r.request.headers.get("hx-request") == "true"):
         card.get_by_role("button", name=f"Add {SUPPLIER} to shortlist").click()
@@ -107,13 +119,13 @@ def test_a_supplier_drafts_and_submits_a_proposal_and_the_officer_shortlists_it(
     card.get_by_role("link", name=SUPPLIER).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Proposal from {SUPPLIER}")
     expect(page.get_by_text("Two kitchens, one round each")).to_be_visible()
-    screenshot(page, "proposal-journey-06-council-proposal")
+    screenshot(page, "proposal-journey-07-council-proposal")
     assert_accessible(page)
     page.get_by_role("link", name="See the shortlist").click()
     expect(page.locator(".govuk-summary-card", has_text=SUPPLIER)).to_be_visible()
 
     with live_server.database.session(write=False) as db:
-        entry = db.scalars(select(ShortlistEntry).where(ShortlistEntry.proposal_id == proposal.id)).one()
+        entry = db.scalars(select(ShortlistEntry).where(ShortlistEntry.proposal_id == proposal_id)).one()
         assert entry.source == "proposal"
 
     # Take it off again, so the tests after this one see the demo need's shortlist as loaded.

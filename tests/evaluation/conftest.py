@@ -3,6 +3,8 @@ moderate and record the outcome as the service would, and to read back what was 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +20,14 @@ from exchange.evaluation.schemas import ModerationForm, OutcomeForm, ScoreForm
 from exchange.needs.models import Need
 from exchange.notifications.models import Notification
 from exchange.outbox.models import OutboxMessage
-from exchange.proposals.models import EvaluationCriterion, Proposal
+from exchange.proposals.models import EvaluationCriterion, NeedProcurement, Proposal
 from exchange.shortlists import service as shortlists
 from exchange.shortlists.models import ShortlistEntry
 from tests import factories
 from tests.proposals.conftest import World, days, set_dates, sign_in, submitted_proposal
 from tests.proposals.conftest import world as world  # the fixture, shared with the proposals tests
 
-__all__ = ["Evaluation", "days", "set_dates", "sign_in"]
+__all__ = ["Evaluation", "before_the_deadline", "days", "set_dates", "sign_in"]
 
 WRITTEN_TABLES = (
     EvaluationScore,
@@ -60,8 +62,10 @@ class Evaluation:
 
 @pytest.fixture
 def evaluation(db: Session, world: World) -> Evaluation:
+    """Both proposals submitted while proposals were open; they closed yesterday, so the council reads them."""
     proposal = submitted_proposal(db, world)
-    rival_proposal = submitted_proposal(db, world, world.rival_admin, meets=False)
+    rival_proposal = submitted_proposal(db, world, world.rival_admin, nice_to_haves=False)
+    set_dates(db, world.need, opens_on=days(-30), closes_on=days(-1), questions_close_on=None)
     officer = factories.viewer(db, world.officer)
     shortlists.add_proposal(db, officer, world.need.id, proposal.id)
     shortlists.add_proposal(db, officer, world.need.id, rival_proposal.id)
@@ -73,6 +77,18 @@ def evaluation(db: Session, world: World) -> Evaluation:
         )
     )
     return Evaluation(world, proposal, rival_proposal, criteria)
+
+
+@contextmanager
+def before_the_deadline(db: Session, ev: Evaluation) -> Iterator[None]:
+    """Act as suppliers could before proposals closed (draft, submit, withdraw), then close them again."""
+    settings = db.scalars(select(NeedProcurement).where(NeedProcurement.need_id == ev.need.id)).one()
+    opened_at, closes_on = settings.opened_at, settings.closes_on
+    settings.opened_at, settings.closes_on = None, days(30)
+    db.flush()
+    yield
+    settings.opened_at, settings.closes_on = opened_at, closes_on
+    db.flush()
 
 
 def written(db: Session) -> list[int]:

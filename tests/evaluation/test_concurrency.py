@@ -27,7 +27,7 @@ from exchange.shortlists import service as shortlists
 from tests import factories
 from tests.conftest import drop_database, new_database_url, prepare_database
 from tests.conftest import test_settings as settings_for
-from tests.proposals.conftest import set_up_procurement
+from tests.proposals.conftest import days, set_dates, set_up_procurement
 
 SAVES_AT_ONCE = 2
 
@@ -59,6 +59,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
             factories.supplier(db, owner, name="Pennine Community Meals")
             supplier = factories.viewer(db, owner)
             proposal = submitted_proposal(db, supplier, need)
+            set_dates(db, need, opens_on=days(-30), closes_on=days(-1), questions_close_on=None)
             shortlists.add_proposal(db, factories.viewer(db, officer), need.id, proposal)
             criteria = list(
                 db.scalars(

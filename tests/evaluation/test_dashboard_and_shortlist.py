@@ -17,11 +17,12 @@ from exchange.shortlists import service as shortlists
 from exchange.shortlists.models import ShortlistEntry
 from tests import factories
 from tests.client import Client
-from tests.proposals.conftest import World, draft_proposal, sign_in, submitted_proposal
+from tests.proposals.conftest import World, close_proposals, draft_proposal, sign_in, submitted_proposal
 
 
 def test_adding_to_the_shortlist_can_name_the_proposal_in_the_same_call(db: Session, world: World) -> None:
     proposal = submitted_proposal(db, world)
+    close_proposals(db, world)
     officer = factories.viewer(db, world.officer)
 
     entry = shortlists.add(db, officer, world.need.id, world.supplier.id, source="proposal", proposal_id=proposal.id)
@@ -40,11 +41,15 @@ def test_only_the_suppliers_own_submitted_proposal_can_be_named(db: Session, wor
         shortlists.add(db, officer, world.need.id, world.rival.id, proposal_id=draft.id)
     with pytest.raises(Invalid, match="not one this supplier submitted"):
         shortlists.add(db, officer, world.need.id, world.rival.id, proposal_id=submitted.id)
+    # Its own, while proposals are sealed: as if there were none.
+    with pytest.raises(Invalid, match="not one this supplier submitted"):
+        shortlists.add(db, officer, world.need.id, world.supplier.id, proposal_id=submitted.id)
     assert factories.count(db, ShortlistEntry) == 0
 
 
 def test_the_shortlist_page_links_each_entry_to_its_proposal(client: Client, db: Session, world: World) -> None:
     proposal = submitted_proposal(db, world)
+    close_proposals(db, world)
     shortlists.add(db, factories.viewer(db, world.officer), world.need.id, world.supplier.id, proposal_id=proposal.id)
     shortlists.add(db, factories.viewer(db, world.officer), world.need.id, world.rival.id)
     sign_in(client, world.colleague)
@@ -77,9 +82,14 @@ def test_a_councils_dashboard_lists_proposals_received_and_questions_waiting(
     )
     sign_in(client, world.colleague)
 
+    sealed = html.unescape(client.get("/dashboard").text)
+    close_proposals(db, world)
     page = html.unescape(client.get("/dashboard").text)
 
+    assert "Sealed until proposals close" in sealed and "1 proposal received" in sealed
+    assert "Pennine Community Meals" not in sealed
     assert "Proposals received" in page and "Pennine Community Meals" in page
+    assert "Sealed until proposals close" not in page
     assert "Rival Meals Ltd" not in page  # a draft never reaches the council
     assert "Questions waiting for your answer" in page and "1 question" in page
     assert f'href="/needs/{world.need.id}/clarifications"' in page

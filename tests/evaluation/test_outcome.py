@@ -21,6 +21,7 @@ from tests.client import Client
 from tests.evaluation.conftest import (
     Evaluation,
     award,
+    before_the_deadline,
     close_proposals,
     days,
     fully_evaluated,
@@ -159,7 +160,8 @@ def test_awarding_to_a_supplier_without_a_submitted_proposal_is_refused(
     ev = evaluation
     other = factories.user(db, "draft@drafty.example", name="Dee Draft")
     drafty = factories.supplier(db, other, name="Drafty Meals")
-    draft_proposal(db, ev.world, other)
+    with before_the_deadline(db, ev):
+        draft_proposal(db, ev.world, other)
     stranger = factories.supplier(db, factories.user(db), name="Stranger Ltd")
     close_proposals(db, ev)
     chosen = {"rival with a draft": str(drafty.id), "an organisation that never responded": str(stranger.id)}
@@ -228,11 +230,11 @@ def test_an_outcome_cannot_be_recorded_twice(client: Client, db: Session, evalua
 def test_a_supplier_is_chosen_only_after_proposals_close(client: Client, db: Session, evaluation: Evaluation) -> None:
     ev = evaluation
     sign_in(client, ev.world.officer)
-    before = written(db)
-
-    form = html.unescape(client.get(ev.path(page="/outcome")).text)
-    response = client.post(ev.path(page="/outcome"), outcome_form(ev))
-    no_supplier = client.api("POST", f"/api/v1/needs/{ev.need.id}/outcome", {"kind": "no_suitable_supplier"})
+    with before_the_deadline(db, ev):
+        before = written(db)
+        form = html.unescape(client.get(ev.path(page="/outcome")).text)
+        response = client.post(ev.path(page="/outcome"), outcome_form(ev))
+        no_supplier = client.api("POST", f"/api/v1/needs/{ev.need.id}/outcome", {"kind": "no_suitable_supplier"})
 
     assert "a supplier can be chosen only after they close" in form
     assert 'value="awarded"' not in form and 'value="cancelled"' in form
@@ -304,7 +306,8 @@ def test_a_withdrawn_supplier_is_not_told_and_reads_no_result(
     client: Client, db: Session, evaluation: Evaluation
 ) -> None:
     ev = evaluation
-    proposals.withdraw(db, factories.viewer(db, ev.world.rival_admin), ev.need.id, ev.rival_proposal.id)
+    with before_the_deadline(db, ev):
+        proposals.withdraw(db, factories.viewer(db, ev.world.rival_admin), ev.need.id, ev.rival_proposal.id)
     close_proposals(db, ev)
     award(db, ev)
     assert ev.world.rival_admin.id not in {n.user_id for n in outcome_notifications(db)}

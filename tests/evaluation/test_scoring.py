@@ -15,7 +15,7 @@ from exchange.evaluation.models import EvaluationScore
 from exchange.shortlists import service as shortlists
 from tests import factories
 from tests.client import Client
-from tests.evaluation.conftest import Evaluation, score, sign_in, start_moderation, written
+from tests.evaluation.conftest import Evaluation, before_the_deadline, score, sign_in, start_moderation, written
 from tests.proposals.conftest import submitted_proposal
 
 HTMX = {"HX-Request": "true"}
@@ -176,7 +176,8 @@ def test_a_withdrawn_proposal_cannot_be_scored(client: Client, db: Session, eval
     from exchange.proposals import service as proposals
 
     ev = evaluation
-    proposals.withdraw(db, factories.viewer(db, ev.world.rival_admin), ev.need.id, ev.rival_proposal.id)
+    with before_the_deadline(db, ev):
+        proposals.withdraw(db, factories.viewer(db, ev.world.rival_admin), ev.need.id, ev.rival_proposal.id)
     sign_in(client, ev.world.officer)
 
     response = client.post(score_path(ev, proposal=ev.rival_proposal), fields(ev, "50"))
@@ -213,7 +214,8 @@ def test_a_second_proposal_from_the_shortlist_is_scored_on_its_own(
     ev = evaluation
     late = factories.user(db, "lee@late.example", name="Lee Late")
     factories.supplier(db, late, name="Late Meals CIC")
-    submitted_proposal(db, ev.world, late)
+    with before_the_deadline(db, ev):
+        submitted_proposal(db, ev.world, late)
     sign_in(client, ev.world.officer)
     page = client.get(ev.path(page="/evaluation")).text
     assert "Late Meals CIC" not in page  # submitted but not shortlisted

@@ -3,7 +3,7 @@ subscribers' members, once; suppliers without the plan wait for the weekly diges
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,8 @@ from exchange.needs import service as needs
 from exchange.needs.models import NeedStage
 from exchange.notifications.models import Notification
 from exchange.payments.models import Subscription
+from exchange.profiles.completeness import today
+from exchange.proposals.models import NeedProcurement
 from tests import factories
 
 
@@ -46,11 +48,14 @@ def test_subscribers_that_match_hear_at_once_and_only_once(db: Session) -> None:
     officer = factories.officer(db, "BUN")
     need = factories.need(db, officer, factories.council(db, "BUN"), title="Online budget consultation simulator")
     assert _alerts(db, plus_founder.id) == []  # still an idea: nothing to act on yet
+    closes = date(today().year + 1, 12, 10)
+    db.add(NeedProcurement(need_id=need.id, opens_on=today(), closes_on=closes))
     needs.change_stage(db, factories.viewer(db, officer), need.id, NeedStage.EARLY_MARKET_ENGAGEMENT)
     assert _alerts(db, plus_founder.id) == []  # the alert job runs once the change is committed
     db.commit()
     (alert,) = _alerts(db, plus_founder.id)
     assert "Online budget consultation simulator" in alert.title and "% match" in alert.body
+    assert f"Proposals close at the end of 10 December {closes.year}." in alert.body
     assert _alerts(db, free_founder.id) == []
     needs.change_stage(db, factories.viewer(db, officer), need.id, NeedStage.OPEN_FOR_PROPOSALS)
     db.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -10,6 +10,8 @@ from exchange.core.models import utcnow
 from exchange.matching.digest import send_digests
 from exchange.notifications import service as notifications
 from exchange.notifications.models import NotificationKind
+from exchange.profiles.completeness import today
+from exchange.proposals.models import NeedProcurement
 from tests import factories
 from tests.matching.test_service import track_record
 
@@ -22,13 +24,17 @@ def test_a_subscriber_gets_new_matching_needs_once_a_week_and_others_get_nothing
     track_record(db, factories.supplier(db, bystander), ("Budget consultation", "Leeds City Council"))
     notifications.set_email(db, founder.id, NotificationKind.OPPORTUNITY_DIGEST, True)
     officer = factories.officer(db, "BUN")
-    factories.need(db, officer, factories.council(db, "BUN"), title="Online budget consultation")
+    need = factories.need(db, officer, factories.council(db, "BUN"), title="Online budget consultation")
+    closes = date(today().year + 1, 12, 10)
+    db.add(NeedProcurement(need_id=need.id, opens_on=today(), closes_on=closes))
+    db.flush()
 
     run = send_digests(db)
     assert (run.users_considered, run.emails_queued) == (1, 1)
     [email] = factories.emails_to(db, "founder@civic.example")
     assert email.subject == "1 new need that matches you"
     assert "Online budget consultation (Burnley Borough Council)" in email.body_text
+    assert f"match, closes 10 December {closes.year}" in email.body_text  # the need's one closing date
     assert "Has worked for Burnley Borough Council before (1 contract, self-declared)" in email.body_text
     assert "/notifications/unsubscribe?token=" in email.body_text and email.unsubscribe_url
     assert factories.emails_to(db, "bystander@other.example") == []

@@ -3,7 +3,9 @@ each private to those it belongs to: everyone else gets 404 and nothing changes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
@@ -11,6 +13,8 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import User
 from exchange.needs.models import Need
 from exchange.organisations.models import Organisation
+from exchange.profiles.completeness import today
+from exchange.proposals.models import NeedProcurement
 from exchange.shortlists.models import ShortlistEntry
 from tests import factories
 from tests.client import Client
@@ -148,9 +152,14 @@ def test_the_api_gives_matches_with_reasons_and_points(client: Client, world: Wo
 def test_a_supplier_sees_its_opportunities_on_a_page_and_in_the_api(
     client: Client, other_client: Client, db: Session, world: World
 ) -> None:
+    # The card shows the need's one closing date: the day proposals close.
+    closes = date(today().year + 1, 12, 10)
+    db.add(NeedProcurement(need_id=world.need.id, opens_on=today(), closes_on=closes))
+    db.flush()
     client.sign_in(world.supplier_admin.email, factories.PASSWORD)
     page = client.get("/opportunities")
     assert page.status_code == 200 and "Online budget consultation" in page.text
+    assert f"closes 10 December {closes.year}" in page.text
     assert "Has worked for Burnley Borough Council before" in page.text
     assert "Your work most like this need" in page.text
     found = client.get(f"/api/v1/organisations/{world.supplier.id}/opportunities").json()
@@ -166,3 +175,26 @@ def test_a_bad_limit_is_refused_with_a_clear_error(client: Client, world: World,
     response = client.get(f"/api/v1/needs/{world.need.id}/matches?limit={limit}")
     assert response.status_code == 422
     assert "limit" in response.text
+
+
+def test_every_link_on_the_matches_page_resolves(client: Client, db: Session, world: World) -> None:
+    """Reasons and evidence that name a pitch or an offer link to its page (a pitch lives under /pitches)."""
+    factories.pitch(db, world.supplier_admin, world.supplier, title="Online budget consultation for councils")
+    factories.offer(
+        db,
+        world.supplier_admin,
+        world.supplier,
+        title="Budget consultation simulator",
+        summary="Residents balance the council budget online.",
+    )
+    client.sign_in(world.officer.email, factories.PASSWORD)
+    page = client.get(f"/needs/{world.need.id}/matches").text
+
+    links = sorted(set(re.findall(r'href="(/[^"#?]*)', page)))
+    listings = [link for link in links if link.startswith(("/pitches/", "/offers/"))]
+    assert any(link.startswith("/pitches/") for link in listings), links
+    assert not any(link.startswith(("/pitchs/", "/offers/s")) for link in links)
+    for link in links:
+        if link.startswith(("/static/", "/assets/")) or link.endswith("/sign-out"):
+            continue
+        assert client.get(link).status_code == 200, link

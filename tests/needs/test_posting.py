@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ GOOD: dict[str, Any] = {
     "visibility": "public",
     "budget_min": 5000,
     "budget_max": 20000,
-    "deadline": "2027-03-31",
     "tags": "waste, bins",
 }
 
@@ -62,7 +60,7 @@ def test_posting_a_need_through_the_form(officer_client: Client, db: Session) ->
     need = db.scalars(select(Need).where(Need.organisation_id == council.id)).one()
     assert response.headers["location"] == f"/needs/{need.id}"
     assert (need.title, need.stage, need.visibility) == (GOOD["title"], NeedStage.IDEA, Visibility.PUBLIC)
-    assert (need.budget_min, need.budget_max, need.deadline) == (5000, 20000, date(2027, 3, 31))
+    assert (need.budget_min, need.budget_max) == (5000, 20000)
     assert need.tags == ["waste", "bins"] and need.category_id == category.id
     [event] = factories.audit_events(db, "need", need.id)
     assert (event.action, event.data) == ("need.created", {"stage": "idea"})
@@ -82,7 +80,8 @@ def test_posting_a_need_through_the_api(officer_client: Client, db: Session) -> 
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["stage"] == "idea" and created["visibility"] == "organisation"
-    assert created["budget_max"] == 20000 and created["deadline"] == "2027-03-31"
+    # One closing date, set with the need's other procurement dates: the need itself has none of its own.
+    assert created["budget_max"] == 20000 and "deadline" not in created
     assert factories.audit_events(db, "need", created["id"], "need.created")
 
 
@@ -111,7 +110,6 @@ def test_editing_a_need_through_the_form_and_the_api(officer_client: Client, off
         ({"title": "Bins"}, "title"),
         ({"problem_statement": "Too short"}, "problem_statement"),
         ({"visibility": "everyone"}, "visibility"),
-        ({"deadline": "2027-02-30"}, "deadline"),
         ({"category_id": 999_999}, "category_id"),
         ({"region_id": 999_999}, "region_id"),
         ({"region_required": "true"}, "region_required"),

@@ -95,6 +95,11 @@ def set_dates(db: Session, need: Need, **dates: date | None) -> None:
     db.flush()
 
 
+def close_proposals(db: Session, world: World) -> None:
+    """Proposals closed yesterday, as time passing would have it: the council may now open them."""
+    set_dates(db, world.need, opens_on=days(-30), closes_on=days(-1), questions_close_on=None)
+
+
 @pytest.fixture
 def world(db: Session) -> World:
     officer = factories.officer(db, "BUN")
@@ -118,10 +123,17 @@ def written(db: Session) -> list[int]:
     return [factories.count(db, model) for model in WRITTEN_TABLES]
 
 
-def complete_draft(world: World, db: Session, meets: bool = True, **changes: Any) -> ProposalDraft:
+def complete_draft(
+    world: World, db: Session, meets: bool = True, nice_to_haves: bool | None = None, **changes: Any
+) -> ProposalDraft:
+    """Every requirement answered ``meets``, or the nice-to-haves ``nice_to_haves`` when given."""
     values: dict[str, Any] = {
         "answers": [
-            {"requirement_id": r.id, "meets": meets, "evidence": f"Evidence for {r.text.lower()}."}
+            {
+                "requirement_id": r.id,
+                "meets": meets if nice_to_haves is None or r.kind.value == "essential" else nice_to_haves,
+                "evidence": f"Evidence for {r.text.lower()}.",
+            }
             for r in world.requirements(db)
         ],
         "price": 90_000,

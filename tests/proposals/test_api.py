@@ -16,7 +16,7 @@ from exchange.proposals import clarifications
 from exchange.proposals.schemas import AnswerForm, QuestionForm
 from tests import factories
 from tests.client import Client
-from tests.proposals.conftest import World, draft_proposal, sign_in, submitted_proposal, written
+from tests.proposals.conftest import World, close_proposals, draft_proposal, sign_in, submitted_proposal, written
 
 
 def body(world: World, db: Session, **changes: Any) -> dict[str, Any]:
@@ -128,6 +128,7 @@ def test_the_evidence_limit_message_is_plain(client: Client, db: Session, world:
 def test_the_council_lists_submitted_proposals_only(client: Client, db: Session, world: World) -> None:
     submitted_proposal(db, world)
     draft_proposal(db, world, world.rival_admin)
+    close_proposals(db, world)
     sign_in(client, world.officer)
     listed = client.get(f"/api/v1/needs/{world.need.id}/proposals").json()["proposals"]
     assert [p["organisation_name"] for p in listed] == ["Pennine Community Meals"]

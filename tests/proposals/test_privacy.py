@@ -13,7 +13,7 @@ from exchange.shortlists import service as shortlists
 from exchange.shortlists.models import ShortlistEntry
 from tests import factories
 from tests.client import Client
-from tests.proposals.conftest import World, draft_proposal, sign_in, submitted_proposal, written
+from tests.proposals.conftest import World, close_proposals, draft_proposal, sign_in, submitted_proposal, written
 
 OUTSIDERS = ["other council", "other supplier", "anonymous"]
 
@@ -55,7 +55,9 @@ def test_the_council_never_sees_a_draft(client: Client, db: Session, world: Worl
         assert client.get(path).status_code == 404, path
     listing = client.get(f"/needs/{world.need.id}/proposals")
     assert listing.status_code == 200 and "Pennine" not in listing.text
-    assert client.get(f"/api/v1/needs/{world.need.id}/proposals").json() == {"proposals": []}
+    close_proposals(db, world)
+    listed = client.get(f"/api/v1/needs/{world.need.id}/proposals").json()
+    assert (listed["sealed"], listed["received"], listed["proposals"]) == (False, 0, [])
     assert "Proposals received (0)" in client.get(f"/needs/{world.need.id}").text
 
 
@@ -68,16 +70,17 @@ def test_every_member_of_the_supplier_sees_and_edits_its_proposal(client: Client
 
 
 def test_the_council_reads_submitted_proposals_sorted_and_filtered(client: Client, db: Session, world: World) -> None:
-    weaker = submitted_proposal(db, world, world.rival_admin, meets=False)
+    weaker = submitted_proposal(db, world, world.rival_admin, nice_to_haves=False)
     stronger = submitted_proposal(db, world)
+    close_proposals(db, world)
     sign_in(client, world.colleague)
 
     listing = client.get(f"/needs/{world.need.id}/proposals").text
 
     assert listing.index("Pennine Community Meals") < listing.index("Rival Meals Ltd")
-    assert "2 of 2" in listing and "0 of 2" in listing and "£90,000" in listing
+    assert "2 of 2" in listing and "1 of 1" in listing and "0 of 1" in listing and "£90,000" in listing
     filtered = client.get(f"/needs/{world.need.id}/proposals?meets=all").text
-    assert "Pennine Community Meals" in filtered and "Rival Meals Ltd" not in filtered
+    assert "Pennine Community Meals" in filtered and "Rival Meals Ltd" in filtered  # essentials are always met
     detail = client.get(f"/needs/{world.need.id}/proposals/{stronger.id}")
     assert detail.status_code == 200 and "We cook locally" in detail.text and "Add<span" in detail.text
     assert "Meets 2 of 2 essential requirements" in detail.text
@@ -88,6 +91,7 @@ def test_the_council_shortlists_a_proposal_in_place_and_the_entry_points_at_it(
     client: Client, db: Session, world: World
 ) -> None:
     proposal = submitted_proposal(db, world)
+    close_proposals(db, world)
     sign_in(client, world.officer)
     path = f"/needs/{world.need.id}/proposals/{proposal.id}/shortlist"
 
@@ -108,6 +112,7 @@ def test_a_supplier_already_shortlisted_from_its_matches_gets_its_proposal_linke
 ) -> None:
     shortlists.add(db, factories.viewer(db, world.officer), world.need.id, world.supplier.id)
     proposal = submitted_proposal(db, world)
+    close_proposals(db, world)
     sign_in(client, world.officer)
     assert client.post(f"/needs/{world.need.id}/proposals/{proposal.id}/shortlist").status_code == 303
     entry = db.scalars(select(ShortlistEntry)).one()

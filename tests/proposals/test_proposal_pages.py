@@ -64,10 +64,14 @@ def test_a_supplier_drafts_comes_back_and_submits_and_the_council_is_told(
     assert factories.audit_events(db, "proposal", proposal.id, "proposal.submitted")
     told = db.scalars(select(Notification).where(Notification.kind == NotificationKind.PROPOSAL_RECEIVED)).all()
     assert {n.user_id for n in told} == {world.officer.id, world.colleague.id}
-    assert all(n.link == base for n in told)
+    # Sealed: the council is told one arrived, not whose it is.
+    assert all(n.link == f"/needs/{world.need.id}/proposals" for n in told)
+    assert all("Pennine" not in n.title + n.body and "sealed" in n.body for n in told)
     assert len(factories.emails_to(db, world.officer.email)) == 1
     assert factories.emails_to(db, world.colleague.email) == []  # switched that kind of email off
-    assert factories.emails_to(db, world.supplier_member.email) == []
+    # The supplier's own receipt, and nothing about the council's side.
+    [receipt] = factories.emails_to(db, world.supplier_member.email)
+    assert receipt.subject == f"Proposal submitted: {world.need.title}"
     page = client.get(base).text
     assert "Submitted</strong>" in page and "locked" in page and "Withdraw this proposal" in page
 
@@ -123,15 +127,33 @@ def test_a_draft_cannot_be_withdrawn(client: Client, db: Session, world: World) 
     assert written(db) == before
 
 
-def test_answering_no_to_an_essential_requirement_warns_but_allows_submission(
+def test_a_proposal_that_does_not_meet_an_essential_requirement_cannot_be_submitted(
     client: Client, db: Session, world: World
 ) -> None:
     sign_in(client, world.supplier_admin)
     base = start(client, world)
     first = world.requirements(db)[0]
     client.post(f"{base}/edit", {**form_of(world, db, **{f"answer_{first.id}_meets": "no"}), "action": "review"})
+    before = written(db)
+
     review = html.unescape(client.get(f"{base}/review").text)
-    assert "You said you do not meet essential requirement 1" in review and "Submit proposal" in review
+    page = client.post(f"{base}/submit")
+    api = client.api("POST", f"/api/v1/needs/{world.need.id}/proposal/submit")
+
+    assert "You cannot submit this proposal: you said you do not meet essential requirement 1" in review
+    assert "Submit proposal" not in review
+    assert page.status_code == api.status_code == 422
+    assert "does not meet every essential requirement" in html.unescape(page.text)
+    assert api.json()["errors"] == {
+        f"answer_{first.id}_meets": "You cannot submit a proposal that does not meet essential requirement 1:"
+        " every essential requirement must be met"
+    }
+    assert written(db) == before
+    proposal = db.scalars(select(Proposal).where(Proposal.need_id == world.need.id)).one()
+    assert proposal.status is ProposalStatus.DRAFT and proposal.submitted_at is None
+
+    # Saying "yes" with evidence, it goes.
+    client.post(f"{base}/edit", {**form_of(world, db), "action": "review"})
     assert client.post(f"{base}/submit").status_code == 303
 
 

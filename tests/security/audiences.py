@@ -169,6 +169,7 @@ POST   /needs/{need_id}/outcome                                                 
 GET    /needs/{need_id}/procurement                                             council
 POST   /needs/{need_id}/procurement                                             council
 GET    /needs/{need_id}/proposals                                               council
+POST   /needs/{need_id}/proposals/close-early                                   council
 GET    /needs/{need_id}/proposals/{proposal_id}                                 council supplier
 GET    /needs/{need_id}/proposals/{proposal_id}/edit                            supplier
 POST   /needs/{need_id}/proposals/{proposal_id}/edit                            supplier
