@@ -4,6 +4,7 @@ axe finds nothing, not even aria-expanded on a radio (ARIA does not allow it the
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from exchange.accounts.models import User
 from exchange.needs.models import NeedStage
 from exchange.organisations.models import Organisation
+from exchange.proposals.models import NeedProcurement
 from tests import factories
 from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
 from tests.browser.test_supplier_profile_journey import sign_in
@@ -26,6 +28,8 @@ def closed_need(live_server: LiveServer) -> int:
         council = db.scalars(select(Organisation).where(Organisation.slug == "burnley")).one()
         need = factories.need(db, officer, council, title="Grit bin refills reported by residents")
         need.stage = NeedStage.CLOSED
+        # Closed yesterday, so its proposals are open to the council and a supplier can be chosen.
+        db.add(NeedProcurement(need_id=need.id, closes_on=date.today() - timedelta(days=1)))
         db.flush()
         return need.id
 
