@@ -148,6 +148,8 @@ def test_a_stripe_event_whose_first_processing_fails_is_processed_by_a_retry(
             "EXCHANGE_STRIPE_SECRET_KEY": STRIPE_KEY,
             "EXCHANGE_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "EXCHANGE_STRIPE_API_BASE": f"http://127.0.0.1:{stripe_port}",
+            # Tries enough that a busy machine cannot use them all up before Stripe is back.
+            "EXCHANGE_JOB_RETRIES": "8",
         }
     )
     with job_queue.database.transaction() as db:
