@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from exchange.accounts import service, sessions
 from exchange.core.errors import CsrfFailed, NotFound, NotSignedIn
-from exchange.core.http import UNSAFE_METHODS, get_db
+from exchange.core.http import UNSAFE_METHODS, client_address, get_db
 from exchange.core.security import same_token
 from exchange.core.viewer import ANONYMOUS, Viewer
 
@@ -63,8 +63,7 @@ def start_session(request: Request, db: Session, user_id: int) -> None:
     """A fresh session on sign-in (new token, new CSRF token too), so a planted session cannot be reused; the
     one this browser had ends."""
     end_session(request, db)
-    client = request.client.host if request.client else ""
-    token = sessions.start(db, user_id, request.headers.get("user-agent", ""), client)
+    token = sessions.start(db, user_id, request.headers.get("user-agent", ""), client_address(request))
     request.session.update({"sid": token})
 
 

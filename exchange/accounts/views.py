@@ -19,7 +19,7 @@ from exchange.accounts.dependencies import (
 from exchange.accounts.schemas import EmailForm, PasswordChange, PasswordReset, SignIn
 from exchange.core.errors import Invalid, NotFound
 from exchange.core.forms import form_to_dict, submitted_form, validate
-from exchange.core.http import TransactionalRoute, commit_despite_error, get_db
+from exchange.core.http import TransactionalRoute, client_address, commit_despite_error, get_db
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 
@@ -96,7 +96,7 @@ def sign_in_form(request: Request, viewer: Viewer = Depends(current_viewer)) -> 
 @router.post("/sign-in", response_class=HTMLResponse)
 def sign_in(request: Request, form: FormData = Depends(submitted_form), db: Session = Depends(get_db)) -> Response:
     values = form_to_dict(form)
-    ip_address = request.client.host if request.client else "unknown"
+    ip_address = client_address(request)
     try:
         data = validate(SignIn, values, {"email": "your email address", "password": "your password"})
         user = service.sign_in(db, data, ip_address, request.app.state.settings)

@@ -26,6 +26,11 @@ _SESSION = "exchange.db_session"
 _KEEP_ON_ERROR = "exchange.commit_despite_error"
 
 
+def client_address(request: Request) -> str:
+    """The client's network address (a trusted proxy's X-Forwarded-For has named it already, see app.py)."""
+    return request.client.host if request.client else "unknown"
+
+
 def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database

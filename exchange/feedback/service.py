@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exchange.accounts.models import User
-from exchange.core.errors import Invalid
+from exchange.core import rate_limits
+from exchange.core.errors import Invalid, TooManyRequests
 from exchange.core.models import utcnow
+from exchange.core.rate_limits import Limit
 from exchange.core.settings import Settings
 from exchange.core.viewer import Viewer
 from exchange.feedback.models import ContactMessage, MessageKind
@@ -21,6 +23,15 @@ ADMIN_PAGE = "/admin/messages"
 # The forms are open to anyone: past this many messages in an hour, new ones are still kept (and listed on the
 # admin page) but no longer emailed, so that a flood of messages cannot flood the administrators' inboxes.
 EMAILED_PER_HOUR = 20
+
+
+# Messages one network address may send in an hour, whatever the form: enough for people, not for a script.
+MESSAGES_PER_ADDRESS = Limit("contact-address", 10, timedelta(hours=1))
+
+
+def check_sender(db: Session, address: str) -> None:
+    if rate_limits.take(db, MESSAGES_PER_ADDRESS, address) is None:
+        raise TooManyRequests("You have sent a lot of messages in the last hour. Try again later, or email us.")
 
 
 def leave_feedback(db: Session, viewer: Viewer, form: FeedbackForm, settings: Settings) -> ContactMessage:

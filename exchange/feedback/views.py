@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from exchange.accounts.dependencies import current_viewer
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
-from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.http import TransactionalRoute, client_address, get_db
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.feedback import service
@@ -55,6 +55,7 @@ def leave_feedback(
         data = validate(FeedbackForm, values, FEEDBACK_LABELS)
     except Invalid as error:
         return _contact_page(request, values, error.field_errors, 422)
+    service.check_sender(db, client_address(request))
     service.leave_feedback(db, viewer, data, request.app.state.settings)
     flash(request, "Thank you: your message has reached the people who run the exchange.")
     return RedirectResponse("/contact/sent", status_code=303)
@@ -85,6 +86,7 @@ def request_council_domain(
     values = form_to_dict(form)
     try:
         data = validate(CouncilDomainRequestForm, values, DOMAIN_LABELS)
+        service.check_sender(db, client_address(request))
         service.request_council_domain(db, viewer, data, request.app.state.settings)
     except Invalid as error:
         return _domain_page(request, values, error.field_errors, 422)

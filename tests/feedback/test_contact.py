@@ -7,7 +7,11 @@ from email.header import decode_header, make_header
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
+from exchange.core.settings import Settings
+from exchange.core.viewer import ANONYMOUS
+from exchange.feedback import service
 from exchange.feedback.models import ContactMessage, MessageKind
+from exchange.feedback.schemas import FeedbackForm
 from exchange.feedback.service import EMAILED_PER_HOUR
 from exchange.outbox.models import OutboxMessage
 from tests import conftest, factories
@@ -152,12 +156,29 @@ def test_an_officer_whose_domain_is_unknown_is_offered_the_request_form(client: 
     assert "ask us" not in response.text
 
 
-def test_past_the_hourly_number_messages_are_kept_but_no_longer_emailed(client: Client, db: Session) -> None:
+def test_past_the_hourly_number_messages_are_kept_but_no_longer_emailed(db: Session, settings: Settings) -> None:
     admin = factories.admin(db)
+    # From many people (one address may send only a few): straight to the service.
     for n in range(EMAILED_PER_HOUR + 3):
-        assert client.post("/contact", {"message": f"Message number {n}"}).status_code == 303
+        form = FeedbackForm(message=f"Message number {n}", name=f"Person {n}", email=f"person{n}@example.org")
+        service.leave_feedback(db, ANONYMOUS, form, settings)
     assert factories.count(db, ContactMessage) == EMAILED_PER_HOUR + 3
     assert len(factories.emails_to(db, admin.email)) == EMAILED_PER_HOUR
+
+
+def test_one_address_sends_a_few_messages_an_hour_then_is_told_to_wait(client: Client, db: Session) -> None:
+    allowed = service.MESSAGES_PER_ADDRESS.allowed
+    for n in range(allowed):
+        assert client.post("/contact", {"message": f"Message number {n}", "name": "Pat", "email": "pat@example.org"})
+
+    response = client.post("/contact", {"message": "One too many", "name": "Pat", "email": "pat@example.org"})
+    domain = client.post(
+        "/contact/council-domain", {"name": "Pat", "email": "pat@burnley-council.gov.uk", "council_name": "Burnley"}
+    )
+
+    assert response.status_code == domain.status_code == 429
+    assert "Try again later" in response.text
+    assert factories.count(db, ContactMessage) == allowed
 
 
 def test_whoever_asked_is_told_once_an_administrator_adds_the_domain(
