@@ -4,17 +4,19 @@ shows the past work most like the need, candidates keep what plain BM25 finds, r
 from __future__ import annotations
 
 import bm25s
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.core import terms as text
 from exchange.core.models import utcnow
-from exchange.matching import core, facts, places, service
+from exchange.matching import candidates, core, facts, places, service
 from exchange.matching.documents import refresh_supplier
 from exchange.matching.models import SupplierDocument
 from exchange.matching.related import related
 from exchange.organisations.models import Organisation
 from exchange.profiles.models import PastContract
+from exchange.search.models import SearchDocument
 from tests import factories
 from tests.client import Client
 from tests.matching.test_core import FILLER, contract, corpus_of, need, supplier
@@ -204,3 +206,26 @@ def test_bare_numbers_are_never_a_reason_for_a_related_item(db: Session) -> None
 
     assert found and all(item.hit.organisation_id != printer.id for item in found)
     assert not any(ch.isdigit() for item in found for ch in item.why), [item.why for item in found]
+
+
+def test_an_item_withdrawn_between_finding_and_reading_is_left_out(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a document withdrawn by another request between related()'s two queries was a KeyError
+    (a 500 on the need page). The candidates query is replaced here by one that also names a document gone
+    by the time the rows are read, which is what the race did."""
+    council = factories.council(db)
+    need = factories.need(db, factories.officer(db), council, title="Compact road sweeper", summary="Narrow lanes.")
+    admin = factories.user(db)
+    offer = factories.offer(
+        db, admin, factories.supplier(db, admin), title="Compact road sweeper hire", summary="Sweepers for lanes."
+    )
+    offer_document = db.scalars(
+        select(SearchDocument.id).where(SearchDocument.kind == "offer", SearchDocument.item_id == offer.id)
+    ).one()
+    monkeypatch.setattr(candidates, "documents_by_text", lambda *_: [offer_document, 2_000_000_000])
+    viewer = factories.viewer(db, factories.user(db))
+
+    found = related(db, viewer, "need", need.id, council.id, f"{need.title}\n{need.summary}")
+
+    assert [(item.hit.kind, item.hit.item_id) for item in found] == [("offer", offer.id)]
