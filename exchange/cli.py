@@ -97,9 +97,22 @@ def worker(
 
 def start_worker_beside(workers: int = 1) -> subprocess.Popen[bytes]:
     """A worker in its own process, stopped when this one exits (the demo and development server)."""
-    process = subprocess.Popen([sys.executable, "-m", "exchange", "worker", "--workers", str(workers)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exchange", "worker", "--workers", str(workers)], preexec_fn=_end_with_parent
+    )
     atexit.register(_stop, process)
     return process
+
+
+def _end_with_parent() -> None:
+    """In the worker, before it starts: on Linux the kernel sends it SIGTERM when the process that started it
+    ends, however it ends (a signal the parent does not handle skips its atexit clean-up)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
