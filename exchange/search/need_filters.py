@@ -91,12 +91,12 @@ def cache_part(db: Session, query: SearchQuery) -> tuple[Any, ...]:
 
 
 def with_facts(db: Session, results: SearchResults) -> SearchResults:
-    """The results with each need's closing date and budget, read in one query for the page."""
+    """The results with each need's closing date, budget and who it suits, read in one query for the page."""
     need_ids = {hit.item_id for hit in results.hits if hit.kind == "need"}
     if not need_ids:
         return results
     rows = db.execute(
-        select(Need.id, Need.budget_min, Need.budget_max, NeedProcurement.closes_on)
+        select(Need.id, Need.budget_min, Need.budget_max, Need.suitable_for, NeedProcurement.closes_on)
         .outerjoin(NeedProcurement, NeedProcurement.need_id == Need.id)
         .where(Need.id.in_(sorted(need_ids)))
     ).all()
@@ -106,6 +106,12 @@ def with_facts(db: Session, results: SearchResults) -> SearchResults:
         row = facts.get(hit.item_id) if hit.kind == "need" else None
         if row is None:
             return hit
-        return dataclasses.replace(hit, closes_on=row.closes_on, budget_min=row.budget_min, budget_max=row.budget_max)
+        return dataclasses.replace(
+            hit,
+            closes_on=row.closes_on,
+            budget_min=row.budget_min,
+            budget_max=row.budget_max,
+            suitable_for=tuple(row.suitable_for or ()),
+        )
 
     return dataclasses.replace(results, hits=[filled(hit) for hit in results.hits])

@@ -98,6 +98,7 @@ class Hit:
     closes_on: date | None = None
     budget_min: int | None = None
     budget_max: int | None = None
+    suitable_for: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -132,6 +133,7 @@ class HitOut(BaseModel):
     closes_on: date | None = None
     budget_min: int | None = None
     budget_max: int | None = None
+    suitable_for: list[str] = Field(default_factory=list, description="Who the council says the work suits: sme, vcse")
 
 
 class FacetOptionOut(BaseModel):

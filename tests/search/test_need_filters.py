@@ -1,5 +1,5 @@
-"""Finding opportunities: needs show their closing date and value, filter by them and by "open now", and
-closed, cancelled and awarded needs appear only when asked for."""
+"""Finding opportunities: needs show their closing date, value and who the work suits, filter by them and by
+"open now", and closed, cancelled and awarded needs appear only when asked for."""
 
 from __future__ import annotations
 
@@ -47,7 +47,15 @@ def world(db: Session) -> World:
     procurement = db.query(NeedProcurement).filter_by(need_id=early_closed.id).one()
     procurement.closed_early_at = utcnow()
     return World(
-        soon=need(db, "Tender soon for library booking", open_stage, 5, budget_min=10_000, budget_max=40_000),
+        soon=need(
+            db,
+            "Tender soon for library booking",
+            open_stage,
+            5,
+            budget_min=10_000,
+            budget_max=40_000,
+            suitable_for=["sme", "vcse"],
+        ),
         later=need(db, "Tender later for waste rounds", open_stage, 60, budget_min=100_000, budget_max=250_000),
         no_date=need(db, "Tender with no date for care visits", open_stage),
         early_closed=early_closed,
@@ -103,15 +111,17 @@ def test_value_filter_keeps_needs_whose_budget_overlaps(client: Client, world: W
     assert api_titles(client, value_min="50000") == [world.later.title]
 
 
-def test_results_show_the_closing_date_and_value(client: Client, world: World) -> None:
+def test_results_show_the_closing_date_value_and_who_the_work_suits(client: Client, world: World) -> None:
     page = client.get("/search", params={"q": "library", "kind": "need"}).text
     closes = today() + timedelta(days=5)
     assert f"Closes {closes.day} {closes:%B %Y}" in page
     assert "£10,000 to £40,000" in page
+    assert "Suitable for SMEs and VCSEs" in page
     assert "No closing date set" in client.get("/search", params={"q": "care visits"}).text
     hit = client.get("/api/v1/needs", params={"q": "library"}).json()["results"][0]
     assert hit["closes_on"] == closes.isoformat()
     assert (hit["budget_min"], hit["budget_max"]) == (10_000, 40_000)
+    assert hit["suitable_for"] == ["sme", "vcse"]
 
 
 def test_moving_a_closing_date_shows_at_once(client: Client, db: Session, world: World) -> None:
