@@ -86,6 +86,9 @@ class Need(Timestamped, Base):
     # whether the supplier must work in the need's region. Suppliers failing them are never ranked in.
     required_certifications: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     region_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Who the council says the work suits ("sme", "vcse"), shown to suppliers deciding whether to bid; empty
+    # when it does not say.
+    suitable_for: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # Set by a moderator (who did it is in the audit log): hidden from everyone but the council's members and
     # the administrators; the members see why.
     hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -24,9 +24,15 @@ NEED_LABELS = {
     "organisation_id": "the organisation",
     "required_certifications": "the certifications suppliers must hold",
     "region_required": "whether suppliers must work in the region",
+    "suitable_for": "who the work suits",
 }
 # Certifications a need can require of suppliers: those a supplier profile records with a reference and expiry.
 REQUIRABLE_CERTIFICATIONS = Literal["cyber_essentials", "cyber_essentials_plus", "iso_27001", "iso_9001"]
+SUITABLE_FOR = Literal["sme", "vcse"]
+SUITABLE_FOR_LABELS = {
+    "sme": "Small and medium-sized enterprises (SMEs)",
+    "vcse": "Voluntary, community and social enterprises (VCSEs)",
+}
 
 
 class NeedForm(FormSchema):
@@ -43,6 +49,7 @@ class NeedForm(FormSchema):
     tags: Tags = Field(default_factory=list)
     required_certifications: list[REQUIRABLE_CERTIFICATIONS] = Field(default_factory=list, max_length=4)
     region_required: bool = False
+    suitable_for: list[SUITABLE_FOR] = Field(default_factory=list, max_length=2)
 
     @model_validator(mode="after")
     def budget_range_in_order(self) -> NeedForm:
@@ -52,7 +59,7 @@ class NeedForm(FormSchema):
             raise FieldError("region_required", "Choose where it must be delivered, or untick this box")
         return self
 
-    @field_validator("required_certifications")
+    @field_validator("required_certifications", "suitable_for")
     @classmethod
     def each_once(cls, value: list[str]) -> list[str]:
         return sorted(set(value))
@@ -85,5 +92,6 @@ class NeedOut(BaseModel):
     tags: list[str]
     required_certifications: list[str]
     region_required: bool
+    suitable_for: list[str]
     created_at: datetime
     updated_at: datetime

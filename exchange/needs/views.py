@@ -18,13 +18,13 @@ from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.needs import service
 from exchange.needs.models import VISIBILITY_LABELS, Need
-from exchange.needs.schemas import NEED_LABELS, NeedForm, StageChange
+from exchange.needs.schemas import NEED_LABELS, SUITABLE_FOR_LABELS, NeedForm, StageChange
 from exchange.profiles.models import CertificationKind
 from exchange.reference import service as reference
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
 # Form fields that can be ticked more than once.
-LIST_FIELDS = ("required_certifications",)
+LIST_FIELDS = ("required_certifications", "suitable_for")
 
 
 def _values(need: Need) -> dict[str, Any]:
@@ -43,6 +43,7 @@ def _values(need: Need) -> dict[str, Any]:
         "organisation_id": need.organisation_id,
         "required_certifications": list(need.required_certifications or []),
         "region_required": "true" if need.region_required else "",
+        "suitable_for": list(need.suitable_for or []),
     }
 
 
@@ -69,6 +70,7 @@ def _form_page(
         "certifications": [
             (kind.value, kind.label) for kind in CertificationKind if kind is not CertificationKind.OTHER
         ],
+        "suitable_for_options": list(SUITABLE_FOR_LABELS.items()),
     }
     return render(request, "needs/form.html", context, status_code=status)
 

@@ -4,6 +4,7 @@ and offers are searches of one kind."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer
 from exchange.core.api_errors import API_ERRORS
+from exchange.core.errors import Invalid
 from exchange.core.forms import query_text
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import DbId
@@ -21,6 +23,34 @@ from exchange.search import service
 from exchange.search.schemas import FacetOut, HitOut, SearchQuery, SearchResults, SearchResultsOut
 
 router = APIRouter(route_class=TransactionalRoute, tags=["search"], responses=API_ERRORS)
+
+
+@dataclass(frozen=True)
+class NeedFilters:
+    """What a supplier deciding whether to bid filters needs by (the same on the search and the needs list)."""
+
+    include_ended: bool
+    open_now: bool
+    closes_within: int | None
+    closes_after: date | None
+    value_min: int | None
+    value_max: int | None
+
+    def fields(self) -> dict[str, object]:
+        if self.value_min is not None and self.value_max is not None and self.value_min > self.value_max:
+            raise Invalid("value_min must not be more than value_max")
+        return dict(self.__dict__)
+
+
+def need_filters(
+    include_ended: Annotated[bool, Query(description="Include closed, cancelled and awarded needs")] = False,
+    open_now: Annotated[bool, Query(description="Only needs taking proposals today")] = False,
+    closes_within: Annotated[int | None, Query(ge=1, le=365, description="Closing within this many days")] = None,
+    closes_after: Annotated[date | None, Query(description="Closing after this day")] = None,
+    value_min: Annotated[int | None, Query(ge=0, le=1_000_000_000, description="Budget reaching at least")] = None,
+    value_max: Annotated[int | None, Query(ge=0, le=1_000_000_000, description="Budget starting at most")] = None,
+) -> NeedFilters:
+    return NeedFilters(include_ended, open_now, closes_within, closes_after, value_min, value_max)
 
 
 @router.get("/search", response_model=SearchResultsOut)
@@ -37,8 +67,10 @@ def search(
     sort: Literal["relevance", "newest"] = "relevance",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    needs: NeedFilters = Depends(need_filters),
 ) -> SearchResultsOut:
     query = SearchQuery(
+        **needs.fields(),
         q=q,
         kind=tuple(kind),
         category=tuple(category),
@@ -76,8 +108,9 @@ def list_needs(
     viewer: Viewer = Depends(current_viewer),
     asked: ListPage = Depends(list_page),
     stage: Annotated[list[NeedStage], Query()] = [],  # noqa: B006
+    needs: NeedFilters = Depends(need_filters),
 ) -> SearchResultsOut:
-    return _list_of_kind(db, viewer, "need", asked, stage=tuple(s.value for s in stage))
+    return _list_of_kind(db, viewer, "need", asked, stage=tuple(s.value for s in stage), needs=needs)
 
 
 def _add_listing_list(kind: Literal["pitch", "offer"], path: str) -> None:
@@ -93,10 +126,16 @@ _add_listing_list("offer", "/offers")
 
 
 def _list_of_kind(
-    db: Session, viewer: Viewer, kind: Literal["pitch", "offer", "need"], asked: ListPage, stage: tuple[str, ...] = ()
+    db: Session,
+    viewer: Viewer,
+    kind: Literal["pitch", "offer", "need"],
+    asked: ListPage,
+    stage: tuple[str, ...] = (),
+    needs: NeedFilters | None = None,
 ) -> SearchResultsOut:
     # Newest first, unless the list is searched.
     query = SearchQuery(
+        **(needs.fields() if needs else {}),
         q=asked.q,
         kind=(kind,),
         stage=stage,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from exchange.search.cache import cached
 from exchange.search.models import SearchDocument as Doc
+from exchange.search.need_filters import ENDED_STAGES, hides_ended
 from exchange.search.schemas import SearchQuery
 
 FACET_NAMES = ("kind", "category", "region", "price", "stage", "organisation_kind")
@@ -39,7 +40,15 @@ def facet_counts(
         statement = restrict(select(*FACET_COLUMNS, func.count()).select_from(Doc)).group_by(*FACET_COLUMNS)
         return [tuple(row) for row in db.execute(statement).all()]
 
-    filters = (query.kind, query.category, query.region, query.price, query.stage, query.organisation_kind)
+    filters = (
+        query.kind,
+        query.category,
+        query.region,
+        query.price,
+        query.stage,
+        query.organisation_kind,
+        query.include_ended,
+    )
     return cached(("counts", *cache_key, filters), lambda: count(cached(rows_key, grouped_rows), query))
 
 
@@ -57,6 +66,8 @@ def _accepts(query: SearchQuery) -> dict[str, Callable[[Any], bool]]:
         tests["price"] = lambda value: value is wanted
     if query.stage:
         tests["stage"] = set(query.stage).__contains__
+    elif hides_ended(query):
+        tests["stage"] = lambda value: value not in ENDED_STAGES
     if query.organisation_kind:
         tests["organisation_kind"] = set(query.organisation_kind).__contains__
     return tests

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -30,6 +30,13 @@ class SearchQuery(BaseModel):
     price: tuple[Literal["free", "paid"], ...] = ()
     stage: tuple[str, ...] = ()
     organisation_kind: tuple[str, ...] = ()
+    # Needs: closed, cancelled and awarded ones only when asked for; the rest narrow to needs.
+    include_ended: bool = False
+    open_now: bool = False
+    closes_within: int | None = Field(default=None, ge=1, le=365)
+    closes_after: date | None = None
+    value_min: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    value_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
     sort: Sort = "relevance"
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=20, ge=1, le=100)
@@ -48,6 +55,14 @@ class SearchQuery(BaseModel):
             noun = "stage" if info.field_name == "stage" else "kind of organisation"
             raise ValueError(f"Choose a {noun} from the list ({unknown[0]!r} is not one)")
         return values
+
+    @field_validator("value_max")
+    @classmethod
+    def value_range_in_order(cls, value_max: int | None, info: Any) -> int | None:
+        value_min = info.data.get("value_min")
+        if value_max is not None and value_min is not None and value_min > value_max:
+            raise ValueError("The highest value must not be less than the lowest value")
+        return value_max
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,11 @@ class Hit:
     stage: str | None
     is_free: bool | None
     updated_at: datetime
+    # Needs only, read for the page after the search (see need_filters.with_facts).
+    closes_on: date | None = None
+    budget_min: int | None = None
+    budget_max: int | None = None
+    suitable_for: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -110,6 +130,10 @@ class HitOut(BaseModel):
     is_free: bool | None
     updated_at: datetime
     url: str
+    closes_on: date | None = None
+    budget_min: int | None = None
+    budget_max: int | None = None
+    suitable_for: list[str] = Field(default_factory=list, description="Who the council says the work suits: sme, vcse")
 
 
 class FacetOptionOut(BaseModel):

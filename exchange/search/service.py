@@ -10,14 +10,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, text, true
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from exchange.core.viewer import Viewer
 from exchange.needs.models import NeedStage
 from exchange.organisations.models import ORGANISATION_KIND_LABELS
+from exchange.profiles.completeness import today as uk_today
 from exchange.reference import service as reference
-from exchange.search import cache, facets
+from exchange.search import cache, facets, need_filters
 from exchange.search.models import SearchDocument as Doc
 from exchange.search.schemas import KIND_LABELS, Facet, FacetOption, Hit, SearchQuery, SearchResults
 
@@ -86,6 +87,8 @@ def _filters(query: SearchQuery) -> dict[str, ColumnElement[bool]]:
         filters["price"] = Doc.is_free.is_(query.price[0] == "free")
     if query.stage:
         filters["stage"] = Doc.stage.in_(query.stage)
+    elif need_filters.hides_ended(query):
+        filters["stage"] = need_filters.not_ended()
     if query.organisation_kind:
         filters["organisation_kind"] = Doc.organisation_kind.in_(query.organisation_kind)
     return filters
@@ -99,24 +102,30 @@ def visibility_key(viewer: Viewer) -> tuple[Any, ...]:
 
 
 def search(db: Session, viewer: Viewer, query: SearchQuery) -> SearchResults:
-    """Results, facets and counts, computed once per index version for everyone who may see the same."""
-    version = cache.index_version(db)
+    """Results, facets and counts, computed once per index version for everyone who may see the same.
+
+    The closing dates and budgets on the page's needs are read afresh for every request, in one query.
+    """
+    version = (*cache.index_version(db), *need_filters.cache_part(db, query))
     key = ("results", *version, visibility_key(viewer), query)
-    return cache.cached(key, lambda: _search(db, viewer, query, version))
+    return need_filters.with_facts(db, cache.cached(key, lambda: _search(db, viewer, query, version)))
 
 
 def _search(db: Session, viewer: Viewer, query: SearchQuery, version: tuple[Any, ...]) -> SearchResults:
     terms = query_terms(query.q)
     matched = _TextMatch(db, terms).subquery() if terms else None
     filters = _filters(query)
+    # Not facets: they narrow every count alike, as the words do.
+    need_conditions = need_filters.conditions(query, uk_today())
 
     def restrict(statement: Any, with_filters: bool = True) -> Any:
         if matched is not None:
             statement = statement.join(matched, matched.c.doc_id == Doc.id)
-        conditions = [visible_to(viewer), *(filters.values() if with_filters else ())]
+        conditions = [visible_to(viewer), *need_conditions, *(filters.values() if with_filters else ())]
         return statement.where(and_(*conditions))
 
-    words_key = (*version, visibility_key(viewer), tuple(terms))
+    need_key = (query.open_now, query.closes_within, query.closes_after, query.value_min, query.value_max)
+    words_key = (*version, visibility_key(viewer), tuple(terms), need_key)
     total, counts = facets.facet_counts(db, words_key, lambda s: restrict(s, False), query)
     order: list[Any] = []
     if matched is not None and query.sort == "relevance":
@@ -183,10 +192,20 @@ def _facet(db: Session, name: str, counts: dict[Any, int], query: SearchQuery) -
 
 
 def latest(db: Session, viewer: Viewer, kind: str, limit: int = 5) -> list[Hit]:
+    """The newest items of a kind; for needs, those taking proposals lead and ended ones come last."""
+    order: list[Any] = []
+    if kind == "need":
+        order.append(
+            case(
+                (Doc.stage == NeedStage.OPEN_FOR_PROPOSALS.value, 0),
+                (Doc.stage.in_(sorted(need_filters.ENDED_STAGES)), 2),
+                else_=1,
+            )
+        )
     rows = db.execute(
         select(*HIT_COLUMNS)
         .where(Doc.kind == kind, visible_to(viewer))
-        .order_by(Doc.updated_at.desc(), Doc.id.desc())
+        .order_by(*order, Doc.updated_at.desc(), Doc.id.desc())
         .limit(limit)
     ).all()
     return [Hit(**row._mapping) for row in rows]

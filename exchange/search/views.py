@@ -21,11 +21,13 @@ from exchange.proposals import procurement
 from exchange.reference import service as reference
 from exchange.search import service
 from exchange.search.feed import atom_feed
+from exchange.search.need_form import CLOSES_WITHIN_CHOICES, NEED_PARAMS, need_params
 from exchange.search.schemas import SearchQuery
 
 router = APIRouter(route_class=TransactionalRoute)
 
 LIST_PARAMS = ("kind", "category", "region", "price", "stage", "organisation_kind")
+SINGLE_PARAMS = ("q", "sort", "page", *NEED_PARAMS)
 KIND_NAMES = {"pitch": "Pitch", "offer": "Offer", "need": "Need"}
 KIND_COLOURS = {"pitch": "purple", "offer": "green", "need": "blue"}
 
@@ -34,7 +36,7 @@ def parse_query(request: Request) -> SearchQuery:
     """Read the query string leniently: a bad value in one filter is dropped, not a failed page."""
     params = request.query_params
     data: dict[str, Any] = {name: params.getlist(name) for name in LIST_PARAMS}
-    data.update({name: params[name] for name in ("q", "sort", "page") if params.get(name)})
+    data.update({name: params[name] for name in SINGLE_PARAMS if params.get(name)})
     try:
         return SearchQuery.model_validate(data)
     except ValidationError as error:
@@ -46,6 +48,7 @@ def page_url(query: SearchQuery, page: int) -> str:
     pairs: list[tuple[str, Any]] = [("q", query.q)] if query.q else []
     for name in LIST_PARAMS:
         pairs.extend((name, value) for value in getattr(query, name))
+    pairs.extend(need_params(query))
     if query.sort != "relevance":
         pairs.append(("sort", query.sort))
     if page > 1:
@@ -70,6 +73,13 @@ def pagination(query: SearchQuery, pages: int) -> dict[str, Any]:
     }
 
 
+def include_ended_url(query: SearchQuery) -> str | None:
+    """A link that shows the ended needs too, when a search of needs is hiding them."""
+    if "need" not in query.kind or query.include_ended or query.stage:
+        return None
+    return page_url(query.model_copy(update={"include_ended": True}), 1)
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
@@ -86,6 +96,8 @@ def search_page(
         "kind_colours": KIND_COLOURS,
         "stage_labels": {stage.value: label for stage, label in NEED_STAGE_LABELS.items()},
         "region_names": {r.id: r.name for r in reference.regions(db)},
+        "closes_within_choices": CLOSES_WITHIN_CHOICES,
+        "include_ended_url": include_ended_url(query),
         "feed_url": "/needs.atom" + page_url(query, 1).removeprefix("/search"),
     }
     return render_page_or_fragment(request, "search/index.html", "search/_area.html", context)

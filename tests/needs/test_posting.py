@@ -197,3 +197,16 @@ def test_a_need_sets_hard_requirements_for_its_matches(officer_client: Client, d
     assert need.required_certifications == ["cyber_essentials", "iso_27001"] and need.region_required
     edit_page = officer_client.get(f"/needs/{need.id}/edit").text
     assert 'value="iso_27001" checked' in edit_page and 'value="true" checked' in edit_page
+
+
+def test_a_need_says_whether_the_work_suits_smes_and_vcses(officer_client: Client, db: Session) -> None:
+    council = factories.council(db, "BUN")
+    form: dict[str, Any] = {**as_form(GOOD), "organisation_id": str(council.id), "suitable_for": ["vcse", "sme"]}
+    response = officer_client.post("/needs/new", form)
+    assert response.status_code == 303
+    need = db.scalars(select(Need).order_by(Need.id.desc())).first()
+    assert need is not None and need.suitable_for == ["sme", "vcse"]
+    assert 'value="sme" checked' in officer_client.get(f"/needs/{need.id}/edit").text
+    assert "SMEs, VCSEs" in officer_client.get(f"/needs/{need.id}").text
+    refused = officer_client.post("/needs/new", {**form, "suitable_for": ["charities"]})
+    assert refused.status_code == 422
