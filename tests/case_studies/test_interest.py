@@ -53,7 +53,8 @@ def test_with_htmx_the_panel_swaps_in_place(client: Client, db: Session, world: 
     sign_in(client, world.other_officer)
     response = htmx(client, f"/case-studies/{case_study.id}/interest", {"organisation_id": world.other_council.id})
     assert response.status_code == 200 and "HX-Request" in response.headers["vary"]
-    assert response.text.lstrip().startswith('<div class="exchange-case-study-interest" id="interest">')
+    assert response.text.lstrip().startswith('<div class="exchange-case-study-interest" id="interest"')
+    assert 'data-announce="' in response.text  # what happened, read out by the page's live region
     assert "<strong>1</strong> organisation wants" in response.text and 'aria-pressed="true"' in response.text
     assert "<html" not in response.text
 

@@ -1,6 +1,7 @@
 // Starts GOV.UK Frontend's components; HTMX needs no start-up of its own.
 import { initAll } from "/assets/js/govuk-frontend.min.js";
 import "/assets/js/radio-reveals.js";
+import "/assets/js/focus-after-swap.js";
 
 initAll();
 
