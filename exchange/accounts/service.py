@@ -18,6 +18,7 @@ from exchange.accounts.models import Member, MemberRole, MemberStatus, SignInAtt
 from exchange.accounts.schemas import SignIn
 from exchange.audit import service as audit
 from exchange.core import events, rate_limits
+from exchange.core.database import take_turns_on
 from exchange.core.errors import Invalid, TooManyRequests
 from exchange.core.models import utcnow
 from exchange.core.rate_limits import Limit
@@ -66,10 +67,11 @@ def resend_verification_email(db: Session, email: str, settings: Settings) -> bo
     Callers answer anonymous visitors the same whatever this returns, so that nobody learns whether an
     address has an account.
     """
-    # The user's row is locked first, so parallel requests count the emails one after another.
-    user = db.scalar(select(User).where(User.email == email.lower()).with_for_update())
+    user = find_user_by_email(db, email)
     if user is None or user.is_verified or user.suspended_at is not None:
         return False
+    # Parallel requests for one account count its emails one after another.
+    take_turns_on(db, User.id, user.id)
     recent = db.scalar(
         select(func.count()).where(
             OutboxMessage.to_address == user.email,

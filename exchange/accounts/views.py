@@ -185,13 +185,10 @@ def password_reset(
 @router.get("", response_class=HTMLResponse)
 def account(request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)) -> Response:
     assert viewer.user_id is not None
-    this_one = session_token(request)
+    token = session_token(request)
+    this_one = sessions.token_hash(token) if token else None
     rows = [
-        {
-            "session": row,
-            "browser": describe_browser(row.user_agent),
-            "this_one": this_one is not None and row.token_hash == sessions.token_hash(this_one),
-        }
+        {"session": row, "browser": describe_browser(row.user_agent), "this_one": row.token_hash == this_one}
         for row in sessions.of_user(db, viewer.user_id)
     ]
     context = {"page_title": "Your account", "user": service.get_user(db, viewer), "sessions": rows}

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from exchange.core.api_errors import API_ERRORS
-from exchange.core.forms import query_text
+from exchange.core.forms import MOST_PAGES, query_text
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.organisations import directory, service
@@ -31,7 +31,7 @@ def list_organisations(
     db: Session = Depends(get_db),
     kind: OrganisationKind | None = None,
     q: Annotated[str, query_text(100)] = "",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Annotated[int, Query(ge=1, le=MOST_PAGES)] = 1,
 ) -> OrganisationPage:
     result = directory.list_organisations(db, kind, q, page)
     return OrganisationPage(

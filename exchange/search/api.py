@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from exchange.accounts.dependencies import current_viewer
 from exchange.core.api_errors import API_ERRORS
 from exchange.core.errors import Invalid
-from exchange.core.forms import query_text
+from exchange.core.forms import MOST_PAGES, query_text
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import DbId
 from exchange.core.viewer import Viewer
@@ -65,7 +65,7 @@ def search(
     stage: Annotated[list[NeedStage], Query()] = [],  # noqa: B006
     organisation_kind: Annotated[list[OrganisationKind], Query()] = [],  # noqa: B006
     sort: Literal["relevance", "newest"] = "relevance",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Annotated[int, Query(ge=1, le=MOST_PAGES)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     needs: NeedFilters = Depends(need_filters),
 ) -> SearchResultsOut:
@@ -96,7 +96,7 @@ class ListPage:
 
 def list_page(
     q: Annotated[str, query_text(200)] = "",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Annotated[int, Query(ge=1, le=MOST_PAGES)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ListPage:
     return ListPage(q, page, per_page)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from exchange.core.forms import MOST_PAGES
 from exchange.core.ids import DbId
 from exchange.needs.models import NeedStage
 from exchange.organisations.models import OrganisationKind
@@ -38,7 +39,7 @@ class SearchQuery(BaseModel):
     value_min: int | None = Field(default=None, ge=0, le=1_000_000_000)
     value_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
     sort: Sort = "relevance"
-    page: int = Field(default=1, ge=1, le=10_000)
+    page: int = Field(default=1, ge=1, le=MOST_PAGES)
     per_page: int = Field(default=20, ge=1, le=100)
 
     @field_validator("q")

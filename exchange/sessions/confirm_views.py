@@ -37,6 +37,12 @@ def _confirmed(form: FormData) -> bool:
     return form.get("confirmed") == "yes"
 
 
+def _back_to_confirmation(request: Request, _confirmation: departures.Confirmation) -> RedirectResponse:
+    """A post not sent from its confirmation page goes there (the same address) and changes nothing. The caller
+    builds the confirmation first, which answers 404 to whoever may not make the change."""
+    return RedirectResponse(request.url.path, 303)
+
+
 @router.get("/cancel", response_class=HTMLResponse)
 def confirm_session_cancellation(
     request: Request, session_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
@@ -53,8 +59,7 @@ def cancel_session(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     if not _confirmed(form):
-        departures.session_cancellation(db, viewer, session_id)  # 404 to whoever may not cancel it
-        return RedirectResponse(f"/sessions/{session_id}/cancel", 303)
+        return _back_to_confirmation(request, departures.session_cancellation(db, viewer, session_id))
     departures.cancel_session(db, viewer, session_id)
     flash(request, "The session is cancelled. Everyone registered is told.")
     return RedirectResponse(f"/sessions/{session_id}", 303)
@@ -81,8 +86,7 @@ def leave(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     if not _confirmed(form):
-        departures.leaving(db, viewer, session_id, participant_id)  # 404 to whoever may not
-        return RedirectResponse(f"/sessions/{session_id}/participants/{participant_id}/withdraw", 303)
+        return _back_to_confirmation(request, departures.leaving(db, viewer, session_id, participant_id))
     participant = departures.leave(db, viewer, session_id, participant_id)
     flash(request, f"{participant.name} has left the session. The organisers and the people it was to meet are told.")
     return RedirectResponse(f"/sessions/{session_id}", 303)
@@ -109,8 +113,7 @@ def remove(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     if not _confirmed(form):
-        departures.removal(db, viewer, session_id, participant_id)  # 404 to whoever may not
-        return RedirectResponse(f"/sessions/{session_id}/participants/{participant_id}/remove", 303)
+        return _back_to_confirmation(request, departures.removal(db, viewer, session_id, participant_id))
     participant = departures.remove(db, viewer, session_id, participant_id)
     flash(request, f"{participant.name} is removed from the session, and told.")
     return RedirectResponse(f"/sessions/{session_id}", 303)
@@ -137,8 +140,7 @@ def cancel_meeting(
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
     if not _confirmed(form):
-        departures.meeting_cancellation(db, viewer, session_id, meeting_id)  # 404 to whoever may not
-        return RedirectResponse(f"/sessions/{session_id}/meetings/{meeting_id}/cancel", 303)
+        return _back_to_confirmation(request, departures.meeting_cancellation(db, viewer, session_id, meeting_id))
     agenda.cancel(db, viewer, session_id, meeting_id)
     flash(request, "The meeting is cancelled. The other side and the organisers are told.")
     return RedirectResponse(f"/sessions/{session_id}/agenda", 303)

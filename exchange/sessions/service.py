@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
+from exchange.core.database import take_turns_on
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
@@ -249,10 +250,8 @@ def _refuse_when_full(db: Session, session: MatchmakingSession) -> None:
     limit = entitlements.participant_limit(db, session.organisation_id)
     if limit is None:
         return
-    # Parallel registrations take turns at the count (PostgreSQL; SQLite has one writer at a time already).
-    # FOR NO KEY UPDATE: a new participant's foreign key holds a key-share lock on the session's row, which a
-    # plain FOR UPDATE would deadlock against.
-    db.execute(select(MatchmakingSession.id).where(MatchmakingSession.id == session.id).with_for_update(key_share=True))
+    # Parallel registrations take turns at the count.
+    take_turns_on(db, MatchmakingSession.id, session.id)
     if len(participants(db, session.id)) < limit:
         return
     upgrade = entitlements.catalogue(db).plan_offering(entitlements.SESSION_PARTICIPANTS)
