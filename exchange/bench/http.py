@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +31,9 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from exchange.bench.load import Measurement, driver_name, measure
+from exchange.bench import people, signed_in
+from exchange.bench.load import Measurement, Request, driver_name, measure
+from exchange.bench.memory import process_tree_memory
 from exchange.core import migrations
 from exchange.core.database import Database, make_engine
 from exchange.core.settings import get_settings
@@ -58,7 +60,13 @@ SEARCH_WORDS = (
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    paths: list[str]
+    paths: Sequence[str | Request]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
 
 
 def split_listings(listings: int) -> tuple[int, int]:
@@ -164,7 +172,7 @@ def _server_command(port: int, workers: int) -> list[str]:
 
 
 @contextmanager
-def running_server(database_url: str, workers: int, start_timeout: float = 60) -> Iterator[str]:
+def running_server(database_url: str, workers: int, start_timeout: float = 60) -> Iterator[Server]:
     """``exchange serve`` in its own process group (with its workers), stopped however the block ends."""
     port = free_port()
     base_url = f"http://{HOST}:{port}"
@@ -176,7 +184,7 @@ def running_server(database_url: str, workers: int, start_timeout: float = 60) -
         )
         try:
             _wait_until_healthy(process, base_url, start_timeout, log)
-            yield base_url
+            yield Server(base_url, process.pid)
         finally:
             _stop(process)
 
@@ -213,8 +221,9 @@ def warm_up(base_url: str, scenarios: list[Scenario]) -> None:
     """One request per path, so that first-request costs (caches, connections) stay out of the figures."""
     with httpx.Client(base_url=base_url, timeout=30) as client:
         for scenario in scenarios:
-            for path in scenario.paths[:SEARCH_URLS]:
-                client.get(path)
+            for item in scenario.paths[:SEARCH_URLS]:
+                request = item if isinstance(item, Request) else Request(item)
+                client.request(request.method, request.path, headers=request.headers, content=request.body or None)
 
 
 def prepare(database_url: str, listings: int, organisations: int, console: Console) -> float:
@@ -257,8 +266,39 @@ def measured(base_url: str, scenario: Scenario, clients: int, duration: float) -
     return result
 
 
+SIGNED_IN_SUPPLIERS = 32
+SIGNED_IN_OFFICERS = 8
+
+
+def signed_in_scenarios(server: Server, database_url: str, rng: random.Random) -> list[Scenario]:
+    """Sign the run's people in through the form and build the signed-in rows (see ``signed_in``)."""
+    suppliers = [people.sign_in(server.url, p) for p in people.make_suppliers(database_url, SIGNED_IN_SUPPLIERS)]
+    officers = [people.sign_in(server.url, p) for p in people.make_council_officers(database_url, SIGNED_IN_OFFICERS)]
+    own_pitches = [signed_in.publish_pitch(server.url, supplier) for supplier in suppliers]
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as db:
+            public = build_scenarios(db, random.Random(2))
+            need_pages = signed_in.needs_as_their_council(db, officers, rng)
+    finally:
+        engine.dispose()
+    reads = [path for s in public if s.name in READ_MIX for path in s.paths if isinstance(path, str)]
+    return [
+        Scenario("supplier dashboard, signed in", signed_in.dashboards(suppliers)),
+        Scenario("council dashboard, signed in", signed_in.dashboards(officers)),
+        Scenario("need page, as its council", need_pages),
+        Scenario("mixed: 4 reads, 1 write", signed_in.mixed(suppliers, own_pitches, reads, rng)),
+    ]
+
+
+# The public pages the mixed profile reads between its writes.
+READ_MIX = ("search page", "pitch page", "need page")
+
+
 def run(listings: int, organisations: int, database_url: str | None, duration: float, workers: int) -> None:
     console = Console()
+    os.environ.update(people.CHEAP_HASHING)
+    get_settings.cache_clear()
     with throwaway_database(database_url) as url:
         dialect = make_url(url).get_backend_name()
         console.print(f"database: {dialect} (throwaway); load driver: {driver_name()}; server workers: {workers}")
@@ -271,18 +311,22 @@ def run(listings: int, organisations: int, database_url: str | None, duration: f
         finally:
             engine.dispose()
         results: dict[tuple[str, int], Measurement] = {}
-        with running_server(url, workers) as base_url:
-            warm_up(base_url, scenarios)
+        with running_server(url, workers) as server:
+            scenarios += signed_in_scenarios(server, url, random.Random(3))
+            warm_up(server.url, scenarios)
             for clients in CLIENTS:
                 for scenario in scenarios:
                     try:
-                        results[scenario.name, clients] = measured(base_url, scenario, clients, duration)
+                        results[scenario.name, clients] = measured(server.url, scenario, clients, duration)
                     except NothingMeasured:
                         console.print(results_table(results, f"{dialect}: stopped at the row that measured nothing"))
                         raise
+            memory = process_tree_memory(server.pid)
         console.print(results_table(results, f"{dialect}, {document_count} search documents, {duration:g}s each"))
         for line in ratio_lines(results):
             console.print(line)
+        for process in memory:
+            console.print(f"server process {process.pid}: {process.rss_mib:.0f} MiB resident ({process.command})")
         console.print(f"generation time: {generation_seconds:.1f}s")
 
 
@@ -304,14 +348,13 @@ def results_table(results: dict[tuple[str, int], Measurement], caption: str) -> 
 
 
 def ratio_lines(results: dict[tuple[str, int], Measurement]) -> list[str]:
-    """How much of the bare server's throughput search keeps, at the highest concurrency."""
+    """How much of the bare server's throughput each page keeps, at the highest concurrency."""
     clients = max(CLIENTS)
     baseline = results.get(("healthz", clients))
     if baseline is None or not baseline.per_second:
         return []
     return [
-        f"{name} / healthz throughput at {clients} clients: "
-        f"{results[name, clients].per_second / baseline.per_second:.3f}"
-        for name in ("search page", "search API")
-        if (name, clients) in results
+        f"{name} / healthz throughput at {clients} clients: {results[name, at].per_second / baseline.per_second:.3f}"
+        for name, at in results
+        if at == clients and name != "healthz"
     ]

@@ -4,7 +4,10 @@ Either way the load runs outside the benchmark's own process, so the Python that
 does not share an interpreter (or a GIL) with anything being measured. Each run cycles through a list of
 paths on one base URL and reports the median and 95th percentile latency and the throughput.
 
-Run as ``python -m exchange.bench.load BASE_URL PATHS_FILE CONNECTIONS SECONDS`` for the httpx driver.
+A request is a path (a plain GET) or a ``Request`` carrying a method, headers (a signed-in session's cookie,
+its CSRF token) and a form body, so that signed-in pages and writes are driven the same way.
+
+Run as ``python -m exchange.bench.load BASE_URL REQUESTS_FILE CONNECTIONS SECONDS`` for the httpx driver.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
@@ -25,6 +29,18 @@ import httpx
 # Spread the threads (or connections) over the path list, so they do not request the same page in step.
 OFFSET_STRIDE = 7919
 REQUEST_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+
+
+def as_request(item: str | Request) -> Request:
+    return item if isinstance(item, Request) else Request(item)
 
 
 @dataclass(frozen=True)
@@ -61,16 +77,25 @@ def summarise(latencies: list[float], seconds: float, errors: int) -> Measuremen
     )
 
 
-def wrk_script(paths: list[str]) -> str:
-    """A wrk Lua script that cycles through ``paths`` and prints one machine-readable result line.
+def _lua(value: str) -> str:
+    # JSON string literals are valid Lua string literals for the ASCII paths, cookies and form bodies used here.
+    return json.dumps(value, ensure_ascii=True)
+
+
+def wrk_script(requests: Sequence[str | Request]) -> str:
+    """A wrk Lua script that cycles through ``requests`` and prints one machine-readable result line.
 
     wrk's own --latency report has no 95th percentile, hence the ``done`` hook.
     """
-    if not paths:
+    if not requests:
         raise ValueError("no paths to request")
-    # JSON string literals are valid Lua string literals for the URL-safe ASCII paths used here.
-    table = ",\n  ".join(json.dumps(path) for path in paths)
-    return f"""local paths = {{
+    entries = []
+    for request in map(as_request, requests):
+        headers = ", ".join(f"[{_lua(name)}] = {_lua(value)}" for name, value in request.headers.items())
+        body = _lua(request.body) if request.body else "nil"
+        entries.append(f"{{{_lua(request.method)}, {_lua(request.path)}, {{{headers}}}, {body}}}")
+    table = ",\n  ".join(entries)
+    return f"""local requests = {{
   {table}
 }}
 local started = 0
@@ -79,11 +104,12 @@ function setup(thread)
   started = started + 1
 end
 function init(args)
-  counter = (offset or 0) % #paths
+  counter = (offset or 0) % #requests
 end
 function request()
-  counter = counter % #paths + 1
-  return wrk.format("GET", paths[counter])
+  counter = counter % #requests + 1
+  local r = requests[counter]
+  return wrk.format(r[1], r[2], r[3], r[4])
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -112,10 +138,10 @@ def parse_wrk(output: str) -> Measurement:
     raise ValueError(f"no result in wrk output:\n{output}")
 
 
-def run_wrk(base_url: str, paths: list[str], connections: int, seconds: float) -> Measurement:
+def run_wrk(base_url: str, requests: Sequence[str | Request], connections: int, seconds: float) -> Measurement:
     threads = max(1, min(connections, 2))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(wrk_script(paths))
+        handle.write(wrk_script(requests))
     try:
         command = [
             "wrk",
@@ -132,8 +158,8 @@ def run_wrk(base_url: str, paths: list[str], connections: int, seconds: float) -
     return parse_wrk(completed.stdout)
 
 
-async def drive(base_url: str, paths: list[str], connections: int, seconds: float) -> Measurement:
-    """``connections`` clients, each requesting the next path as soon as the previous answer arrives."""
+async def drive(base_url: str, requests: Sequence[Request], connections: int, seconds: float) -> Measurement:
+    """``connections`` clients, each sending the next request as soon as the previous answer arrives."""
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
@@ -144,11 +170,13 @@ async def drive(base_url: str, paths: list[str], connections: int, seconds: floa
             nonlocal errors
             index = offset
             while time.perf_counter() < deadline:
-                path = paths[index % len(paths)]
+                request = requests[index % len(requests)]
                 index += 1
                 started = time.perf_counter()
                 try:
-                    response = await client.get(path)
+                    response = await client.request(
+                        request.method, request.path, headers=request.headers, content=request.body or None
+                    )
                     ok = response.status_code < 400
                 except httpx.HTTPError:
                     ok = False
@@ -163,9 +191,9 @@ async def drive(base_url: str, paths: list[str], connections: int, seconds: floa
     return summarise(latencies, elapsed, errors)
 
 
-def run_httpx(base_url: str, paths: list[str], connections: int, seconds: float) -> Measurement:
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-        handle.write("\n".join(paths))
+def run_httpx(base_url: str, requests: Sequence[str | Request], connections: int, seconds: float) -> Measurement:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([asdict(as_request(request)) for request in requests], handle)
     try:
         command = [sys.executable, "-m", "exchange.bench.load", base_url, handle.name, str(connections), str(seconds)]
         completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
@@ -174,9 +202,9 @@ def run_httpx(base_url: str, paths: list[str], connections: int, seconds: float)
     return Measurement(**json.loads(completed.stdout.strip().splitlines()[-1]))
 
 
-def measure(base_url: str, paths: list[str], connections: int, seconds: float) -> Measurement:
+def measure(base_url: str, requests: Sequence[str | Request], connections: int, seconds: float) -> Measurement:
     runner = run_wrk if shutil.which("wrk") else run_httpx
-    return runner(base_url, paths, connections, seconds)
+    return runner(base_url, requests, connections, seconds)
 
 
 def driver_name() -> str:
@@ -184,9 +212,9 @@ def driver_name() -> str:
 
 
 def main(argv: list[str]) -> None:
-    base_url, paths_file, connections, seconds = argv
-    paths = [line for line in Path(paths_file).read_text(encoding="utf-8").splitlines() if line]
-    result = asyncio.run(drive(base_url, paths, int(connections), float(seconds)))
+    base_url, requests_file, connections, seconds = argv
+    requests = [Request(**item) for item in json.loads(Path(requests_file).read_text(encoding="utf-8"))]
+    result = asyncio.run(drive(base_url, requests, int(connections), float(seconds)))
     print(json.dumps(asdict(result)))
 
 

@@ -24,21 +24,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from exchange.accounts.models import Member, MemberRole, User
+from exchange.bench import people
 from exchange.bench.http import prepare, running_server, throwaway_database
 from exchange.bench.load import percentile
-from exchange.core.database import Database, make_engine
-from exchange.core.models import utcnow
-from exchange.core.security import hash_password
+from exchange.bench.people import SignedIn
 from exchange.core.settings import get_settings
-from exchange.organisations.models import Organisation, OrganisationKind
 
-PASSWORD = "bench-writer-password"
-CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 CREATED = re.compile(r"^/pitches/(\d+)$")
-# Cheap password hashing for the run's own accounts (the server and this process share it): sign-in cost is
-# not what this benchmark measures. Development settings only; production refuses such parameters.
-CHEAP_HASHING = {"EXCHANGE_PASSWORD_HASH_TIME_COST": "1", "EXCHANGE_PASSWORD_HASH_MEMORY_KIB": "8192"}
 
 
 class WritesFailed(RuntimeError):
@@ -53,55 +45,9 @@ class Tally:
     transport_errors: int = 0
 
 
-def make_writers(database_url: str, clients: int) -> list[tuple[str, int]]:
-    """One supplier organisation and its administrator per client: (email, organisation id)."""
-    settings = get_settings()
-    engine = make_engine(database_url, settings)
-    database = Database(engine, settings)
-    password_hash = hash_password(PASSWORD)
-    writers: list[tuple[str, int]] = []
-    try:
-        with database.transaction() as db:
-            for n in range(clients):
-                organisation = Organisation(
-                    kind=OrganisationKind.SUPPLIER,
-                    name=f"Bench Writer {n} Ltd",
-                    slug=f"bench-writer-{n}",
-                    verified=True,
-                )
-                user = User(
-                    email=f"writer{n}@bench.example",
-                    name=f"Writer {n}",
-                    password_hash=password_hash,
-                    email_verified_at=utcnow(),
-                )
-                db.add_all([organisation, user])
-                db.flush()
-                db.add(Member(user_id=user.id, organisation_id=organisation.id, role=MemberRole.ADMIN))
-                writers.append((user.email, organisation.id))
-    finally:
-        engine.dispose()
-    return writers
-
-
-async def _sign_in(client: httpx.AsyncClient, email: str) -> str:
-    page = await client.get("/account/sign-in")
-    token = CSRF.search(page.text)
-    assert token, "the sign-in page carries no CSRF token"
-    signed_in = await client.post(
-        "/account/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}
-    )
-    if signed_in.status_code != 303:
-        raise WritesFailed(f"{email} could not sign in: {signed_in.status_code}")
-    dashboard = await client.get("/dashboard")
-    fresh = CSRF.search(dashboard.text)
-    assert fresh, "the dashboard carries no CSRF token"
-    return fresh.group(1)
-
-
-async def _writer(base_url: str, email: str, organisation_id: int, deadline: float, tally: Tally) -> None:
-    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-        token = await _sign_in(client, email)
+async def _writer(base_url: str, writer: SignedIn, deadline: float, tally: Tally) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, headers={"Cookie": writer.cookie}) as client:
+        token, organisation_id = writer.csrf_token, writer.person.organisation_id
         n = 0
         while time.perf_counter() < deadline:
             n += 1
@@ -132,11 +78,11 @@ async def _writer(base_url: str, email: str, organisation_id: int, deadline: flo
                 tally.transport_errors += 1
 
 
-async def _drive(base_url: str, writers: list[tuple[str, int]], seconds: float) -> tuple[Tally, float]:
+async def _drive(base_url: str, writers: list[SignedIn], seconds: float) -> tuple[Tally, float]:
     tally = Tally()
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
-    await asyncio.gather(*(_writer(base_url, email, org, deadline, tally) for email, org in writers))
+    await asyncio.gather(*(_writer(base_url, writer, deadline, tally) for writer in writers))
     return tally, time.perf_counter() - started
 
 
@@ -155,16 +101,17 @@ async def _unreadable(base_url: str, ids: list[int]) -> list[int]:
 
 def run(clients: int, duration: float, database_url: str | None, workers: int, listings: int) -> None:
     console = Console()
-    os.environ.update(CHEAP_HASHING)
+    os.environ.update(people.CHEAP_HASHING)
     get_settings.cache_clear()
     with throwaway_database(database_url) as url:
         dialect = make_url(url).get_backend_name()
         console.print(f"database: {dialect} (throwaway); server workers: {workers}; writers: {clients}")
         prepare(url, listings, max(100, listings // 10), console)
-        writers = make_writers(url, clients)
-        with running_server(url, workers) as base_url:
-            tally, seconds = asyncio.run(_drive(base_url, writers, duration))
-            missing = asyncio.run(_unreadable(base_url, tally.published))
+        suppliers = people.make_suppliers(url, clients)
+        with running_server(url, workers) as server:
+            writers = [people.sign_in(server.url, supplier) for supplier in suppliers]
+            tally, seconds = asyncio.run(_drive(server.url, writers, duration))
+            missing = asyncio.run(_unreadable(server.url, tally.published))
     console.print(results_table(tally, seconds, dialect, len(missing)))
     verdict(tally, missing)
 

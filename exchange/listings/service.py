@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from exchange.audit import service as audit
 from exchange.core import events
@@ -80,7 +80,8 @@ def get(db: Session, viewer: Viewer, model: type[ListingT], listing_id: int) -> 
     listing = db.get(
         model,
         listing_id,
-        options=[selectinload(model.organisation), selectinload(model.category), selectinload(model.region)],
+        # Many-to-one: joined into the one query that reads the row.
+        options=[joinedload(model.organisation), joinedload(model.category), joinedload(model.region)],
     )
     if listing is None:
         raise NotFound()

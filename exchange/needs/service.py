@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from exchange.audit import service as audit
 from exchange.core import events
@@ -91,7 +91,8 @@ def get(db: Session, viewer: Viewer, need_id: int) -> Need:
     need = db.get(
         Need,
         need_id,
-        options=[selectinload(Need.organisation), selectinload(Need.category), selectinload(Need.region)],
+        # Many-to-one: joined into the one query that reads the row.
+        options=[joinedload(Need.organisation), joinedload(Need.category), joinedload(Need.region)],
     )
     if need is None or not can_see(viewer, need):
         raise NotFound()
