@@ -104,7 +104,7 @@ KIND_DESCRIPTIONS = {
     ),
     NotificationKind.GROUP_MEMBERSHIP: KindDescription(
         "Closed group membership",
-        "Invitations to closed groups, answers to your requests to join, and requests waiting for you as a facilitator.",
+        "Invitations to closed groups, answers to your requests to join, and requests you can answer as a facilitator.",
     ),
 }
 
