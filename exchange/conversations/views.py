@@ -281,4 +281,4 @@ def decide_request(
     approve = validate(DecisionForm, form_to_dict(form), GROUP_LABELS).decision == "approve"
     person = membership.decide(db, viewer, slug, user_id, approve)
     message = f"{person.name} {'is now a member' if approve else 'was declined'}."
-    return _panel(request, db, viewer, slug, "conversations/_join_requests.html", message, "join-requests")
+    return _panel(request, db, viewer, slug, "conversations/_members.html", message, "join-requests")

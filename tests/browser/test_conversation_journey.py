@@ -81,8 +81,9 @@ def test_a_facilitator_hides_a_reported_post(page: Page, browser: Browser, base_
     page.get_by_role("button", name="Invite", exact=True).click()
     expect(page.get_by_text("is invited.")).to_be_visible()
     page.get_by_role("button", name=re.compile("^Approve")).click()
-    expect(page.locator("#join-requests")).to_contain_text("is now a member")
-    expect(page.locator("#join-requests h2")).to_be_focused()
+    expect(page.locator("#members")).to_contain_text("is now a member")
+    expect(page.locator("#join-requests")).to_be_focused()
+    expect(page.locator("#members")).not_to_contain_text("No members yet")
     screenshot(page, "group-members")
     assert_accessible(page)
 

@@ -149,6 +149,7 @@ def test_non_members_see_the_name_and_a_button_and_404_on_every_content_route(pe
         approved.status_code == 200 and "data-announce=" in approved.text and "data-focus-after-swap" in approved.text
     )
     assert "No one is waiting to join." in approved.text and "<html" not in approved.text
+    assert approved.text.lstrip().startswith('<div id="members"') and outsider.name in approved.text
 
     _sign_in(client, outsider)
     assert "Our referral backlog" in client.get(f"/groups/{group.slug}").text

@@ -82,3 +82,10 @@ def test_the_visibility_filter_rejects_unknown_values(client: Client) -> None:
     assert client.get("/api/v1/search", params={"visibility": "secret"}).status_code == 422
     # The page reads leniently: an unknown value is dropped, not a failed page.
     assert client.get("/search?visibility=secret").status_code == 200
+
+
+def test_the_search_page_keeps_the_visibility_filter_as_a_checkbox(client: Client, db: Session) -> None:
+    make_data(db)
+    page = client.get("/search?kind=need&visibility=public")
+    assert 'name="visibility" type="checkbox" value="public" checked' in page.text
+    assert 'name="visibility"' not in client.get("/search?kind=need").text
