@@ -125,6 +125,7 @@ def test_non_members_see_the_name_and_a_button_and_404_on_every_content_route(pe
     assert client.post(f"/conversations/group/{group.id}/posts", {"body": "Let me in"}).status_code == 404
     assert client.post(f"/conversations/posts/{post.id}/replies", {"body": "Me too"}).status_code == 404
     assert client.post(f"/conversations/posts/{post.id}/support").status_code == 404
+    assert client.get(f"/moderation/report/post/{post.id}").status_code == 404
     assert client.post(f"/groups/{group.slug}/invitations", {"invite_email": outsider.email}).status_code == 404
     decision = client.post(f"/groups/{group.slug}/requests/{outsider.id}", {"decision": "approve"})
     assert decision.status_code == 404
