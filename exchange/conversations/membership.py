@@ -66,7 +66,7 @@ def request_to_join(db: Session, viewer: Viewer, slug: str) -> MembershipStatus:
     group = by_slug(db, viewer, slug)
     assert viewer.user_id is not None
     if is_facilitator(db, viewer, group.id):
-        raise Conflict("You facilitate this group: you can read and write in it already.")
+        raise Conflict("You can read and write in this group already: you facilitate it (or administer the exchange).")
     row = membership(db, group.id, viewer.user_id)
     if row is not None and row.status is MembershipStatus.INVITED:
         _admit(db, row, viewer.user_id)
