@@ -15,7 +15,7 @@ from exchange.accounts.models import User
 from exchange.accounts.service import load_viewer
 from exchange.audit import service as audit
 from exchange.conversations.groups import by_slug, facilitated, facilitators, is_facilitator
-from exchange.conversations.models import Group, GroupMembership, MembershipStatus
+from exchange.conversations.models import Group, GroupFacilitator, GroupMembership, MembershipStatus
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.viewer import Viewer
 from exchange.notifications.models import NotificationKind
@@ -38,6 +38,27 @@ def with_status(db: Session, group_id: int, status: MembershipStatus) -> list[Gr
         .order_by(GroupMembership.created_at, GroupMembership.id)
     )
     return list(db.scalars(query))
+
+
+def statuses(db: Session, viewer: Viewer, group_ids: list[int]) -> dict[int, str]:
+    """Group id -> where the viewer stands ("facilitator", "member", "requested", "invited"), for the list."""
+    if viewer.user_id is None or not group_ids:
+        return {}
+    found = {
+        group_id: status.value
+        for group_id, status in db.execute(
+            select(GroupMembership.group_id, GroupMembership.status).where(
+                GroupMembership.user_id == viewer.user_id, GroupMembership.group_id.in_(group_ids)
+            )
+        )
+    }
+    facilitating = db.scalars(
+        select(GroupFacilitator.group_id).where(
+            GroupFacilitator.user_id == viewer.user_id, GroupFacilitator.group_id.in_(group_ids)
+        )
+    )
+    found.update({group_id: "facilitator" for group_id in facilitating})
+    return found
 
 
 def _link(group: Group) -> str:

@@ -121,10 +121,12 @@ def support(
 def group_list(
     request: Request, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
 ) -> HTMLResponse:
+    listed = groups.listed(db, viewer)
     context = {
         "page_title": "Closed groups",
-        "groups": groups.listed(db, viewer),
+        "groups": listed,
         "can_enter": can_enter_groups(viewer),
+        "statuses": membership.statuses(db, viewer, [g.id for g in listed]),
     }
     return render(request, "conversations/groups.html", context)
 

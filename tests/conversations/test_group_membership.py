@@ -130,7 +130,9 @@ def test_non_members_see_the_name_and_a_button_and_404_on_every_content_route(pe
     decision = client.post(f"/groups/{group.slug}/requests/{outsider.id}", {"decision": "approve"})
     assert decision.status_code == 404
 
+    assert "Request sent" not in client.get("/groups").text
     asked = client.post(f"/groups/{group.slug}/join")
+    assert "Request sent" in client.get("/groups").text
     assert asked.status_code == 303 and asked.headers["location"] == f"/groups/{group.slug}#membership"
     waiting = client.get(f"/groups/{group.slug}")
     assert "waiting for a facilitator" in waiting.text and "Our referral backlog" not in waiting.text
