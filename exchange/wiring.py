@@ -20,6 +20,7 @@ LISTENERS_AND_JOBS = (
     "exchange.search.subscribers",
     "exchange.matching.subscribers",
     "exchange.matching.tasks",
+    "exchange.case_studies.subscribers",
     "exchange.knowledge.subscribers",
     "exchange.knowledge.tasks",
     "exchange.payments.tasks",

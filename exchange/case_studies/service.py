@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
 from exchange.case_studies import search
+from exchange.case_studies.events import InterestAdded, SupplierNamed
 from exchange.case_studies.models import CaseStudy, CaseStudyInterest, CaseStudyStatus
 from exchange.case_studies.schemas import CaseStudyForm
+from exchange.core import events
 from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
@@ -158,7 +160,14 @@ def update(db: Session, viewer: Viewer, case_study_id: int, form: CaseStudyForm)
     db.flush()
     audit.record(db, viewer.user_id, "case_study.updated", "case_study", case_study.id)
     search.index(db, case_study)
+    _tell_named(db, viewer, case_study)
     return case_study
+
+
+def _tell_named(db: Session, viewer: Viewer, case_study: CaseStudy) -> None:
+    """A supplier hears of a case study naming it once everyone can read it (told once, however often edited)."""
+    if case_study.is_published and case_study.supplier_organisation_id is not None:
+        events.record(db, SupplierNamed(case_study.id, case_study.supplier_organisation_id, viewer.user_id))
 
 
 def publish(db: Session, viewer: Viewer, case_study_id: int) -> CaseStudy:
@@ -169,6 +178,7 @@ def publish(db: Session, viewer: Viewer, case_study_id: int) -> CaseStudy:
     case_study.published_at = case_study.published_at or utcnow()
     db.flush()
     audit.record(db, viewer.user_id, "case_study.published", "case_study", case_study.id)
+    _tell_named(db, viewer, case_study)
     return case_study
 
 
@@ -263,6 +273,7 @@ def add_interest(db: Session, viewer: Viewer, case_study_id: int, organisation_i
     audit.record(
         db, viewer.user_id, "case_study.interest_added", "case_study", case_study_id, organisation_id=organisation_id
     )
+    events.record(db, InterestAdded(case_study_id, organisation_id, viewer.user_id))
 
 
 def withdraw_interest(db: Session, viewer: Viewer, case_study_id: int, organisation_id: int) -> None:

@@ -63,11 +63,17 @@ def is_facilitator(db: Session, viewer: Viewer, group_id: int) -> bool:
     return viewer.is_admin or any(f.user_id == viewer.user_id for f in facilitators(db, group_id))
 
 
-def add_facilitator(db: Session, viewer: Viewer, slug: str, email: str) -> GroupFacilitator:
-    """Facilitators appoint others, who must themselves be verified public-sector members."""
+def facilitated(db: Session, viewer: Viewer, slug: str) -> Group:
+    """A group this viewer facilitates (or any, for an administrator); to anyone else it is not there."""
     found = by_slug(db, viewer, slug)
     if not is_facilitator(db, viewer, found.id):
         raise NotFound("group")
+    return found
+
+
+def add_facilitator(db: Session, viewer: Viewer, slug: str, email: str) -> GroupFacilitator:
+    """Facilitators appoint others, who must themselves be verified public-sector members."""
+    found = facilitated(db, viewer, slug)
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
     candidate = load_viewer(db, user.id) if user is not None else None
     if candidate is None or not candidate.public_sector_verified:

@@ -85,3 +85,31 @@ class GroupFacilitator(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class MembershipStatus(enum.StrEnum):
+    # A facilitator asked the officer in; the officer has not accepted yet.
+    INVITED = "invited"
+    # The officer asked to join; a facilitator has not answered yet.
+    REQUESTED = "requested"
+    MEMBER = "member"
+
+
+class GroupMembership(Base):
+    """Who belongs to a closed group, or has been invited or asked to: one row per person and group.
+
+    A declined request or invitation is deleted (the audit trail keeps it), so the person may ask again later.
+    Facilitators and administrators read a group without a row.
+    """
+
+    __tablename__ = "group_memberships"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MembershipStatus] = enum_column(MembershipStatus)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")

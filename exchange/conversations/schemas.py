@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -12,7 +12,12 @@ from exchange.proposals.schemas import browser_text
 POST_LIMIT = 2_000
 
 POST_LABELS = {"body": "your message"}
-GROUP_LABELS = {"name": "the group's name", "description": "what the group is for", "email": "their email address"}
+GROUP_LABELS = {
+    "name": "the group's name",
+    "description": "what the group is for",
+    "email": "their email address",
+    "decision": "whether to approve or decline",
+}
 
 
 class PostForm(FormSchema):
@@ -30,3 +35,7 @@ class FacilitatorForm(FormSchema):
 
 class ReasonForm(FormSchema):
     reason: str = Field(min_length=3, max_length=500)
+
+
+class DecisionForm(FormSchema):
+    decision: Literal["approve", "decline"]

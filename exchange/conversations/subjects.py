@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.case_studies import service as case_studies
-from exchange.conversations.models import Group, GroupFacilitator, SubjectKind
+from exchange.conversations.models import Group, GroupFacilitator, GroupMembership, MembershipStatus, SubjectKind
 from exchange.core.errors import NotFound
 from exchange.core.viewer import Viewer
 from exchange.listings import service as listings
@@ -82,8 +82,27 @@ def facilitators(db: Session, group_id: int) -> frozenset[int]:
     return frozenset(db.scalars(query))
 
 
+def can_read_group(db: Session, viewer: Viewer, group_id: int) -> bool:
+    """A group's conversation is for its members, its facilitators and administrators."""
+    if viewer.is_admin:
+        return True
+    if viewer.user_id is None or not can_enter_groups(viewer):
+        return False
+    if viewer.user_id in facilitators(db, group_id):
+        return True
+    status = db.scalar(
+        select(GroupMembership.status).where(
+            GroupMembership.group_id == group_id, GroupMembership.user_id == viewer.user_id
+        )
+    )
+    return status is MembershipStatus.MEMBER
+
+
 def _group(db: Session, viewer: Viewer, subject_id: int) -> Subject:
     found = group(db, viewer, subject_id)
+    # Other officers see the group's name and may ask to join; what is said in it stays with its members.
+    if not can_read_group(db, viewer, found.id):
+        raise NotFound("group")
     return Subject(
         SubjectKind.GROUP,
         found.id,

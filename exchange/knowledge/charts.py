@@ -74,16 +74,20 @@ def _wrap(label: str, most: int) -> list[str]:
     return [_short(line, most) for line in lines]
 
 
-def _svg(width: int, height: int, label: str, body: list[str]) -> Markup:
+def _svg(width: int, height: int, label: str, body: list[str], role: str = "img") -> Markup:
     return Markup(
-        f'<svg class="exchange-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg class="exchange-chart" viewBox="0 0 {width} {height}" width="100%" role="{role}" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet" {FONT}>'
         f"<title>{escape(label)}</title>{''.join(body)}</svg>"
     )
 
 
 def heat_map(heat: HeatMap, label: str) -> Markup:
-    """Rows by columns of counts; demand shaded blue and supply green, each against its own largest count."""
+    """Rows by columns of counts; demand shaded blue and supply green, each against its own largest count.
+
+    Each cell links to the search that lists what it counts, so the picture is a group of links, not an image.
+    """
+    links = heat.links()
     label_width, cell_width, cell_height, header = 300, 92, 34, 92
     columns = heat.columns
     width = label_width + cell_width * len(columns) + 4
@@ -113,15 +117,19 @@ def heat_map(heat: HeatMap, label: str) -> Markup:
             x = label_width + index * cell_width
             strength = value / largest[column.side] if largest[column.side] else 0.0
             fill = _shade(DEMAND if column.side == "demand" else SUPPLY, strength) if value else EMPTY
+            name = f"{row_label}, {column.label}: {value}"
+            link = links[row_index][index] if row_index < len(links) else ""
             body.append(
-                f'<rect x="{x + 1}" y="{y + 1}" width="{cell_width - 2}" height="{cell_height - 2}" fill="{fill}">'
-                f"<title>{escape(row_label)}, {escape(column.label)}: {value}</title></rect>"
+                (f'<a href="{escape(link)}" aria-label="{escape(name)}">' if link else "")
+                + f'<rect x="{x + 1}" y="{y + 1}" width="{cell_width - 2}" height="{cell_height - 2}" fill="{fill}">'
+                f"<title>{escape(name)}</title></rect>"
                 f'<text x="{x + cell_width / 2:.0f}" y="{y + cell_height / 2 + 5:.0f}" text-anchor="middle" '
-                f'font-size="14" fill="{_text_on(fill)}">{value}</text>'
+                f'font-size="14" fill="{_text_on(fill)}" aria-hidden="true">{value}</text>' + ("</a>" if link else "")
             )
     if not heat.rows:
         body.append(f'<text x="{label_width}" y="{header + 20}" font-size="14" fill="{TEXT}">Nothing yet</text>')
-    return _svg(width, height, label, body)
+    # Links inside an image would be hidden from screen readers: with links, the picture is a group of them.
+    return _svg(width, height, label, body, role="group" if any(links) else "img")
 
 
 def _bars(

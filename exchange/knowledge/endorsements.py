@@ -15,9 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from exchange.audit import service as audit
+from exchange.core import events
 from exchange.core.errors import Conflict, NotAllowed, NotFound
 from exchange.core.viewer import Viewer
 from exchange.evaluation.models import NeedOutcome, OutcomeKind
+from exchange.knowledge.events import EndorsementAdded
 from exchange.knowledge.models import EndorsedKind, Endorsement
 from exchange.knowledge.schemas import EndorsementForm
 from exchange.listings.models import Offer
@@ -103,6 +105,7 @@ def endorse(db: Session, viewer: Viewer, kind: EndorsedKind, item_id: int, form:
         kind=kind.value,
         item_id=endorsement.item_id,
     )
+    events.record(db, EndorsementAdded(endorsement.id, viewer.user_id))
     return endorsement
 
 

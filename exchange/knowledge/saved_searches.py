@@ -27,7 +27,7 @@ from exchange.needs.models import Need
 from exchange.search import service as search
 from exchange.search.schemas import Hit, SearchQuery
 
-LIST_PARAMS = ("kind", "category", "region", "price", "stage", "organisation_kind")
+LIST_PARAMS = ("kind", "category", "region", "price", "stage", "organisation_kind", "visibility")
 EVERY = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
 # A digest run a little early (cron drift) still counts as a day or a week later.
 SLACK = timedelta(minutes=30)

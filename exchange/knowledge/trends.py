@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,6 +57,32 @@ class HeatMap:
     dimension: str
     rows: list[tuple[str, list[int]]]
     columns: tuple[Column, ...] = COLUMNS
+    # The search filter each row stands for ("category" or "region"), and each row's id under it.
+    key: str = "category"
+    row_ids: tuple[int, ...] = ()
+
+    def links(self) -> list[list[str]]:
+        """For each cell, the search that lists exactly what the cell counts."""
+        return [[cell_url(self.key, row_id, column) for column in self.columns] for row_id in self.row_ids]
+
+
+# The stages each column counts: "decided" holds every stage past looking for a solution.
+COLUMN_STAGES = {
+    column.key: [column.key]
+    if column.key in _STAGE_COLUMN
+    else sorted(s.value for s in NeedStage if s not in ACTIVE_STAGES)
+    for column in COLUMNS
+    if column.side == "demand"
+}
+
+
+def cell_url(key: str, row_id: int, column: Column) -> str:
+    """The search of what one heat-map cell counts: its row's category or region, its stage or kind, and only
+    what everyone may see (as the counts are), so that the results number the same as the cell."""
+    pairs: list[tuple[str, Any]] = [("kind", "need" if column.side == "demand" else column.key), (key, row_id)]
+    pairs.extend(("stage", stage) for stage in COLUMN_STAGES.get(column.key, []))
+    pairs.append(("visibility", "public"))
+    return "/search?" + urlencode(pairs)
 
 
 @dataclass(frozen=True)
@@ -127,8 +154,9 @@ def _grid(db: Session, key: str, labels: Sequence[tuple[int, str]], dimension: s
         for row, count in db.execute(query.group_by(row_key(model))):
             if row is not None:
                 counts[row][positions[name]] += count
-    rows = [(label, list(counts[row_id])) for row_id, label in labels if keep_empty or row_id in counts]
-    return HeatMap(dimension, rows)
+    shown = [(row_id, label) for row_id, label in labels if keep_empty or row_id in counts]
+    rows = [(label, list(counts[row_id])) for row_id, label in shown]
+    return HeatMap(dimension, rows, key=key, row_ids=tuple(row_id for row_id, _ in shown))
 
 
 def by_category(db: Session) -> HeatMap:

@@ -74,6 +74,8 @@ def trends_page(
         "page_title": "Trends: what councils need and what is on offer",
         "found": found,
         "tables": {chart: chart_table(found, chart) for chart in CHARTS},
+        # Each number of a heat map links to the search listing what it counts, in the table as in the picture.
+        "links": {"categories": found.by_category.links(), "regions": found.by_region.links()},
         "charts": {
             "categories": charts.heat_map(
                 found.by_category, "Heat map of needs by stage, pitches and offers in each category"

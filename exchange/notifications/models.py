@@ -27,6 +27,10 @@ class NotificationKind(enum.StrEnum):
     QUESTION_ASKED = "question_asked"
     QUESTION_ANSWERED = "question_answered"
     CONTENT_MODERATED = "content_moderated"
+    CASE_STUDY_INTEREST = "case_study_interest"
+    ENDORSED = "endorsed"
+    NAMED_IN_CASE_STUDY = "named_in_case_study"
+    GROUP_MEMBERSHIP = "group_membership"
 
     @property
     def about(self) -> KindDescription:
@@ -87,6 +91,20 @@ KIND_DESCRIPTIONS = {
     ),
     NotificationKind.CONTENT_MODERATED: KindDescription(
         "Moderation of what you wrote", "When a moderator approves or hides something you wrote, and why."
+    ),
+    NotificationKind.CASE_STUDY_INTEREST: KindDescription(
+        "Interest in your case studies",
+        "When another organisation says it wants to try what a case study about your organisation describes.",
+    ),
+    NotificationKind.ENDORSED: KindDescription(
+        "Endorsements", "When a council endorses your organisation or one of its offers."
+    ),
+    NotificationKind.NAMED_IN_CASE_STUDY: KindDescription(
+        "Case studies about your work", "When a council publishes a case study that names your organisation."
+    ),
+    NotificationKind.GROUP_MEMBERSHIP: KindDescription(
+        "Closed group membership",
+        "Invitations to closed groups, answers to your requests to join, and requests you can answer as a facilitator.",
     ),
 }
 

@@ -103,6 +103,33 @@ def notify(
     db.flush()
 
 
+def notify_once(
+    db: Session, users: Sequence[User], kind: NotificationKind, title: str, body: str = "", link: str = ""
+) -> list[User]:
+    """Notify only those not yet told this same thing (same kind, title and link): doing something again,
+    or undoing and redoing it, tells nobody twice. Returns who was told."""
+    title = title[:300]
+    ids = {user.id for user in users}
+    told = (
+        set(
+            db.scalars(
+                select(Notification.user_id).where(
+                    Notification.user_id.in_(ids),
+                    Notification.kind == kind.value,
+                    Notification.title == title,
+                    Notification.link == link,
+                )
+            )
+        )
+        if ids
+        else set()
+    )
+    untold = [user for user in users if user.id not in told]
+    if untold:
+        notify(db, untold, kind, title, body, link)
+    return untold
+
+
 def recent(db: Session, user_id: int, limit: int = 50) -> list[Notification]:
     return list(
         db.scalars(

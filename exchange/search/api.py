@@ -17,7 +17,7 @@ from exchange.core.forms import MOST_PAGES, query_text
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import DbId
 from exchange.core.viewer import Viewer
-from exchange.needs.models import NeedStage
+from exchange.needs.models import NeedStage, Visibility
 from exchange.organisations.models import OrganisationKind
 from exchange.search import service
 from exchange.search.schemas import FacetOut, HitOut, SearchQuery, SearchResults, SearchResultsOut
@@ -64,6 +64,7 @@ def search(
     price: Annotated[list[Literal["free", "paid"]], Query()] = [],  # noqa: B006
     stage: Annotated[list[NeedStage], Query()] = [],  # noqa: B006
     organisation_kind: Annotated[list[OrganisationKind], Query()] = [],  # noqa: B006
+    visibility: Annotated[list[Visibility], Query()] = [],  # noqa: B006
     sort: Literal["relevance", "newest"] = "relevance",
     page: Annotated[int, Query(ge=1, le=MOST_PAGES)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -78,6 +79,7 @@ def search(
         price=tuple(price),
         stage=tuple(s.value for s in stage),
         organisation_kind=tuple(k.value for k in organisation_kind),
+        visibility=tuple(v.value for v in visibility),
         sort=sort,
         page=page,
         per_page=per_page,

@@ -31,6 +31,8 @@ class SearchQuery(BaseModel):
     price: tuple[Literal["free", "paid"], ...] = ()
     stage: tuple[str, ...] = ()
     organisation_kind: tuple[str, ...] = ()
+    # Who may see the item: "public" keeps to what everyone sees, as the trends page counts it.
+    visibility: tuple[Literal["public", "public_sector", "organisation"], ...] = ()
     # Needs: closed, cancelled and awarded ones only when asked for; the rest narrow to needs.
     include_ended: bool = False
     open_now: bool = False

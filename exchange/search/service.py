@@ -117,6 +117,8 @@ def _search(db: Session, viewer: Viewer, query: SearchQuery, version: tuple[Any,
     filters = _filters(query)
     # Not facets: they narrow every count alike, as the words do.
     need_conditions = need_filters.conditions(query, uk_today())
+    if query.visibility:
+        need_conditions.append(Doc.visibility.in_(query.visibility))
 
     def restrict(statement: Any, with_filters: bool = True) -> Any:
         if matched is not None:
@@ -124,7 +126,14 @@ def _search(db: Session, viewer: Viewer, query: SearchQuery, version: tuple[Any,
         conditions = [visible_to(viewer), *need_conditions, *(filters.values() if with_filters else ())]
         return statement.where(and_(*conditions))
 
-    need_key = (query.open_now, query.closes_within, query.closes_after, query.value_min, query.value_max)
+    need_key = (
+        query.open_now,
+        query.closes_within,
+        query.closes_after,
+        query.value_min,
+        query.value_max,
+        query.visibility,
+    )
     words_key = (*version, visibility_key(viewer), tuple(terms), need_key)
     total, counts = facets.facet_counts(db, words_key, lambda s: restrict(s, False), query)
     order: list[Any] = []

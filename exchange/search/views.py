@@ -26,7 +26,7 @@ from exchange.search.schemas import SearchQuery
 
 router = APIRouter(route_class=TransactionalRoute)
 
-LIST_PARAMS = ("kind", "category", "region", "price", "stage", "organisation_kind")
+LIST_PARAMS = ("kind", "category", "region", "price", "stage", "organisation_kind", "visibility")
 SINGLE_PARAMS = ("q", "sort", "page", *NEED_PARAMS)
 KIND_NAMES = {"pitch": "Pitch", "offer": "Offer", "need": "Need"}
 KIND_COLOURS = {"pitch": "purple", "offer": "green", "need": "blue"}

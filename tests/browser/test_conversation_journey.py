@@ -1,6 +1,7 @@
 """Conversations in real Chromium with axe-core on each page: an officer asks a public question on a pitch,
 another says they have it too (in place), the supplier answers in public; an officer reports an abusive post
-in a closed group and the group's facilitator hides it with a reason its author then reads."""
+in a closed group they were let into (by request and by invitation) and the group's facilitator hides it with
+a reason its author then reads."""
 
 from __future__ import annotations
 
@@ -68,7 +69,24 @@ def test_a_facilitator_hides_a_reported_post(page: Page, browser: Browser, base_
     group_path = re.sub(r"^https?://[^/]+", "", page.url)
     assert_accessible(page)
 
+    # Closed means members only: one officer asks to join and is approved, another accepts an invitation.
     poster = _other(browser, base_url, "officer@camden.example.gov.uk")
+    poster.goto(group_path)
+    expect(poster.get_by_label("Start a discussion")).to_have_count(0)
+    poster.get_by_role("button", name="Request to join").click()
+    expect(poster.locator("#membership")).to_contain_text("waiting for a facilitator")
+    expect(poster.locator("#membership [data-focus-after-swap]")).to_be_focused()
+    assert_accessible(poster)
+    page.get_by_label("Invite an officer").fill("officer@leeds.example.gov.uk")
+    page.get_by_role("button", name="Invite", exact=True).click()
+    expect(page.get_by_text("is invited.")).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Approve")).click()
+    expect(page.locator("#members")).to_contain_text("is now a member")
+    expect(page.locator("#join-requests")).to_be_focused()
+    expect(page.locator("#members")).not_to_contain_text("No members yet")
+    screenshot(page, "group-members")
+    assert_accessible(page)
+
     poster.goto(group_path)
     poster.get_by_label("Start a discussion").fill("Whoever runs the Leeds service is useless.")
     poster.get_by_role("button", name="Post", exact=True).click()
@@ -76,6 +94,8 @@ def test_a_facilitator_hides_a_reported_post(page: Page, browser: Browser, base_
 
     reporter = _other(browser, base_url, "officer@leeds.example.gov.uk")
     reporter.goto(group_path)
+    reporter.get_by_role("button", name="Accept the invitation").click()
+    reporter.get_by_role("link", name="Open the group").click()
     reporter.get_by_role("link", name=re.compile("^Report")).first.click()
     assert_accessible(reporter)
     reporter.get_by_role("button", name="Send the report").click()

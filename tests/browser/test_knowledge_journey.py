@@ -38,7 +38,7 @@ def test_an_officer_reads_the_trends_and_downloads_the_numbers(
     page.get_by_role("link", name="Trends").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Trends: what councils need and what is on offer")
     for name in ("category", "region"):
-        expect(page.get_by_role("img", name=re.compile(f"Heat map .* each {name}"))).to_be_visible()
+        expect(page.get_by_role("group", name=re.compile(f"Heat map .* each {name}"))).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Line chart of needs posted"))).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Bar chart of the categories"))).to_be_visible()
     months = page.locator("#per-month-table tbody tr")
@@ -53,6 +53,23 @@ def test_an_officer_reads_the_trends_and_downloads_the_numbers(
     rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
     assert rows[0][0] == "Region" and len(rows) == 13
     assert sum(int(value) for row in rows[1:] for value in row[1:]) > 0
+
+    # A square of the heat map opens the search of what it counts, which finds as many.
+    cell = page.locator("#categories-heading ~ * svg a").first
+    label = cell.get_attribute("aria-label") or ""
+    count = int(label.rsplit(": ", 1)[1])
+    cell.click()
+    expect(page.locator(".exchange-results-summary")).to_contain_text(f"{count} result")
+    assert_accessible(page)
+
+    # On a phone the picture gives way to a list of the same linked numbers.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/trends")
+    expect(page.locator("#categories-list")).to_be_visible()
+    expect(page.locator(".exchange-heat-map__picture").first).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "knowledge-trends-phone")
+    assert_accessible(page)
 
 
 @pytest.mark.browser

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from exchange.accounts.models import User
-from exchange.conversations import groups, service
+from exchange.conversations import groups, membership, service
 from exchange.conversations.models import PostStatus
 from exchange.conversations.schemas import GroupForm
 from exchange.core.errors import Conflict, Invalid, NotFound
@@ -28,6 +28,8 @@ def test_only_the_verified_public_sector_sees_a_group(people: People) -> None:
     group = _group(people)
     service.ask(people.db, people.viewer(people.officer), "group", group.id, "How do you handle referrals?")
     other_officer = factories.officer(people.db, "PEN")
+    membership.invite(people.db, people.viewer(people.officer), group.slug, other_officer.email)
+    membership.request_to_join(people.db, people.viewer(other_officer), group.slug)
     assert len(service.thread(people.db, people.viewer(other_officer), "group", group.id).entries) == 1
     for outsider in (people.founder, people.newcomer):
         with pytest.raises(NotFound):

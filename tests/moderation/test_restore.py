@@ -8,7 +8,7 @@ import pytest
 
 from exchange.case_studies import service as case_studies
 from exchange.case_studies.schemas import CaseStudyForm
-from exchange.conversations import groups
+from exchange.conversations import groups, membership
 from exchange.conversations import service as conversations
 from exchange.conversations.models import PostStatus
 from exchange.conversations.schemas import GroupForm
@@ -97,6 +97,8 @@ def test_restoring_a_case_study_shows_it_again(scene: Scene, client: Client) -> 
 def test_facilitators_restore_posts_in_their_own_groups_only(scene: Scene) -> None:
     facilitator = scene.viewer(scene.officer)
     group = groups.create(scene.db, facilitator, GroupForm(name="Highways leads", description="Roads"))
+    membership.invite(scene.db, facilitator, group.slug, scene.other_officer.email)
+    membership.request_to_join(scene.db, scene.viewer(scene.other_officer), group.slug)
     in_group = conversations.ask(scene.db, scene.viewer(scene.other_officer), "group", group.id, "Off topic")
     on_pitch = conversations.ask(scene.db, scene.viewer(scene.other_officer), "pitch", scene.pitch.id, "Rude")
     moderation.hide(scene.db, facilitator, "post", in_group.id, "Off topic for this group")

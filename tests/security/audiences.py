@@ -140,6 +140,9 @@ GET    /groups/new                                                              
 POST   /groups/new                                                              user
 GET    /groups/{slug}                                                           council other_council admin
 POST   /groups/{slug}/facilitators                                              council other_council admin
+POST   /groups/{slug}/invitations                                               council admin
+POST   /groups/{slug}/join                                                      council other_council admin
+POST   /groups/{slug}/requests/{user_id}                                        council admin
 GET    /healthz                                                                 public
 GET    /moderation                                                              council admin
 POST   /moderation/posts/{post_id}/approve                                      admin
