@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str | None = None
     # Where the stripe SDK sends its requests; only tests point it elsewhere (localstripe, a recording stub).
     stripe_api_base: str | None = None
+    # The Stripe SDK's own retries of a request that could not reach Stripe, before the queue's retries take over.
+    stripe_network_retries: int = Field(default=2, ge=0, le=5)
     # Plans, their Stripe Price lookup keys and limits; the file shipped with the exchange unless set.
     plans_file: Path | None = None
     # How long a plan is kept after a renewal payment fails, while the card is put right.

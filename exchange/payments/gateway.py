@@ -75,7 +75,11 @@ class Gateway:
         assert settings.stripe_secret_key, "payments are off: no gateway"
         base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
         # Retries resend the same idempotency key, so a retried POST never makes a second object.
-        self.client = stripe.StripeClient(settings.stripe_secret_key, base_addresses=base, max_network_retries=2)  # type: ignore[arg-type]
+        self.client = stripe.StripeClient(
+            settings.stripe_secret_key,
+            base_addresses=base,  # type: ignore[arg-type]
+            max_network_retries=settings.stripe_network_retries,
+        )
 
     def _call(self, what: str, function: Any, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -72,9 +72,12 @@ class Queue:
         process.wait(timeout=10)
 
     def put(self, named: events.Job) -> None:
-        """Enqueue as the web process would, with the worker's retries (this process runs jobs at once)."""
+        """Enqueue as the web process would, with the worker's retries and their delay (a task carries both in its
+        message; this process's own defaults are for jobs it runs at once)."""
         task_class = queue.huey._registry.string_to_task(named.task)
-        task = task_class(args=named.args, retries=self.settings.job_retries)
+        task = task_class(
+            args=named.args, retries=self.settings.job_retries, retry_delay=self.settings.job_retry_delay_seconds
+        )
         self.huey.storage.enqueue(queue.huey.serialize_task(task), task.priority)
 
     @contextmanager

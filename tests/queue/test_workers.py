@@ -148,8 +148,10 @@ def test_a_stripe_event_whose_first_processing_fails_is_processed_by_a_retry(
             "EXCHANGE_STRIPE_SECRET_KEY": STRIPE_KEY,
             "EXCHANGE_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "EXCHANGE_STRIPE_API_BASE": f"http://127.0.0.1:{stripe_port}",
-            # Tries enough that a busy machine cannot use them all up before Stripe is back.
+            # Tries enough that a busy machine cannot use them all up before Stripe is back (the back-off doubles
+            # from 0.3 s: about a minute in all). Each try fails at once, without the SDK's own waits and retries.
             "EXCHANGE_JOB_RETRIES": "8",
+            "EXCHANGE_STRIPE_NETWORK_RETRIES": "0",
         }
     )
     with job_queue.database.transaction() as db:
@@ -163,12 +165,16 @@ def test_a_stripe_event_whose_first_processing_fails_is_processed_by_a_retry(
         webhooks.record(db, event("evt_retried", "customer.subscription.created", data))
 
     first = wait_for(
-        lambda: (row := _stripe_event(job_queue)).status is WebhookStatus.FAILED and row, what="the first failure"
+        lambda: (row := _stripe_event(job_queue)).status is WebhookStatus.FAILED and row,
+        what="the first failure",
+        limit=60,
     )
     assert first.attempts >= 1 and first.last_error
     with forwarding(stripe_port, localstripe.url):  # Stripe is back; no new event arrives
         done = wait_for(
-            lambda: (row := _stripe_event(job_queue)).status is WebhookStatus.PROCESSED and row, what="the retry"
+            lambda: (row := _stripe_event(job_queue)).status is WebhookStatus.PROCESSED and row,
+            what="the retry",
+            limit=90,
         )
     assert done.attempts >= 2
     with job_queue.database.session(write=False) as db:
