@@ -23,7 +23,7 @@ from exchange.knowledge.panel import follow_state
 from exchange.matching.related import related
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
-from exchange.proposals import clarifications, procurement, sealing
+from exchange.proposals import clarifications, invitations, procurement, sealing
 from exchange.proposals import service as proposals
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
@@ -82,4 +82,6 @@ def _procurement_context(db: Session, viewer: Viewer, need: Need) -> dict[str, A
         "questions_waiting": clarifications.waiting_count(db, need) if is_council else 0,
         "proposals_received": received,
         "outcome": outcomes.outcome_of(db, need.id),
+        "invitations": invitations.for_council(db, view, viewer.user_id) if is_council else [],
+        "own_invitations": invitations.received(db, [o.id for o in responding], need.id),
     }

@@ -163,6 +163,8 @@ GET    /needs/{need_id}/evaluation                                              
 GET    /needs/{need_id}/evaluation.csv                                          council
 GET    /needs/{need_id}/evaluation.xlsx                                         council
 POST   /needs/{need_id}/evaluation/moderation                                   council
+GET    /needs/{need_id}/invitations/new                                          council
+POST   /needs/{need_id}/invitations                                      council
 GET    /needs/{need_id}/matches                                                 council admin
 GET    /needs/{need_id}/outcome                                                 council
 POST   /needs/{need_id}/outcome                                                 council
