@@ -263,15 +263,16 @@ def received(db: Session, organisation_ids: Iterable[int], need_id: int | None =
             )
         )
     }
-    responded = set(
-        db.execute(
+    responded = {
+        (need_id, organisation_id)
+        for need_id, organisation_id in db.execute(
             select(Proposal.need_id, Proposal.organisation_id).where(
                 Proposal.need_id.in_(need_ids),
                 Proposal.organisation_id.in_(ids),
                 Proposal.status != ProposalStatus.DRAFT,
             )
-        ).tuples()
-    )
+        )
+    }
     return [
         ReceivedInvitation(
             invitation,

@@ -237,3 +237,37 @@ def test_a_bad_choice_on_the_page_is_refused_clearly(client: Client, db: Session
     assert response.status_code == 422
     assert "nobody was invited" in response.text.lower()
     assert factories.count(db, ProposalInvitation) == 0
+
+
+# --- API ---
+
+
+def test_the_api_invites_lists_and_refuses_like_the_pages(client: Client, db: Session, world: World) -> None:
+    sign_in(client, world.officer)
+    url = f"/api/v1/needs/{world.need.id}/invitations"
+    sent = client.api("POST", url, {"organisation_ids": [world.supplier.id]})
+    assert sent.status_code == 200, sent.text
+    body = sent.json()
+    assert [i["organisation_name"] for i in body["invited"]] == ["Pennine Community Meals"]
+    assert body["already_invited"] == [] and told(db, world) == (2, 2)
+
+    again = client.api("POST", url, {"organisation_ids": [world.supplier.id]}).json()
+    assert again["invited"] == [] and "already invited" in again["message"] and told(db, world) == (2, 2)
+    [listed] = client.get(url).json()
+    assert (listed["organisation_id"], listed["response"]) == (world.supplier.id, None)
+
+    for bad, status in [({"organisation_ids": []}, 422), ({"organisation_ids": [999_999]}, 422), ({}, 422)]:
+        assert client.api("POST", url, bad).status_code == status
+    council = factories.council(db, "MAN")
+    refused = client.api("POST", url, {"organisation_ids": [council.id]})
+    assert refused.status_code == 422 and "is not a supplier" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize("who", ["other council", "supplier"])
+def test_the_invitations_api_is_404_outside_the_council(client: Client, db: Session, world: World, who: str) -> None:
+    invite(db, world)
+    sign_in(client, world.other_officer if who == "other council" else world.supplier_admin)
+    url = f"/api/v1/needs/{world.need.id}/invitations"
+    assert client.get(url).status_code == 404
+    assert client.api("POST", url, {"organisation_ids": [world.rival.id]}).status_code == 404
+    assert factories.count(db, ProposalInvitation) == 1
