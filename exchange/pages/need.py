@@ -31,6 +31,7 @@ router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
 # reported it or that reports were dismissed (that is for the moderators).
 MODERATION_LABELS = {"moderation.hidden": "hidden by a moderator", "moderation.restored": "restored by a moderator"}
 SEALING_LABELS = {"proposals.opened": "proposals opened", "proposals.closed_early": "proposals closed early"}
+INVITATION_LABELS = {"invitation.sent": "a supplier invited to respond"}
 
 
 def _history(db: Session, need: Need) -> list[AuditEvent]:
@@ -50,7 +51,7 @@ def detail(
         "can_edit": can_edit,
         "next_stages": needs.next_stages(need) if can_edit else [],
         "history": _history(db, need) if can_edit else [],
-        "moderation_labels": {**MODERATION_LABELS, **SEALING_LABELS},
+        "moderation_labels": {**MODERATION_LABELS, **SEALING_LABELS, **INVITATION_LABELS},
         "stage_labels": {stage.value: stage.label for stage in NeedStage},
         "related": related(
             db,
