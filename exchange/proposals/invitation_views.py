@@ -69,7 +69,7 @@ def send(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> RedirectResponse:
-    invitations.council_view(db, viewer, need_id)
+    # invite() answers 404 to anyone outside the need's council before it reads the choice.
     result = invitations.invite(db, viewer, need_id, _chosen_ids(form))
     flash(request, result.message())
     return RedirectResponse(_back(need_id, str(form.get("return_to", ""))), status_code=303)

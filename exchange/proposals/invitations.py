@@ -56,7 +56,8 @@ class Invited:
 
 @dataclass(frozen=True)
 class InvitationLine:
-    """An invitation as the council sees it; ``response`` is None while the proposals are sealed."""
+    """An invitation as the council sees it. ``response`` is None while the proposals are sealed; once they are
+    opened, DRAFT stands for "no proposal sent" (the council never sees a draft, only that none arrived)."""
 
     invitation: ProposalInvitation
     response: ProposalStatus | None
@@ -162,7 +163,7 @@ def invite(db: Session, viewer: Viewer, need_id: int, organisation_ids: Sequence
 
 
 def _add(db: Session, viewer: Viewer, need: Need, supplier: Organisation) -> ProposalInvitation | None:
-    """The new invitation's row, or None having added it; the colleague's invitation when theirs came first."""
+    """Add the invitation and answer None; when a colleague's invitation got there first, answer theirs."""
     try:
         # A savepoint: when a colleague invited the same supplier a moment ago, theirs stands and is not re-sent.
         with db.begin_nested():
