@@ -271,3 +271,29 @@ def test_the_invitations_api_is_404_outside_the_council(client: Client, db: Sess
     assert client.get(url).status_code == 404
     assert client.api("POST", url, {"organisation_ids": [world.rival.id]}).status_code == 404
     assert factories.count(db, ProposalInvitation) == 1
+
+
+def test_once_proposals_close_the_pages_say_why_and_sending_is_refused(
+    client: Client, db: Session, world: World
+) -> None:
+    close_proposals(db, world)
+    sign_in(client, world.officer)
+    base = f"/needs/{world.need.id}"
+    page = client.get(f"{base}/invitations/new?organisation_id={world.supplier.id}")
+    assert page.status_code == 200 and "Suppliers can be invited only while the need is open" in page.text
+    assert "Send the invitation" not in page.text
+    assert "exchange-invite-button" not in client.get(f"{base}/matches").text
+    refused = client.post(f"{base}/invitations", {"organisation_id": [str(world.supplier.id)]})
+    assert refused.status_code == 409 and "Proposals closed on" in refused.text
+    assert factories.count(db, ProposalInvitation) == 0 and told(db, world) == (0, 0)
+
+
+def test_the_shortlist_rows_say_when_each_supplier_was_invited(client: Client, db: Session, world: World) -> None:
+    officer = factories.viewer(db, world.officer)
+    for organisation in (world.supplier, world.rival):
+        shortlists.add(db, officer, world.need.id, organisation.id)
+    invite(db, world)
+    sign_in(client, world.officer)
+    page = client.get(f"/needs/{world.need.id}/shortlist").text
+    assert page.count('class="govuk-body govuk-!-margin-bottom-2 exchange-invited"') == 1
+    assert f'id="invite-{world.rival.id}"' in page and f'id="invite-{world.supplier.id}"' not in page
