@@ -43,7 +43,13 @@ def confirm(
 ) -> HTMLResponse:
     """Who will be invited and what they will be told, before anything is sent."""
     view = invitations.council_view(db, viewer, need_id)
-    suppliers = invitations.chosen_suppliers(db, _chosen_ids(request.query_params))
+    back = _back(need_id, request.query_params.get("return_to", ""))
+    try:
+        suppliers = invitations.chosen_suppliers(db, _chosen_ids(request.query_params))
+    except Invalid as refused:
+        # Back to where the choice was made, with the reason, rather than a dead end.
+        context = {"page_title": "Invite suppliers to respond", "need": view.need, "refused": refused.message}
+        return render(request, "proposals/invite.html", {**context, "return_to": back}, status_code=422)
     already = invitations.invited_on(db, need_id)
     to_invite = [s for s in suppliers if s.id not in already]
     title, body = invitations.notice(db, view, to_invite[0].name if to_invite else "your organisation")
@@ -56,7 +62,7 @@ def confirm(
         "already": [already[s.id] for s in suppliers if s.id in already],
         "notice_title": title,
         "notice_body": body,
-        "return_to": _back(need_id, request.query_params.get("return_to", "")),
+        "return_to": back,
     }
     return render(request, "proposals/invite.html", context)
 

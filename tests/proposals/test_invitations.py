@@ -297,3 +297,11 @@ def test_the_shortlist_rows_say_when_each_supplier_was_invited(client: Client, d
     page = client.get(f"/needs/{world.need.id}/shortlist").text
     assert page.count('class="govuk-body govuk-!-margin-bottom-2 exchange-invited"') == 1
     assert f'id="invite-{world.rival.id}"' in page and f'id="invite-{world.supplier.id}"' not in page
+
+
+def test_nothing_ticked_on_the_shortlist_says_so_and_leads_back(client: Client, db: Session, world: World) -> None:
+    sign_in(client, world.officer)
+    base = f"/needs/{world.need.id}"
+    page = client.get(f"{base}/invitations/new?return_to={base}/shortlist")
+    assert page.status_code == 422 and "Choose at least one supplier to invite" in page.text
+    assert f'href="{base}/shortlist">Go back and choose the suppliers to invite' in page.text
