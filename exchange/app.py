@@ -66,7 +66,7 @@ from exchange.payments.tasks import hand_on_profile_views
 from exchange.profiles import api as profile_api
 from exchange.profiles import views as profile_views
 from exchange.proposals import api as proposal_api
-from exchange.proposals import procurement_views
+from exchange.proposals import invitation_views, procurement_views
 from exchange.proposals import views as proposal_views
 from exchange.search import api as search_api
 from exchange.search import views as search_views
@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         need_views,
         need_page,
         procurement_views,
+        invitation_views,
         proposal_views,
         proposal_pages,
         matching_views,

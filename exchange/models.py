@@ -25,6 +25,7 @@ from exchange.proposals.models import (
     NeedProcurement,
     Proposal,
     ProposalAnswer,
+    ProposalInvitation,
     Requirement,
 )
 from exchange.reference.models import Category, Region
@@ -82,6 +83,7 @@ __all__ = [
     "Proposal",
     "ProposalAnswer",
     "ProposalFeedback",
+    "ProposalInvitation",
     "RateLimitHits",
     "Reference",
     "Region",

@@ -13,6 +13,7 @@ from exchange.core.templating import render
 from exchange.core.viewer import Viewer
 from exchange.matching import core, service
 from exchange.organisations import service as organisations
+from exchange.proposals import invitations, procurement
 from exchange.shortlists import service as shortlists
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -31,6 +32,7 @@ def matches(
         "not_meeting": found.not_meeting,
         "shortlisted": shortlists.shortlisted_ids(db, found.need),
         "certification_labels": core.CERTIFICATION_LABELS,
+        **invitations.row_marks(db, viewer, procurement.load(db, found.need)),
     }
     return render(request, "matching/matches.html", context)
 

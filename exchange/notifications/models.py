@@ -17,7 +17,7 @@ class NotificationKind(enum.StrEnum):
     CLARIFICATION_ANSWERED = "clarification_answered"
     PROPOSAL_RECEIVED = "proposal_received"
     PROPOSAL_RECEIPT = "proposal_receipt"
-    SHORTLISTED = "shortlisted"
+    INVITED_TO_RESPOND = "invited_to_respond"
     OUTCOME = "outcome"
     OPPORTUNITY_DIGEST = "opportunity_digest"
     SAVED_SEARCH_DIGEST = "saved_search_digest"
@@ -56,7 +56,10 @@ KIND_DESCRIPTIONS = {
         "Receipts for your proposals",
         "When your organisation submits or withdraws a proposal: what was sent, and when.",
     ),
-    NotificationKind.SHORTLISTED: KindDescription("Shortlisted", "When a council shortlists your organisation."),
+    # Never about the shortlist: that is the council's private working set, and tells the supplier nothing.
+    NotificationKind.INVITED_TO_RESPOND: KindDescription(
+        "Invitations to respond", "When a council invites your organisation to send a proposal for one of its needs."
+    ),
     NotificationKind.OUTCOME: KindDescription(
         "Outcomes", "When a need you responded to is awarded, closed or cancelled."
     ),

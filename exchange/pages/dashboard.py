@@ -21,6 +21,7 @@ from exchange.needs import service as needs
 from exchange.organisations import service as organisations
 from exchange.profiles import service as profiles
 from exchange.proposals import dashboard as proposals
+from exchange.proposals import invitations
 from exchange.sessions import service as sessions
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -52,6 +53,7 @@ def dashboard(
             for o in matching.opportunities(db, viewer, organisation_id, 3)
         ],
         "own_proposals": own_proposals,
+        "invitations_received": invitations.received(db, supplier_side),
         "outcomes": outcomes.outcomes_of(db, {line.need.id for line in own_proposals}),
         "proposals_received": proposals.received(db, public_sector, viewer.user_id),
         "proposals_sealed": proposals.sealed(db, public_sector),

@@ -23,7 +23,7 @@ from exchange.knowledge.panel import follow_state
 from exchange.matching.related import related
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
-from exchange.proposals import clarifications, procurement, sealing
+from exchange.proposals import clarifications, invitations, procurement, sealing
 from exchange.proposals import service as proposals
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
@@ -31,6 +31,7 @@ router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
 # reported it or that reports were dismissed (that is for the moderators).
 MODERATION_LABELS = {"moderation.hidden": "hidden by a moderator", "moderation.restored": "restored by a moderator"}
 SEALING_LABELS = {"proposals.opened": "proposals opened", "proposals.closed_early": "proposals closed early"}
+INVITATION_LABELS = {"invitation.sent": "a supplier invited to respond"}
 
 
 def _history(db: Session, need: Need) -> list[AuditEvent]:
@@ -50,7 +51,7 @@ def detail(
         "can_edit": can_edit,
         "next_stages": needs.next_stages(need) if can_edit else [],
         "history": _history(db, need) if can_edit else [],
-        "moderation_labels": {**MODERATION_LABELS, **SEALING_LABELS},
+        "moderation_labels": {**MODERATION_LABELS, **SEALING_LABELS, **INVITATION_LABELS},
         "stage_labels": {stage.value: stage.label for stage in NeedStage},
         "related": related(
             db,
@@ -82,4 +83,6 @@ def _procurement_context(db: Session, viewer: Viewer, need: Need) -> dict[str, A
         "questions_waiting": clarifications.waiting_count(db, need) if is_council else 0,
         "proposals_received": received,
         "outcome": outcomes.outcome_of(db, need.id),
+        "invitations": invitations.for_council(db, view, viewer.user_id) if is_council else [],
+        "own_invitations": invitations.received(db, [o.id for o in responding], need.id),
     }

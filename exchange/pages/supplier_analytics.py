@@ -1,5 +1,6 @@
-"""Profile analytics for Supplier Plus: views of a supplier's public pages, the needs matching it and its
-shortlistings, by week (views from payments, matches from matching, shortlistings from shortlists)."""
+"""Profile analytics for Supplier Plus: views of a supplier's public pages, the needs matching it and the
+invitations to respond it received, by week (views from payments, matches from matching, invitations from
+proposals). Never its shortlistings: a council's shortlist is private to the council."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from exchange.payments.chart import Series, bar_chart
 from exchange.payments.models import ProfileView
 from exchange.payments.plans import catalogue
 from exchange.payments.views import payments_enabled
-from exchange.shortlists.models import ShortlistEntry
+from exchange.proposals.models import ProposalInvitation
 
 router = APIRouter(route_class=TransactionalRoute)
 WEEKS = 12
@@ -35,7 +36,7 @@ class Week:
     starts: date
     views: int
     matches: int
-    shortlistings: int
+    invitations: int
 
 
 def _week_start(day: date) -> date:
@@ -53,21 +54,21 @@ def weekly(db: Session, viewer: Viewer, organisation_id: int, today: date | None
         )
     ):
         views[_week_start(day)] += count
-    shortlisted = {s: 0 for s in starts}
+    invited = {s: 0 for s in starts}
     since = datetime(first.year, first.month, first.day, tzinfo=utcnow().tzinfo)
     for (created,) in db.execute(
-        select(ShortlistEntry.created_at).where(
-            ShortlistEntry.organisation_id == organisation_id, ShortlistEntry.created_at >= since
+        select(ProposalInvitation.created_at).where(
+            ProposalInvitation.organisation_id == organisation_id, ProposalInvitation.created_at >= since
         )
     ):
-        shortlisted[_week_start(created.date())] += 1
+        invited[_week_start(created.date())] += 1
     matched = {s: 0 for s in starts}
     # Open needs that match the supplier now, by the week each was posted (what a weekly digest would show).
     for opportunity in matching.opportunities(db, viewer, organisation_id, limit=200):
         posted = _week_start(opportunity.need.created_at.date())
         if posted in matched:
             matched[posted] += 1
-    return [Week(s, views[s], matched[s], shortlisted[s]) for s in starts]
+    return [Week(s, views[s], matched[s], invited[s]) for s in starts]
 
 
 @router.get("/billing/{organisation_id}/analytics", response_class=HTMLResponse)
@@ -87,12 +88,12 @@ def analytics_page(
         labels = [f"{week.starts.day} {week.starts:%b}" for week in weeks]
         context["weeks"] = weeks
         context["chart"] = bar_chart(
-            f"Views, matches and shortlistings of {organisation.name} by week",
+            f"Views, matches and invitations to respond of {organisation.name} by week",
             labels,
             [
                 Series("Views", [w.views for w in weeks]),
                 Series("Matching needs", [w.matches for w in weeks]),
-                Series("Shortlistings", [w.shortlistings for w in weeks]),
+                Series("Invitations to respond", [w.invitations for w in weeks]),
             ],
         )
     return render(request, "payments/analytics.html", context)

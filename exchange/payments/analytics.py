@@ -1,5 +1,5 @@
 """Counting views of suppliers' public pages, for Supplier Plus's profile analytics (the weekly figures beside
-matches and shortlistings are pages.supplier_analytics).
+matches and invitations are pages.supplier_analytics).
 
 Views are counted per organisation per day (no visitor is tracked). A small ASGI middleware recognises a
 supplier's public pages once the response has gone and adds them up in memory, without touching the

@@ -1,5 +1,6 @@
 """JSON API for needs that invite proposals: procurement settings and published clarifications (public),
-a supplier's own proposal (read, save the draft, submit, withdraw), and the council's submitted proposals."""
+a supplier's own proposal (read, save the draft, submit, withdraw), the council's submitted proposals, and its
+invitations to suppliers to respond."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import MAX_ID, PathId
 from exchange.core.viewer import Viewer
 from exchange.needs import service as needs
-from exchange.proposals import clarifications, council, procurement, service
+from exchange.proposals import clarifications, council, invitations, procurement, service
+from exchange.proposals.models import ProposalInvitation, ProposalStatus
+from exchange.proposals.procurement import ProcurementView
 from exchange.proposals.schemas import (
     AnswerOut,
     ClarificationOut,
     CriterionOut,
+    InvitationOut,
+    InvitationsIn,
+    InvitedOut,
     ProcurementOut,
     ProposalDraft,
     ProposalListOut,
@@ -158,4 +164,53 @@ def list_submitted_proposals(
         received=result.received,
         closes_on=result.procurement.closes_on,
         proposals=[proposal_out(view) for view in result.proposals],
+    )
+
+
+def _invitation_out(invitation: ProposalInvitation, response: ProposalStatus | None) -> InvitationOut:
+    return InvitationOut(
+        organisation_id=invitation.organisation_id,
+        organisation_name=invitation.organisation.name,
+        invited_at=invitation.created_at,
+        response=None if response is None else ("none" if response is ProposalStatus.DRAFT else response.value),
+    )
+
+
+def _council_view(
+    need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
+) -> ProcurementView:
+    """The need, for its own council only: resolved before the body is read, so that anyone else gets 404 (never
+    a 422 that would say the address exists)."""
+    return invitations.council_view(db, viewer, need_id)
+
+
+@router.get("/needs/{need_id}/invitations", response_model=list[InvitationOut])
+def list_invitations(
+    view: ProcurementView = Depends(_council_view),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+) -> list[InvitationOut]:
+    """For the need's council only (404 to everyone else): the suppliers it invited to respond, oldest first,
+    and whether each responded once proposals are opened."""
+    lines = invitations.for_council(db, view, viewer.user_id)
+    return [_invitation_out(line.invitation, line.response) for line in lines]
+
+
+@router.post("/needs/{need_id}/invitations", response_model=InvitedOut)
+def invite_suppliers(
+    body: InvitationsIn,
+    view: ProcurementView = Depends(_council_view),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(current_viewer),
+) -> InvitedOut:
+    """For the need's council only (404 to everyone else): invite suppliers to respond, all or none. Each is told
+    in the app and by email, once; one invited already is listed in ``already_invited`` and not told again.
+    Refused (422) for an organisation that does not exist or is not supplier-side, and (409) unless the need is
+    public and open for proposals."""
+    result = invitations.invite(db, viewer, view.need.id, body.organisation_ids)
+    by_id = invitations.invited_on(db, view.need.id)
+    return InvitedOut(
+        invited=[_invitation_out(by_id[o.id], None) for o in result.invited],
+        already_invited=[_invitation_out(i, None) for i in result.already],
+        message=result.message(),
     )

@@ -152,3 +152,21 @@ class ProposalAnswer(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")
 
     proposal: Mapped[Proposal] = relationship(back_populates="answers", lazy="raise")
+
+
+class ProposalInvitation(Timestamped, Base):
+    """A council's invitation to one supplier to respond to one of its needs: sent once, told once.
+
+    Unlike the shortlist (private to the council), an invitation is what the supplier is told about.
+    """
+
+    __tablename__ = "proposal_invitations"
+    __table_args__ = (UniqueConstraint("need_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique constraint (need_id, organisation_id) also serves lookups by need.
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")

@@ -273,3 +273,31 @@ class ProposalListOut(BaseModel):
     received: int = Field(description="How many proposals have been submitted (withdrawn ones not counted).")
     closes_on: date | None = Field(description="The last day proposals are taken, in UK time.")
     proposals: list[ProposalOut]
+
+
+class InvitationsIn(BaseModel):
+    """Whom to invite to respond to the need: suppliers, social enterprises or community groups."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_ids: list[DbId] = Field(
+        min_length=1,
+        max_length=20,
+        description="The organisations to invite, 1 to 20. One invited already is not told again.",
+    )
+
+
+class InvitationOut(BaseModel):
+    organisation_id: int
+    organisation_name: str
+    invited_at: datetime
+    response: str | None = Field(
+        description='"submitted", "withdrawn" or "none" once proposals are opened; null while they are sealed,'
+        " since until then the council knows only how many proposals arrived."
+    )
+
+
+class InvitedOut(BaseModel):
+    invited: list[InvitationOut] = Field(description="Invited now: each organisation's members were told.")
+    already_invited: list[InvitationOut] = Field(description="Invited before: nobody was told again.")
+    message: str = Field(description="What happened, in plain words.")

@@ -13,9 +13,6 @@ from exchange.listings.models import Offer, Pitch
 from exchange.listings.service import ListingT
 from exchange.needs import service as needs
 from exchange.needs.models import Need
-from exchange.notifications import service as notifications
-from exchange.notifications.models import NotificationKind
-from exchange.organisations import service as organisations
 from exchange.organisations.models import SUPPLIER_SIDE, Organisation
 from exchange.profiles.completeness import today
 from exchange.proposals import procurement, sealing
@@ -99,9 +96,9 @@ def add(
         if existing is None:
             raise
         return _link_proposal(db, existing, proposal_id)
+    # Nobody outside the council is told: the shortlist is private. Suppliers hear only of an invitation to
+    # respond (proposals.invitations).
     audit.record(db, viewer.user_id, "shortlist.added", "need", need.id, organisation_id=supplier.id, source=source)
-    if need.open_to_everyone:
-        _tell_supplier(db, need, supplier)
     return entry
 
 
@@ -143,19 +140,6 @@ def _link_proposal(db: Session, entry: ShortlistEntry, proposal_id: int | None) 
         entry.proposal_id = proposal_id
         db.flush()
     return entry
-
-
-def _tell_supplier(db: Session, need: Need, supplier: Organisation) -> None:
-    """Only about public needs: the people told must be able to open the need the message links to."""
-    council = db.get_one(Organisation, need.organisation_id)
-    notifications.notify(
-        db,
-        organisations.active_members(db, [supplier.id]),
-        NotificationKind.SHORTLISTED,
-        f"{council.name} shortlisted {supplier.name}",
-        f"{council.name} added {supplier.name} to its shortlist for “{need.title}”.",
-        f"/needs/{need.id}",
-    )
 
 
 def remove(db: Session, viewer: Viewer, need_id: int, organisation_id: int) -> None:

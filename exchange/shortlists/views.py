@@ -15,6 +15,7 @@ from exchange.core.ids import DbId, PathId
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
 from exchange.organisations.models import Organisation
+from exchange.proposals import invitations, procurement
 from exchange.shortlists import service
 
 router = APIRouter(route_class=TransactionalRoute)
@@ -58,6 +59,7 @@ def shortlist(
         "need": need,
         "tab": "shortlist",
         "entries": service.entries(db, need),
+        **invitations.row_marks(db, viewer, procurement.load(db, need)),
     }
     return render(request, "shortlists/index.html", context)
 

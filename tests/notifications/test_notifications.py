@@ -11,14 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.accounts.models import User
-from exchange.needs.models import Need, Visibility
+from exchange.needs import service as needs
+from exchange.needs.models import Need, NeedStage, Visibility
 from exchange.notifications.models import Notification, NotificationKind, NotificationSetting
 from exchange.organisations.models import Organisation
 from exchange.outbox.models import OutboxMessage
+from exchange.proposals import invitations
 from exchange.shortlists import service as shortlists
 from tests import factories
 from tests.client import Client
 from tests.conftest import Inbox
+from tests.proposals.conftest import set_up_procurement
 
 
 @dataclass
@@ -33,23 +36,25 @@ class World:
 def world(db: Session) -> World:
     officer = factories.officer(db, "BUN")
     need = factories.need(db, officer, factories.council(db, "BUN"), title="Online budget consultation")
+    needs.change_stage(db, factories.viewer(db, officer), need.id, NeedStage.OPEN_FOR_PROPOSALS)
+    set_up_procurement(db, officer, need)
     founder = factories.user(db, "founder@civic.example")
     supplier = factories.supplier(db, founder, name="Civic Voice Ltd")
     return World(officer, need, supplier, founder)
 
 
-def shortlist(db: Session, world: World) -> None:
-    shortlists.add(db, factories.viewer(db, world.officer), world.need.id, world.supplier.id)
+def invite(db: Session, world: World) -> None:
+    invitations.invite(db, factories.viewer(db, world.officer), world.need.id, [world.supplier.id])
 
 
-def test_shortlisting_tells_the_supplier_in_app_and_by_email_with_an_unsubscribe_link(
+def test_an_invitation_tells_the_supplier_in_app_and_by_email_with_an_unsubscribe_link(
     db: Session, world: World, delivered: Inbox
 ) -> None:
-    shortlist(db, world)
+    invite(db, world)
     rows = db.scalars(select(Notification).where(Notification.user_id == world.founder.id)).all()
-    assert [(r.kind, r.link) for r in rows] == [("shortlisted", f"/needs/{world.need.id}")]
+    assert [(r.kind, r.link) for r in rows] == [("invited_to_respond", f"/needs/{world.need.id}")]
     [email] = factories.emails_to(db, "founder@civic.example")
-    assert "Burnley Borough Council added Civic Voice Ltd to its shortlist" in email.body_text
+    assert "Burnley Borough Council invites Civic Voice Ltd to send a proposal" in email.body_text
     assert "/notifications/unsubscribe?token=" in email.body_text and email.unsubscribe_url
     db.commit()  # the email job runs after the commit that queued the notice
 
@@ -63,21 +68,21 @@ def test_a_kind_switched_off_still_shows_in_the_app_but_sends_no_email(
 ) -> None:
     client.sign_in(world.founder.email, factories.PASSWORD)
     page = client.get("/account/notifications")
-    assert page.status_code == 200 and "Shortlisted" in page.text
-    # Everything but "shortlisted" ticked.
+    assert page.status_code == 200 and "Invitations to respond" in page.text
+    # Everything but "invited_to_respond" ticked.
     response = client.post("/account/notifications", {"email": ["outcome", "clarification_answered"]})
     assert response.status_code == 303
-    shortlist(db, world)
+    invite(db, world)
     assert factories.emails_to(db, "founder@civic.example") == []
     assert factories.count(db, Notification, Notification.user_id == world.founder.id) == 1
     listed = client.get("/notifications")
-    assert "Burnley Borough Council shortlisted Civic Voice Ltd" in listed.text and "New" in listed.text
+    assert "Burnley Borough Council invited Civic Voice Ltd to respond" in listed.text and "New" in listed.text
     client.post("/notifications/read")
     assert ">New<" not in client.get("/notifications").text
 
 
 def test_the_unsubscribe_link_asks_first_then_switches_that_kind_off(client: Client, db: Session, world: World) -> None:
-    shortlist(db, world)
+    invite(db, world)
     [email] = factories.emails_to(db, "founder@civic.example")
     assert email.unsubscribe_url is not None
     path = urlsplit(email.unsubscribe_url)
@@ -88,7 +93,7 @@ def test_the_unsubscribe_link_asks_first_then_switches_that_kind_off(client: Cli
     done = client.post("/notifications/unsubscribe", {"token": token})
     assert done.status_code == 200 and "will no longer get" in done.text
     setting = db.scalars(select(NotificationSetting).where(NotificationSetting.user_id == world.founder.id)).one()
-    assert (setting.kind, setting.email) == (NotificationKind.SHORTLISTED.value, False)
+    assert (setting.kind, setting.email) == (NotificationKind.INVITED_TO_RESPOND.value, False)
 
 
 @pytest.mark.parametrize("token", ["", "not-a-token", "eyJ1c2VyIjogMX0.forged.signature"])
@@ -98,11 +103,13 @@ def test_a_bad_unsubscribe_token_is_404_and_changes_nothing(client: Client, db: 
     assert factories.count(db, NotificationSetting) == 0
 
 
-def test_nobody_is_told_about_shortlisting_on_a_need_they_cannot_see(db: Session, world: World) -> None:
+def test_nobody_is_told_about_shortlisting_whoever_can_see_the_need(db: Session, world: World) -> None:
+    """The shortlist is the council's private working set: only an invitation to respond tells a supplier."""
     private = factories.need(
         db, world.officer, factories.council(db, "BUN"), title="Staff survey", visibility=Visibility.ORGANISATION
     )
-    shortlists.add(db, factories.viewer(db, world.officer), private.id, world.supplier.id)
+    for need in (private, world.need):
+        shortlists.add(db, factories.viewer(db, world.officer), need.id, world.supplier.id)
     assert factories.count(db, Notification) == 0
     assert factories.count(db, OutboxMessage, OutboxMessage.to_address == "founder@civic.example") == 0
 

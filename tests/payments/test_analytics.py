@@ -12,7 +12,7 @@ from exchange.pages import supplier_analytics
 from exchange.payments import analytics
 from exchange.payments.chart import Series, bar_chart
 from exchange.payments.models import Subscription
-from exchange.shortlists.models import ShortlistEntry
+from exchange.proposals.models import ProposalInvitation
 from tests import factories
 from tests.client import Client
 from tests.payments.conftest import Supplier
@@ -53,7 +53,7 @@ def test_supplier_plus_sees_the_weekly_chart_and_its_numbers(
     organisation = supplier_admin.organisation
     officer = factories.officer(db)
     need = factories.need(db, officer, factories.council(db))
-    db.add(ShortlistEntry(need_id=need.id, organisation_id=organisation.id, source="search"))
+    db.add(ProposalInvitation(need_id=need.id, organisation_id=organisation.id))
     db.flush()
     offer = factories.offer(db, supplier_admin.admin, organisation)
     other_client.get(f"/offers/{offer.id}")

@@ -58,6 +58,8 @@ PUT    /api/v1/needs/{need_id}                                                  
 GET    /api/v1/needs/{need_id}/clarifications                                   public
 GET    /api/v1/needs/{need_id}/evaluation                                       council
 POST   /api/v1/needs/{need_id}/evaluation/moderation                            council
+GET    /api/v1/needs/{need_id}/invitations                                      council
+POST   /api/v1/needs/{need_id}/invitations                                      council
 GET    /api/v1/needs/{need_id}/matches                                          council admin
 GET    /api/v1/needs/{need_id}/ocds                                             public
 GET    /api/v1/needs/{need_id}/outcome                                          council?
@@ -166,6 +168,8 @@ GET    /needs/{need_id}/evaluation                                              
 GET    /needs/{need_id}/evaluation.csv                                          council
 GET    /needs/{need_id}/evaluation.xlsx                                         council
 POST   /needs/{need_id}/evaluation/moderation                                   council
+GET    /needs/{need_id}/invitations/new                                         council
+POST   /needs/{need_id}/invitations                                             council
 GET    /needs/{need_id}/matches                                                 council admin
 GET    /needs/{need_id}/outcome                                                 council
 POST   /needs/{need_id}/outcome                                                 council
