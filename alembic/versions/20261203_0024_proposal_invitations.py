@@ -1,7 +1,7 @@
 """proposal invitations
 
 Revision ID: 0024
-Revises: 0023
+Revises: 0028
 Create Date: 2026-12-03
 
 A council invites chosen suppliers to respond to one of its needs. Each supplier is invited (and told)
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024"
-down_revision: str | None = "0023"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
