@@ -31,6 +31,8 @@ class Confirmation:
     # One line per participant affected, and what happens to each.
     affected: list[str] = field(default_factory=list)
     told: str = ""
+    # A change that takes something away has a red button; one that gives it back, a green one.
+    warning: bool = True
 
 
 def _when(session: MatchmakingSession, meeting: SessionMeeting) -> str:
