@@ -62,7 +62,10 @@ def cancel_session(
     if not _confirmed(form):
         return _back_to_confirmation(request, departures.session_cancellation(db, viewer, session_id))
     departures.cancel_session(db, viewer, session_id)
-    flash(request, "The session is cancelled. Everyone registered is told.")
+    flash(
+        request,
+        "The session is cancelled. Everyone registered is told. Until its day you can restore it from this page.",
+    )
     return RedirectResponse(f"/sessions/{session_id}", 303)
 
 

@@ -149,7 +149,11 @@ def print_agendas(
     shown = agenda.visible_to_participants(session)
     pages = []
     for participant in service.participants(db, session.id):
-        items = agenda.meetings_of(db, viewer, session, participant) if shown else []
+        items = (
+            [i for i in agenda.meetings_of(db, viewer, session, participant) if not i.meeting.cancelled_at]
+            if shown
+            else []
+        )
         address = base + check_in_codes.path_for(participant)
         pages.append((participant, items, check_in_codes.qr_svg(address, f"Check-in code for {participant.name}")))
     context = {"page_title": f"Agendas: {session.title}", "session": session, "pages": pages, "published": shown}

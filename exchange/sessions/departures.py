@@ -64,7 +64,8 @@ def session_cancellation(db: Session, viewer: Viewer, session_id: int) -> Confir
     return Confirmation(
         session,
         heading=f"Cancel {session.title}?",
-        consequence="Every participant's meetings are called off. This cannot be undone.",
+        consequence="Every participant's meetings are called off. "
+        "Until its day you can restore it, and everyone is told again.",
         button="Yes, cancel the session",
         back=f"/sessions/{session.id}",
         affected=[

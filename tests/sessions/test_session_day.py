@@ -215,5 +215,5 @@ def test_every_agenda_prints_at_once_and_the_check_in_list_is_searchable(world: 
     for participant in world.participants.values():
         assert participant.name in printed.text
     found = client.get(f"{base}/check-in", params={"q": "civic"})
-    assert found.status_code == 200 and "1 participant match" in found.text
+    assert found.status_code == 200 and "1 participant matches" in found.text
     assert world.participants["civic"].name in found.text and world.participants["meals"].name not in found.text
