@@ -73,9 +73,19 @@ def _free_in(person: SessionParticipant, slot: int, live: list[SessionMeeting], 
     )
 
 
-def _problems(plan_: planner.Plan, live: list[SessionMeeting], added: SessionMeeting, allow_unasked: bool) -> list[str]:
+def _broken(plan_: planner.Plan, live: list[SessionMeeting]) -> set[str]:
+    return set(metrics.check(plan_.instance, planner.as_schedule(plan_, live)))
+
+
+def _problems(
+    plan_: planner.Plan,
+    live: list[SessionMeeting],
+    added: SessionMeeting,
+    allow_unasked: bool,
+    before: set[str] | None = None,
+) -> list[str]:
     """Rules the added meeting newly breaks (ones already broken before it are not its doing)."""
-    before = set(metrics.check(plan_.instance, planner.as_schedule(plan_, live)))
+    before = _broken(plan_, live) if before is None else before
     after = metrics.check(plan_.instance, planner.as_schedule(plan_, [*live, added]))
     return [p for p in after if p not in before and not (allow_unasked and UNASKED in p)]
 
@@ -121,9 +131,11 @@ def _best_for(plan_: planner.Plan, live: list[SessionMeeting], slot: int, table:
         ),
         key=lambda row: row[:4],
     )
+    # The cheap rules above leave few candidates the full check refuses; it runs once per candidate tried.
+    before = _broken(plan_, live) if candidates else set()
     for *_, council, supplier in candidates:
         meeting = _meeting(plan_, council, supplier, slot, table)
-        if not _problems(plan_, live, meeting, allow_unasked=False):
+        if not _problems(plan_, live, meeting, allow_unasked=False, before=before):
             return meeting
     return None
 

@@ -186,6 +186,9 @@ def update_session(
     form posts the same answers back, confirmed), and then told to them."""
     session = service.get_organised(db, viewer, session_id)
     values = form_to_dict(form, lists=("open_to",))
+    if form.get("back") == "yes":
+        # From the page that checks the changes: the form again, with the answers as they were given.
+        return _form_page(request, db, viewer, values, {}, session)
     try:
         _, data = _read(form)
         shown = changes.preview(db, viewer, session_id, data)
@@ -202,7 +205,7 @@ def update_session(
 
 
 # Fields of the edit form that are not the session's answers, left out of the confirmation page's copy.
-NOT_ANSWERS = frozenset({"csrf_token", "confirmed", "clear_schedule"})
+NOT_ANSWERS = frozenset({"csrf_token", "confirmed", "clear_schedule", "back"})
 
 
 def _change_page(request: Request, shown: changes.ChangePreview, values: dict[str, Any]) -> HTMLResponse:

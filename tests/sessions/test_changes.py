@@ -53,6 +53,8 @@ def test_a_new_date_is_shown_first_then_everyone_is_told_and_calendars_follow(wo
     world.db.expire_all()
     old_day = world.session.held_on
     assert world.session.calendar_sequence == sequence and old_day == world.session.held_on  # nothing saved yet
+    again = client.post(url, {**session_values(held_on=uk(30)), "confirmed": "yes", "back": "yes"})
+    assert again.status_code == 200 and f'value="{uk(30)}"' in again.text and "Edit " in again.text
     saved = client.post(url, {**session_values(held_on=uk(30)), "confirmed": "yes"})
     assert saved.status_code == 303
     world.db.expire_all()
