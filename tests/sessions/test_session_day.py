@@ -217,3 +217,12 @@ def test_every_agenda_prints_at_once_and_the_check_in_list_is_searchable(world: 
     found = client.get(f"{base}/check-in", params={"q": "civic"})
     assert found.status_code == 200 and "1 participant matches" in found.text
     assert world.participants["civic"].name in found.text and world.participants["meals"].name not in found.text
+
+
+def test_regenerating_around_every_meeting_keeps_each_meetings_own_lock(world: World) -> None:
+    _day_ready(world)
+    before = {(m.council_id, m.supplier_id): m.locked for m in planner.live_meetings(world.db, world.session.id)}
+    planner.generate(world.db, world.viewer("burnley"), world.session.id, keep_all=True, seconds=0.5)
+    after = {(m.council_id, m.supplier_id): m.locked for m in planner.live_meetings(world.db, world.session.id)}
+    assert {pair: after[pair] for pair in before} == before
+    assert sum(before.values()) == 1 == sum(after.values())
