@@ -74,6 +74,7 @@ from exchange.sessions import agenda_views as session_agenda_views
 from exchange.sessions import api as session_api
 from exchange.sessions import calendar_views as session_calendar_views
 from exchange.sessions import confirm_views as session_confirm_views
+from exchange.sessions import day_views as session_day_views
 from exchange.sessions import registration_views as session_registration_views
 from exchange.sessions import schedule_views as session_schedule_views
 from exchange.sessions import views as session_views
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         session_agenda_views,
         session_calendar_views,
         session_confirm_views,
+        session_day_views,
         conversation_views,
         moderation_views,
         dashboard_page,

@@ -18,7 +18,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import agenda, day, dropped, ical, planner, report, service
+from exchange.sessions import agenda, check_in_codes, day, dropped, ical, planner, report, service, walk_ins
 from exchange.sessions.models import FollowUpKind
 from exchange.sessions.schemas import FollowUpForm
 
@@ -40,6 +40,13 @@ def agenda_page(
         "follow_ups": day.follow_ups_of(db, own_ids),
         "kinds": list(FollowUpKind),
         "base_url": settings_of(db).base_url.rstrip("/"),
+        # The code the organiser scans at the desk to check each registration in (printed with the agenda).
+        "codes": {
+            p.id: check_in_codes.qr_svg(
+                settings_of(db).base_url.rstrip("/") + check_in_codes.path_for(p), f"Check-in code for {p.name}"
+            )
+            for p, _ in agendas
+        },
     }
     return render(request, "sessions/agenda.html", context)
 
@@ -88,12 +95,16 @@ def check_in_page(
 ) -> HTMLResponse:
     session = service.get_organised(db, viewer, session_id)
     people = service.participants(db, session.id)
+    query = str(request.query_params.get("q", ""))[:100].strip()
     context = {
         "page_title": f"Check-in: {session.title}",
         "session": session,
         "tab": "check-in",
-        "participants": people,
+        "participants": day.matching(people, query),
+        "everyone": len(people),
+        "query": query,
         "here": sum(1 for p in people if p.checked_in_at),
+        "walk_ins": walk_ins.can_take_walk_ins(session),
     }
     return render(request, "sessions/check_in.html", context)
 

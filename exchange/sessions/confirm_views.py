@@ -1,4 +1,5 @@
-"""Destructive changes ask first: cancelling the session, leaving it, cancelling a meeting and removing a
+"""Destructive changes ask first: cancelling the session (and restoring it), clearing its schedule, leaving it,
+cancelling a meeting and removing a
 participant each have a page saying who is affected and who will be told, whose form makes the change. A post
 that does not come from that page (no ``confirmed``) is sent to it and changes nothing (someone who may not make
 the change gets 404 either way); all of it works without
@@ -17,7 +18,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import agenda, departures
+from exchange.sessions import agenda, changes, departures
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/sessions/{session_id}")
 
@@ -61,7 +62,10 @@ def cancel_session(
     if not _confirmed(form):
         return _back_to_confirmation(request, departures.session_cancellation(db, viewer, session_id))
     departures.cancel_session(db, viewer, session_id)
-    flash(request, "The session is cancelled. Everyone registered is told.")
+    flash(
+        request,
+        "The session is cancelled. Everyone registered is told. Until its day you can restore it from this page.",
+    )
     return RedirectResponse(f"/sessions/{session_id}", 303)
 
 
@@ -144,3 +148,47 @@ def cancel_meeting(
     agenda.cancel(db, viewer, session_id, meeting_id)
     flash(request, "The meeting is cancelled. The other side and the organisers are told.")
     return RedirectResponse(f"/sessions/{session_id}/agenda", 303)
+
+
+@router.get("/schedule/clear", response_class=HTMLResponse)
+def confirm_clearing(
+    request: Request, session_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> HTMLResponse:
+    return _page(request, changes.clearing(db, viewer, session_id))
+
+
+@router.post("/schedule/clear")
+def clear_schedule(
+    request: Request,
+    session_id: PathId,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    if not _confirmed(form):
+        return _back_to_confirmation(request, changes.clearing(db, viewer, session_id))
+    count = changes.clear_schedule(db, viewer, session_id)
+    flash(request, f"The schedule is cleared ({count} meetings). Change the grid if you need to, then generate it.")
+    return RedirectResponse(f"/sessions/{session_id}/schedule", 303)
+
+
+@router.get("/restore", response_class=HTMLResponse)
+def confirm_restoring(
+    request: Request, session_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
+) -> HTMLResponse:
+    return _page(request, changes.restoration(db, viewer, session_id))
+
+
+@router.post("/restore")
+def restore(
+    request: Request,
+    session_id: PathId,
+    form: FormData = Depends(submitted_form),
+    db: Session = Depends(get_db),
+    viewer: Viewer = Depends(signed_in_viewer),
+) -> Response:
+    if not _confirmed(form):
+        return _back_to_confirmation(request, changes.restoration(db, viewer, session_id))
+    session = changes.restore(db, viewer, session_id)
+    flash(request, f"The session is restored: “{session.status.label.lower()}”. Everyone registered is told.")
+    return RedirectResponse(f"/sessions/{session_id}", 303)

@@ -24,6 +24,12 @@ def _participant(db: Session, viewer: Viewer, session_id: int, participant_id: i
     return participant
 
 
+def matching(people: list[SessionParticipant], query: str) -> list[SessionParticipant]:
+    """The participants whose name or attendees hold every word searched for (any case)."""
+    words = query.lower().split()
+    return [p for p in people if all(w in f"{p.name} {p.attendees}".lower() for w in words)]
+
+
 def set_checked_in(db: Session, viewer: Viewer, session_id: int, participant_id: int, here: bool) -> SessionParticipant:
     participant = _participant(db, viewer, session_id, participant_id)
     participant.checked_in_at = utcnow() if here else None

@@ -31,6 +31,8 @@ class Confirmation:
     # One line per participant affected, and what happens to each.
     affected: list[str] = field(default_factory=list)
     told: str = ""
+    # A change that takes something away has a red button; one that gives it back, a green one.
+    warning: bool = True
 
 
 def _when(session: MatchmakingSession, meeting: SessionMeeting) -> str:
@@ -62,7 +64,8 @@ def session_cancellation(db: Session, viewer: Viewer, session_id: int) -> Confir
     return Confirmation(
         session,
         heading=f"Cancel {session.title}?",
-        consequence="Every participant's meetings are called off. This cannot be undone.",
+        consequence="Every participant's meetings are called off. "
+        "Until its day you can restore it, and everyone is told again.",
         button="Yes, cancel the session",
         back=f"/sessions/{session.id}",
         affected=[

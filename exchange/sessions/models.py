@@ -124,6 +124,8 @@ class MatchmakingSession(Timestamped, Base):
     # Figures of the last generated schedule (value, bound, gap...), shown beside the timetable.
     schedule_figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The status a cancelled session had before: restoring it (until its day) puts it back there.
+    cancelled_from: Mapped[str | None] = mapped_column(String(20))
     # Calendar events' identity: meeting UIDs derive from it, so that they hold across regenerations and say
     # nothing about row numbers.
     calendar_key: Mapped[str] = mapped_column(String(64), default=new_calendar_key, server_default="")

@@ -165,7 +165,7 @@ def plan(db: Session, session: MatchmakingSession, locked: list[SessionMeeting] 
     return Plan(session, instance, people, wishes, suggested)
 
 
-def _as_schedule(plan_: Plan, meetings: list[SessionMeeting]) -> list[scheduling.Meeting]:
+def as_schedule(plan_: Plan, meetings: list[SessionMeeting]) -> list[scheduling.Meeting]:
     labels = plan_.session.slot_labels
     return [scheduling.Meeting(pid(m.council_id), pid(m.supplier_id), labels[m.slot], m.table_number) for m in meetings]
 
@@ -175,14 +175,18 @@ def _refuse(plan_: Plan, problems: list[str], field: str = "schedule") -> Invali
     return Invalid("The schedule would break the session's rules", field_errors={field: "; ".join(shown)})
 
 
-def _no_follow_ups(db: Session, session_id: int) -> None:
+def has_follow_ups(db: Session, session_id: int) -> bool:
     query = (
         select(func.count())
         .select_from(MeetingFollowUp)
         .join(SessionMeeting, SessionMeeting.id == MeetingFollowUp.meeting_id)
         .where(SessionMeeting.session_id == session_id)
     )
-    if db.scalar(query):
+    return bool(db.scalar(query))
+
+
+def _no_follow_ups(db: Session, session_id: int) -> None:
+    if has_follow_ups(db, session_id):
         raise Conflict("Follow-ups are recorded against these meetings: the schedule can no longer be replaced.")
 
 
@@ -244,7 +248,9 @@ def apply(db: Session, prepared: Prepared, made: scheduling.Schedule, user_id: i
     plan_ = prepared.plan
     session = plan_.session
     figures = metrics.measure(plan_.instance, made)
-    _store(db, plan_, prepared.current, {(m.council_id, m.supplier_id) for m in prepared.kept}, made.meetings)
+    # Meetings kept keep their own lock: keeping them all (filling the gaps) must not lock them all.
+    still_locked = {(m.council_id, m.supplier_id) for m in prepared.kept if m.locked}
+    _store(db, plan_, prepared.current, still_locked, made.meetings)
     session.schedule_figures = {
         "meetings": figures.meetings,
         "value": round(figures.value, 4),
@@ -363,11 +369,11 @@ def move(db: Session, viewer: Viewer, session_id: int, meeting_id: int, slot: in
     if found:
         raise Invalid("The meeting cannot move there", field_errors={"slot": " ".join(found)})
     plan_ = plan(db, session)
-    before = set(metrics.check(plan_.instance, _as_schedule(plan_, current)))
+    before = set(metrics.check(plan_.instance, as_schedule(plan_, current)))
     signatures = agenda.signatures(current)
     old = (meeting.slot, meeting.table_number)
     meeting.slot, meeting.table_number = slot, table
-    after = metrics.check(plan_.instance, _as_schedule(plan_, current))
+    after = metrics.check(plan_.instance, as_schedule(plan_, current))
     new_problems = [p for p in after if p not in before]
     if new_problems:
         meeting.slot, meeting.table_number = old

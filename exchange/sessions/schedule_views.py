@@ -16,8 +16,8 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
-from exchange.sessions import need_names, planner, report, schedule_runs, service
-from exchange.sessions.models import MatchmakingSession, RunStage, SessionMeeting
+from exchange.sessions import filling, need_names, planner, report, schedule_runs, service
+from exchange.sessions.models import MatchmakingSession, RunStage, SessionMeeting, Side
 from exchange.sessions.schemas import MoveForm
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/sessions/{session_id}")
@@ -26,7 +26,7 @@ MOVE_LABELS = {"slot": "the slot", "table_number": "the table"}
 MOST_UPLOAD_BYTES = 5_000_000
 
 
-def _timetable_page(
+def timetable_page(
     request: Request,
     db: Session,
     viewer: Viewer,
@@ -49,6 +49,11 @@ def _timetable_page(
         "can_generate": session.status in service.LISTED,
         "running": schedule_runs.unfinished(db, session.id),
         "errors": errors,
+        # Tables emptied by a cancelled meeting or a no-show, and whether any meeting is on record to clear.
+        "gaps": {(g.slot, g.table): g for g in filling.gaps(db, session, meetings)},
+        "on_record": not service.meetings_fit(db, session.id, 0, 0),
+        "councils": [p for p in people if p.side is Side.COUNCIL],
+        "suppliers": [p for p in people if p.side is Side.SUPPLIER],
     }
     return render(request, "sessions/schedule.html", context, status)
 
@@ -57,7 +62,7 @@ def _timetable_page(
 def timetable(
     request: Request, session_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> HTMLResponse:
-    return _timetable_page(request, db, viewer, service.get_organised(db, viewer, session_id), {})
+    return timetable_page(request, db, viewer, service.get_organised(db, viewer, session_id), {})
 
 
 @router.post("/schedule/generate", response_class=HTMLResponse)
@@ -137,7 +142,7 @@ def move(
         data = validate(MoveForm, form_to_dict(form), MOVE_LABELS)
         planner.move(db, viewer, session_id, meeting_id, data.slot, data.table_number)
     except Invalid as error:
-        return _timetable_page(request, db, viewer, session, error.field_errors, 422)
+        return timetable_page(request, db, viewer, session, error.field_errors, 422)
     flash(request, "The meeting is moved and locked in its new place.")
     return RedirectResponse(f"/sessions/{session_id}/schedule", 303)
 
@@ -194,6 +199,6 @@ def _import_bytes(request: Request, session_id: int, raw: bytes, db: Session, vi
             ) from None
         count = planner.import_schedule(db, viewer, session_id, data)
     except Invalid as error:
-        return _timetable_page(request, db, viewer, session, error.field_errors, 422)
+        return timetable_page(request, db, viewer, session, error.field_errors, 422)
     flash(request, f"The schedule is replaced by the file's {count} meetings.")
     return RedirectResponse(f"/sessions/{session_id}/schedule", 303)

@@ -123,6 +123,29 @@ class MoveForm(FormSchema):
     table_number: int = Field(ge=1, le=MOST_TABLES)
 
 
+class AddMeetingForm(FormSchema):
+    council_id: int = Field(ge=1)
+    supplier_id: int = Field(ge=1)
+    slot: int = Field(ge=0, lt=MOST_SLOTS)
+
+
+class WalkInForm(FormSchema):
+    """Someone who turns up on the day: their organisation (found by name, or added), and who came."""
+
+    organisation_name: str = Field(min_length=2, max_length=200)
+    # Needed only when the organisation is new to the exchange.
+    kind: OrganisationKind | None = None
+    attendees: str = Field(default="", max_length=400)
+
+
+WALK_IN_LABELS = {
+    "organisation_name": "the organisation's name",
+    "kind": "the kind of organisation",
+    "attendees": "who came",
+}
+ADD_MEETING_LABELS = {"council_id": "the council side", "supplier_id": "the supplier side", "slot": "the slot"}
+
+
 class FollowUpForm(FormSchema):
     kind: FollowUpKind
     note: str = Field(default="", max_length=500)

@@ -76,10 +76,7 @@ def _grid(form: SessionForm) -> Grid:
 
 
 def _apply(session: MatchmakingSession, form: SessionForm) -> None:
-    try:
-        slots = make_slots(_grid(form))
-    except GridError as error:
-        raise Invalid("Check the answers and try again", field_errors={"meetings": str(error)}) from None
+    slots = proposed_slots(form)
     session.title = form.title
     session.description = form.description
     session.venue = form.venue
@@ -123,18 +120,35 @@ def has_meetings(db: Session, session_id: int) -> bool:
     return bool(db.scalar(query))
 
 
+def proposed_slots(form: SessionForm) -> list[dict[str, str]]:
+    """The slots a form's grid makes, or the form's own error about it."""
+    try:
+        return make_slots(_grid(form))
+    except GridError as error:
+        raise Invalid("Check the answers and try again", field_errors={"meetings": str(error)}) from None
+
+
+def meetings_fit(db: Session, session_id: int, slot_count: int, tables: int) -> bool:
+    """Whether every meeting on record (cancelled ones too: agendas still show them) has its slot and table in a
+    grid of this size. Meetings keep their slot by its place in the day, so new times alone move them with it."""
+    query = select(func.count()).where(
+        SessionMeeting.session_id == session_id,
+        (SessionMeeting.slot >= slot_count) | (SessionMeeting.table_number > tables),
+    )
+    return not db.scalar(query)
+
+
+CLEAR_FIRST = "The schedule has meetings in slots or at tables this grid no longer has: clear the schedule first"
+
+
 def update(db: Session, viewer: Viewer, session_id: int, form: SessionForm) -> MatchmakingSession:
     session = get_organised(db, viewer, session_id)
     if session.status is S.CANCELLED:
         raise Conflict("A cancelled session cannot be changed.")
-    before = (session.slots, session.tables)
     calendar_before = _calendar_facts(session)
     _apply(session, form)
-    if (session.slots, session.tables) != before and has_meetings(db, session.id):
-        raise Invalid(
-            "Check the answers and try again",
-            field_errors={"meetings": "The schedule uses the current slots and tables: clear it before changing them"},
-        )
+    if not meetings_fit(db, session.id, len(session.slots), session.tables):
+        raise Invalid("Check the answers and try again", field_errors={"meetings": CLEAR_FIRST})
     if _calendar_facts(session) != calendar_before:
         calendars_changed(session)
     audit.record(db, viewer.user_id, "session.updated", "session", session.id)
@@ -155,6 +169,8 @@ def change_status(db: Session, viewer: Viewer, session_id: int, to: SessionStatu
         raise Conflict("Generate the schedule before publishing the agenda.")
     before = session.status
     session.status = to
+    if to is S.CANCELLED:
+        session.cancelled_from = before.value
     calendars_changed(session)
     if to in PUBLISHED:
         session.published_at = utcnow()

@@ -19,7 +19,7 @@ from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.organisations.models import OrganisationKind
-from exchange.sessions import agenda, preferences, service
+from exchange.sessions import agenda, changes, preferences, service
 from exchange.sessions.models import MatchmakingSession, SessionStatus
 from exchange.sessions.schemas import SESSION_LABELS, SessionForm
 from exchange.sessions.slots import today_in_london
@@ -161,6 +161,7 @@ def session_page(
         "preferences_open": preferences.preferences_open(session),
         "next_statuses": [(s, STATUS_ACTIONS[s]) for s in service.next_statuses(session)] if organiser else [],
         "has_meetings": service.has_meetings(db, session.id),
+        "can_restore": organiser and changes.can_restore(session),
     }
     return render(request, "sessions/detail.html", context)
 
@@ -181,15 +182,46 @@ def update_session(
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(signed_in_viewer),
 ) -> Response:
+    """Save the session; a change participants would notice is first shown with who will be told (a page whose
+    form posts the same answers back, confirmed), and then told to them."""
     session = service.get_organised(db, viewer, session_id)
     values = form_to_dict(form, lists=("open_to",))
+    if form.get("back") == "yes":
+        # From the page that checks the changes: the form again, with the answers as they were given.
+        return _form_page(request, db, viewer, values, {}, session)
     try:
         _, data = _read(form)
-        service.update(db, viewer, session_id, data)
+        shown = changes.preview(db, viewer, session_id, data)
+        if shown.asks_first and form.get("confirmed") != "yes":
+            return _change_page(request, shown, values)
+        changes.save(db, viewer, session_id, data, clear=form.get("clear_schedule") == "yes")
     except Invalid as error:
         return _form_page(request, db, viewer, values, error.field_errors, session, 422)
-    flash(request, "The session is saved.")
+    if shown.asks_first and shown.changes:
+        flash(request, f"The session is saved. {shown.people} people taking part are told what changed.")
+    else:
+        flash(request, "The session is saved.")
     return RedirectResponse(f"/sessions/{session_id}", 303)
+
+
+# Fields of the edit form that are not the session's answers, left out of the confirmation page's copy.
+NOT_ANSWERS = frozenset({"csrf_token", "confirmed", "clear_schedule", "back"})
+
+
+def _change_page(request: Request, shown: changes.ChangePreview, values: dict[str, Any]) -> HTMLResponse:
+    answers = [
+        (key, item)
+        for key, value in values.items()
+        if key not in NOT_ANSWERS
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    context = {
+        "page_title": f"Check the changes to {shown.session.title}",
+        "session": shown.session,
+        "preview": shown,
+        "answers": answers,
+    }
+    return render(request, "sessions/change_preview.html", context)
 
 
 @router.post("/sessions/{session_id}/status")

@@ -254,9 +254,11 @@ GET    /sessions/new                                                            
 POST   /sessions/new                                                            user
 GET    /sessions/{session_id}                                                   public
 GET    /sessions/{session_id}/agenda                                            council supplier other_council
+GET    /sessions/{session_id}/agendas/print                                     council admin
 GET    /sessions/{session_id}/cancel                                            council admin
 POST   /sessions/{session_id}/cancel                                            council admin
 GET    /sessions/{session_id}/check-in                                          council admin
+GET    /sessions/{session_id}/check-in/{token}                                  council admin
 GET    /sessions/{session_id}/edit                                              council admin
 POST   /sessions/{session_id}/edit                                              council admin
 GET    /sessions/{session_id}/meetings/{meeting_id}/cancel                      supplier
@@ -278,12 +280,20 @@ GET    /sessions/{session_id}/participants/{participant_id}/withdraw            
 POST   /sessions/{session_id}/participants/{participant_id}/withdraw            supplier
 GET    /sessions/{session_id}/register                                          user
 POST   /sessions/{session_id}/register                                          user
+GET    /sessions/{session_id}/restore                                           council admin
+POST   /sessions/{session_id}/restore                                           council admin
 GET    /sessions/{session_id}/schedule                                          council admin
+GET    /sessions/{session_id}/schedule/clear                                    council admin
+POST   /sessions/{session_id}/schedule/clear                                    council admin
+POST   /sessions/{session_id}/schedule/fill                                     council admin
 POST   /sessions/{session_id}/schedule/generate                                 council admin
 POST   /sessions/{session_id}/schedule/import                                   council admin
+POST   /sessions/{session_id}/schedule/meetings                                 council admin
 GET    /sessions/{session_id}/schedule/instance.json                            council admin
 GET    /sessions/{session_id}/schedule/runs/{run_id}                            council admin
 POST   /sessions/{session_id}/status                                            council admin
+GET    /sessions/{session_id}/walk-in                                           council admin
+POST   /sessions/{session_id}/walk-in                                           council admin
 GET    /trends                                                                  public
 GET    /trends/{chart}.csv                                                      public
 """

@@ -34,6 +34,7 @@ BY_PLACE: list[tuple[str, str, str]] = [
     (r"^/account/", "token", "not-a-token"),
     (r"^/saved-searches/feed/", "token", "feed_token"),
     (r"^/calendars/", "token", "not-a-token"),
+    (r"^/sessions/\{session_id\}/check-in/", "token", "check_in_token"),
 ]
 # Literal values of parameters that name a kind of thing.
 KINDS = {

@@ -21,6 +21,7 @@ from exchange.payments.models import BillingPage, BillingPageKind, WebhookEvent
 from exchange.profiles.models import Certification, Insurance, PastContract, Reference
 from exchange.proposals.models import Clarification, EvaluationCriterion, Proposal
 from exchange.seeding.demo import load_demo
+from exchange.sessions import check_in_codes
 from exchange.sessions.models import MatchmakingSession, ScheduleRun, SessionMeeting, SessionParticipant
 from tests import factories
 from tests.conftest import PROJECT_ROOT
@@ -122,6 +123,8 @@ def build(db: Session) -> World:
         "participant_id": participant_id,
         "meeting_id": meeting_id,
         "run_id": run.id,
+        # The code on the supplier's printed agenda: its organiser checks the supplier in with it.
+        "check_in_token": check_in_codes.token_for(db.get_one(SessionParticipant, participant_id)),
         # The demo's case studies are other councils': Leeds' is the one its officer owns.
         "case_study_id": _one(
             db,

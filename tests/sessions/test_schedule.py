@@ -23,7 +23,7 @@ def _rules_broken(world: World) -> list[str]:
     session = world.session
     meetings = planner.live_meetings(world.db, session.id)
     plan = planner.plan(world.db, session)
-    return metrics.check(plan.instance, planner._as_schedule(plan, meetings))
+    return metrics.check(plan.instance, planner.as_schedule(plan, meetings))
 
 
 def _pairs(world: World) -> set[tuple[int, int]]:
