@@ -1,7 +1,7 @@
 """a cancelled session remembers where it was
 
 Revision ID: 0027
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-03
 
 Cancelling a session can be undone until its day: the status it had before cancelling is kept, so that
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0027"
-down_revision: str | None = "0023"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
