@@ -134,6 +134,20 @@ def render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    return HTMLResponse(_render_text(request, template, context), status_code=status_code, headers=headers)
+
+
+def render_shared_fragment(request: Request, template: str, context: dict[str, Any]) -> Markup:
+    """A fragment many viewers share, rendered to be cached and placed in a page (``{{ fragment }}``). It gets no
+    CSRF token, CSP nonce or flashes (a cached copy would hand one request's to the next); what else it reads of
+    the request and viewer belongs in its cache key."""
+    environment: Environment = request.app.state.templates
+    viewer: Viewer = getattr(request.state, "viewer", ANONYMOUS)
+    full_context = {"request": request, "viewer": viewer, "current_path": request.url.path, **context}
+    return Markup(environment.get_template(template).render(full_context))
+
+
+def _render_text(request: Request, template: str, context: dict[str, Any] | None) -> str:
     environment: Environment = request.app.state.templates
     viewer: Viewer = getattr(request.state, "viewer", ANONYMOUS)
     full_context = {
@@ -146,8 +160,7 @@ def render(
         **_page_facts(request, template, viewer),
         **(context or {}),
     }
-    html = environment.get_template(template).render(full_context)
-    return HTMLResponse(html, status_code=status_code, headers=headers)
+    return environment.get_template(template).render(full_context)
 
 
 def render_page_or_fragment(

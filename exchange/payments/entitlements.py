@@ -83,11 +83,15 @@ def has_feature(db: Session, organisation_id: int, feature: str) -> bool:
 
 def organisations_with(db: Session, organisation_ids: Iterable[int], feature: str) -> set[int]:
     """Of these organisations, those whose plan has ``feature`` (one query, for lists of results)."""
+    return {organisation_id for organisation_id, has in features_of(db, organisation_ids).items() if feature in has}
+
+
+def features_of(db: Session, organisation_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """The paid features of each of these organisations that has any (one query)."""
     plans = catalogue(db).plans
     return {
-        organisation_id
+        organisation_id: frozenset(plans[subscription.plan_key].features)
         for organisation_id, subscription in current_subscriptions(db, organisation_ids).items()
-        if feature in plans[subscription.plan_key].features
     }
 
 

@@ -7,6 +7,7 @@ another page and nothing unfeatured disappears.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,21 +17,29 @@ from exchange.payments import entitlements
 FEATURABLE_KINDS = frozenset({"pitch", "offer"})
 
 
-def featured_first(db: Session, results: Any) -> tuple[Any, set[tuple[str, int]]]:
-    """The results with featured hits first on this page, and the (kind, id) of those hits for their label."""
-    organisations = {hit.organisation_id for hit in results.hits if hit.kind in FEATURABLE_KINDS}
-    featured_organisations = entitlements.organisations_with(db, organisations, entitlements.FEATURED)
+@dataclass(frozen=True)
+class Labelled:
+    """A page of results with featured hits first, and what to label: featured hits, supporters' organisations."""
+
+    results: Any
+    featured: frozenset[tuple[str, int]]
+    supporters: frozenset[int]
+
+
+def labelled(db: Session, results: Any) -> Labelled:
+    """Featured hits lead the page (the ranking is otherwise untouched); one query for both labels."""
+    features = entitlements.features_of(db, {hit.organisation_id for hit in results.hits})
+    supporters = frozenset(o for o, has in features.items() if entitlements.SUPPORTER_BADGE in has)
     featured = [
-        hit for hit in results.hits if hit.kind in FEATURABLE_KINDS and hit.organisation_id in featured_organisations
+        hit
+        for hit in results.hits
+        if hit.kind in FEATURABLE_KINDS and entitlements.FEATURED in features.get(hit.organisation_id, ())
     ]
     if not featured:
-        return results, set()
+        return Labelled(results, frozenset(), supporters)
     others = [hit for hit in results.hits if hit not in featured]
-    return dataclasses.replace(results, hits=featured + others), {(hit.kind, hit.item_id) for hit in featured}
-
-
-def supporters(db: Session, results: Any) -> set[int]:
-    """The organisations among these results with a supporter badge (Council Supporter), for their label."""
-    return entitlements.organisations_with(
-        db, {hit.organisation_id for hit in results.hits}, entitlements.SUPPORTER_BADGE
+    return Labelled(
+        dataclasses.replace(results, hits=featured + others),
+        frozenset((hit.kind, hit.item_id) for hit in featured),
+        supporters,
     )

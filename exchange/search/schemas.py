@@ -114,6 +114,8 @@ class SearchResults:
     hits: list[Hit]
     total: int
     facets: list[Facet] = field(default_factory=list)
+    # The index version (and procurement state) they were worked out at: part of any cache key built on them.
+    version: tuple[Any, ...] = ()
 
     @property
     def pages(self) -> int:

@@ -148,7 +148,7 @@ def _search(db: Session, viewer: Viewer, query: SearchQuery, version: tuple[Any,
     ).all()
     hits = [Hit(**row._mapping) for row in rows]
     facet_list = [_facet(db, name, counts[name], query) for name in facets.FACET_NAMES]
-    return SearchResults(query=query, hits=hits, total=total, facets=facet_list)
+    return SearchResults(query=query, hits=hits, total=total, facets=facet_list, version=version)
 
 
 HIT_COLUMNS = (

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from exchange.accounts.dependencies import current_viewer
 from exchange.core.database import settings_of
 from exchange.core.http import TransactionalRoute, get_db
-from exchange.core.templating import render_page_or_fragment
+from exchange.core.templating import is_htmx, render, render_shared_fragment
 from exchange.core.viewer import ANONYMOUS, Viewer
 from exchange.needs.models import NEED_STAGE_LABELS, NeedStage
-from exchange.payments.featured import featured_first, supporters
+from exchange.payments.featured import Labelled, labelled
 from exchange.proposals import procurement
 from exchange.reference import service as reference
-from exchange.search import service
+from exchange.search import cache, service
 from exchange.search.feed import atom_feed
 from exchange.search.need_form import CLOSES_WITHIN_CHOICES, NEED_PARAMS, need_params
 from exchange.search.schemas import SearchQuery
@@ -86,21 +86,41 @@ def search_page(
 ) -> HTMLResponse:
     query = parse_query(request)
     # Supplier Plus listings lead their page, labelled "Featured"; the ranking itself is unchanged.
-    results, featured = featured_first(db, service.search(db, viewer, query))
-    context = {
+    page = labelled(db, service.search(db, viewer, query))
+    results = page.results
+    # The results area is the same for everyone who may see the same documents and asks the same thing: it is
+    # rendered once per version of the index (and of the page's needs' dates, and of the labels).
+    key = (
+        "search-area",
+        *results.version,
+        service.visibility_key(viewer),
+        viewer.signed_in,
+        request.url.query,
+        tuple(results.hits),
+        page.featured,
+        page.supporters,
+    )
+    area = cache.cached(key, lambda: render_shared_fragment(request, "search/_area.html", _area_context(db, page)))
+    if is_htmx(request):
+        return HTMLResponse(area, headers={"Vary": "HX-Request"})
+    return render(request, "search/index.html", {"results": results, "area": area}, headers={"Vary": "HX-Request"})
+
+
+def _area_context(db: Session, page: Labelled) -> dict[str, Any]:
+    results = page.results
+    return {
         "results": results,
-        "featured": featured,
-        "supporters": supporters(db, results),
-        "pagination": pagination(query, results.pages),
+        "featured": page.featured,
+        "supporters": page.supporters,
+        "pagination": pagination(results.query, results.pages),
         "kind_names": KIND_NAMES,
         "kind_colours": KIND_COLOURS,
         "stage_labels": {stage.value: label for stage, label in NEED_STAGE_LABELS.items()},
         "region_names": {r.id: r.name for r in reference.regions(db)},
         "closes_within_choices": CLOSES_WITHIN_CHOICES,
-        "include_ended_url": include_ended_url(query),
-        "feed_url": "/needs.atom" + page_url(query, 1).removeprefix("/search"),
+        "include_ended_url": include_ended_url(results.query),
+        "feed_url": "/needs.atom" + page_url(results.query, 1).removeprefix("/search"),
     }
-    return render_page_or_fragment(request, "search/index.html", "search/_area.html", context)
 
 
 FEED_SIZE = 50
