@@ -46,7 +46,41 @@ def make_environment(settings: Settings) -> Environment:
         }
     )
     environment.globals["service_name"] = "Open Innovation Exchange"
+    environment.globals["page_header"] = PageHeader(environment)
     return environment
+
+
+# The menu items, and which paths (or, on the search page, which one kind searched for) each stands for.
+MENU_PATHS = {"Needs": "/needs", "Pitches": "/pitches", "Offers": "/offers", "Sessions": "/sessions"}
+MENU_PATHS |= {"Case studies": "/case-studies", "Trends": "/trends"}
+MENU_KINDS = {"need": "Needs", "pitch": "Pitches", "offer": "Offers"}
+CSRF_PLACEHOLDER = "\x00csrf\x00"  # never in a rendered page: text with control characters is refused on input
+
+
+def active_menu_item(current_path: str, searched_kind: str) -> str:
+    if searched_kind in MENU_KINDS:
+        return MENU_KINDS[searched_kind]
+    if current_path == "/search":
+        return "Search"
+    return next((item for item, path in MENU_PATHS.items() if current_path.startswith(path)), "")
+
+
+class PageHeader:
+    """Every page's header, rendered once per signed-in state and active menu item (the GOV.UK navigation macro is
+    a good part of a small page's render time); only the sign-out form's CSRF token differs between viewers."""
+
+    def __init__(self, environment: Environment) -> None:
+        self.environment = environment
+        self.rendered: dict[tuple[bool, str], str] = {}
+
+    def __call__(self, signed_in: bool, current_path: str, searched_kind: str, csrf_token: str) -> Markup:
+        key = (signed_in, active_menu_item(current_path, searched_kind))
+        html = self.rendered.get(key)
+        if html is None or self.environment.auto_reload:
+            template = self.environment.get_template("_layout/_header.html")
+            html = template.render(signed_in=key[0], active=key[1], csrf_token=CSRF_PLACEHOLDER)
+            self.rendered[key] = html
+        return Markup(html.replace(CSRF_PLACEHOLDER, str(escape(csrf_token))))
 
 
 def format_pounds(amount: int | None) -> str:
