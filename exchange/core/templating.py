@@ -46,6 +46,8 @@ def make_environment(settings: Settings) -> Environment:
         }
     )
     environment.globals["service_name"] = "Open Innovation Exchange"
+    # For date hints ("For example, 29 1 2027"): an example in the past would read as a date to copy.
+    environment.globals["example_year"] = lambda: datetime.now(UK).year + 1
     return environment
 
 
