@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator
 
@@ -20,6 +21,7 @@ PARTS = ("day", "month", "year")
 UK_DATE = re.compile(r"^(\d{1,2})[/\s.-]+(\d{1,2})[/\s.-]+(\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+UK = ZoneInfo("Europe/London")
 
 
 def part_name(field: str, part: str) -> str:
@@ -50,6 +52,12 @@ def date_values(field: str, value: date | None) -> dict[str, str]:
         part_name(field, "month"): str(value.month),
         part_name(field, "year"): str(value.year),
     }
+
+
+def last_day_before(deadline: datetime) -> date:
+    """The day a deadline kept as the first moment after it (midnight at the end of the day, UK time) was given
+    as: the day the user typed, not the next one, and not the one before in UTC."""
+    return (deadline.astimezone(UK) - timedelta(minutes=1)).date()
 
 
 def _capitalised(label: str) -> str:
