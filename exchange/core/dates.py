@@ -43,6 +43,10 @@ def gather_dates(values: dict[str, Any], fields: Iterable[str]) -> dict[str, Any
     return gathered
 
 
+def date_part_names(field: str) -> list[str]:
+    return [part_name(field, part) for part in PARTS]
+
+
 def date_values(field: str, value: date | None) -> dict[str, str]:
     """A stored date as the date input's three fields, to fill a form with."""
     if value is None:
@@ -106,7 +110,7 @@ def parse_date(value: object, label: str) -> object:
     elif match := ISO_DATE.match(text):
         year, month, day = (int(part) for part in match.groups())
     else:
-        raise ValueError(f"{_capitalised(label)} must be a real date, like 31 3 2027")
+        raise ValueError(f"Enter {label} as a date, like 31/3/2027")
     return _real_date(year, month, day, label)
 
 

@@ -32,10 +32,10 @@ def parse_money(text: str) -> Decimal:
         raise MoneyRefused("must be £0 or more")
     given = given.removeprefix("£")
     if not given:
-        raise MoneyRefused("must be an amount in pounds, like 8,000 or 8000.50")
+        raise MoneyRefused("must be an amount, like 8,000 or 8000.50")
     match = AMOUNT.match(given)
     if match is None:
-        raise MoneyRefused("must be an amount in pounds in numbers, like 8,000 or 8000.50")
+        raise MoneyRefused("must be an amount in numbers, like 8,000 or 8000.50")
     if match.group(3) and len(match.group(3)) > 3:
         raise MoneyRefused("must have no more than 2 numbers after the decimal point, like 8000.50")
     return Decimal(given.replace(",", ""))

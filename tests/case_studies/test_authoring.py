@@ -88,7 +88,7 @@ def test_bad_input_shows_an_error_summary_and_writes_nothing(client: Client, db:
     other_supplier = factories.supplier(db, factories.user(db), name="Other Supplier Ltd")
     cases = [
         ({"title": "", "steps": "", "outcomes": "short"}, ["Enter a title", "Enter the steps to replicate it"]),
-        ({"cost": "a lot"}, ["The cost must be a whole number"]),
+        ({"cost": "a lot"}, ["The cost must be an amount in numbers, like 8,000"]),
         ({"need_id": str(someone_elses_need.id)}, ["Choose one of your council"]),
         ({"supplier_organisation_id": str(world.other_council.id)}, ["Choose a supplier from the list"]),
         (
