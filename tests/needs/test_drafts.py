@@ -274,3 +274,22 @@ def test_the_api_publishes_a_new_need_at_once(client: Client, db: Session, counc
     assert response.status_code == 201, response.text
     assert response.json()["published_at"] is not None
     assert as_(client, None).get(f"/needs/{response.json()['id']}").status_code == 200
+
+
+@pytest.mark.parametrize(("typed", "message"), [("8k", "in numbers"), ("-500", "£0 or more"), ("1.005", "2 numbers")])
+def test_a_budget_that_is_not_money_is_refused(
+    client: Client, db: Session, council: Council, typed: str, message: str
+) -> None:
+    as_(client, council.officer)
+    form = {
+        "title": TITLE,
+        "summary": "Tenants report damp too late to stop the mould.",
+        "problem_statement": "We hear of damp only when mould has grown; sensors could warn us months sooner.",
+        "organisation_id": str(council.organisation.id),
+        "budget_max": typed,
+    }
+    before = written(db)
+    response = client.post("/needs/new", form)
+    assert response.status_code == 422 and f'value="{typed}"' in response.text
+    assert "The highest budget must" in response.text and message in html.unescape(response.text)
+    assert written(db) == before and factories.count(db, Need) == 0
