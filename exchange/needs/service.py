@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
 from exchange.core import events
+from exchange.core.database import take_turns_on
 from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
@@ -115,7 +116,12 @@ def get_draft(db: Session, viewer: Viewer, need_id: int) -> Need:
 def publish(db: Session, viewer: Viewer, need_id: int) -> Need:
     """Make a draft public, and tell whoever creating a need told before drafts existed (search, alerts).
     The caller has checked its dates (exchange.proposals.publishing.publish)."""
+    # Publish pressed twice at once: one request publishes, the other then finds no draft (and alerts nobody).
+    take_turns_on(db, Need.id, need_id)
     need = get_draft(db, viewer, need_id)
+    db.refresh(need, ["published_at"])
+    if not need.is_draft:
+        raise NotFound()
     need.published_at = utcnow()
     db.flush()
     audit.record(db, viewer.user_id, "need.published", "need", need.id, stage=need.stage.value)

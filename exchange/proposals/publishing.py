@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from exchange.core.database import take_turns_on
 from exchange.core.errors import Invalid
 from exchange.core.viewer import Viewer
 from exchange.needs import service as needs
@@ -41,6 +42,7 @@ def date_problems(view: ProcurementView) -> dict[str, str]:
 
 def publish(db: Session, viewer: Viewer, need_id: int) -> Need:
     """Publish one of the viewer's council's drafts if its dates pass; otherwise raise and change nothing."""
+    take_turns_on(db, Need.id, need_id)  # two Publish clicks at once take turns: the second finds no draft
     need = needs.get_draft(db, viewer, need_id)
     errors = date_problems(load(db, need))
     if errors:

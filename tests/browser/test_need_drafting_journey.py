@@ -10,19 +10,12 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
+from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, fill_date, screenshot
 from tests.browser.test_supplier_profile_journey import sign_in
 
 OFFICER = "officer@burnley.example.gov.uk"
 SUPPLIER = "nikhil@routewise.example"
 TITLE = "Warn tenants before damp turns to mould"
-
-
-def fill_date(page: Page, legend: str, value: date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(value.day))
-    group.get_by_label("Month").fill(str(value.month))
-    group.get_by_label("Year").fill(str(value.year))
 
 
 def day_field(page: Page, legend: str) -> Locator:
