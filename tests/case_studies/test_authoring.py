@@ -178,3 +178,9 @@ def test_choosing_a_supplier_fetches_its_pitches_and_offers_to_tick(client: Clie
     assert nothing.status_code == 200 and 'type="checkbox"' not in nothing.text
     form = client.get(f"/case-studies/new?need={world.need.id}")
     assert 'hx-get="/case-studies/supplier-listings"' in form.text and world.pitch.title in form.text
+
+
+def test_the_cost_is_taken_as_people_type_money(client: Client, db: Session, world: World) -> None:
+    sign_in(client, world.officer)
+    assert client.post("/case-studies/new", form_data(world, cost="£ 24,000.00")).status_code == 303
+    assert db.scalars(select(CaseStudy.cost)).one() == 24_000
