@@ -221,7 +221,11 @@ def drafts_of(db: Session, organisation_ids: frozenset[int] | set[int]) -> list[
 
 
 def visible_from(db: Session, viewer: Viewer, organisation_id: int, limit: int = 50) -> list[Need]:
+    """The organisation's published needs this viewer may see (its members find their drafts on the dashboard)."""
     needs = db.scalars(
-        select(Need).where(Need.organisation_id == organisation_id).order_by(Need.updated_at.desc()).limit(limit)
+        select(Need)
+        .where(Need.organisation_id == organisation_id, Need.published_at.is_not(None))
+        .order_by(Need.updated_at.desc())
+        .limit(limit)
     )
     return [need for need in needs if can_see(viewer, need)]
