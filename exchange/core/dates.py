@@ -61,7 +61,7 @@ def date_values(field: str, value: date | None) -> dict[str, str]:
 def last_day_before(deadline: datetime) -> date:
     """The day a deadline kept as the first moment after it (midnight at the end of the day, UK time) was given
     as: the day the user typed, not the next one, and not the one before in UTC."""
-    return (deadline.astimezone(UK) - timedelta(minutes=1)).date()
+    return (deadline.astimezone(UK) - timedelta(microseconds=1)).date()
 
 
 def _capitalised(label: str) -> str:

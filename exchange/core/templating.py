@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from exchange.core.dates import last_day_before
 from exchange.core.security import new_csrf_token
 from exchange.core.settings import Settings
 from exchange.core.viewer import ANONYMOUS, Viewer
@@ -77,7 +78,7 @@ def format_closing_day(value: datetime | None) -> str:
     """A deadline stored as the moment a day ends (midnight after it, UK time), shown as the day typed."""
     if value is None:
         return ""
-    return format_date((value.astimezone(UK) - timedelta(microseconds=1)).date())
+    return format_date(last_day_before(value))
 
 
 def paragraphs(text: str | None) -> Markup:
