@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import User
 from exchange.audit.models import AuditEvent
 from exchange.core.models import utcnow
+from exchange.matching import service as matching
 from exchange.matching.documents import refresh_supplier
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
@@ -245,6 +246,8 @@ def test_publishing_with_good_dates_makes_it_public_and_alerts_matching_supplier
     db.commit()
     alerts = select(Notification).where(Notification.user_id == founder.id, Notification.kind == "opportunity_alert")
     assert list(db.scalars(alerts)) == []  # a draft alerts nobody
+    matched = [o.need.id for o in matching.opportunities(db, factories.viewer(db, founder), supplier.id, 50)]
+    assert need.id not in matched  # nor is it among the supplier's opportunities
 
     response = as_(client, council.officer).post(f"/needs/{need.id}/publish")
 
@@ -254,6 +257,8 @@ def test_publishing_with_good_dates_makes_it_public_and_alerts_matching_supplier
     assert factories.audit_events(db, "need", need.id, "need.published")
     assert factories.count(db, SearchDocument, SearchDocument.kind == "need", SearchDocument.item_id == need.id) == 1
     assert len(list(db.scalars(alerts))) == 1
+    matched = [o.need.id for o in matching.opportunities(db, factories.viewer(db, founder), supplier.id, 50)]
+    assert need.id in matched
     assert as_(client, council.supplier).get(f"/needs/{need.id}").status_code == 200
     # Published once: the preview and a second publish are gone.
     as_(client, council.officer)
