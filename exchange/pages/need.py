@@ -26,8 +26,9 @@ from exchange.knowledge.panel import follow_state
 from exchange.matching.related import related
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
-from exchange.proposals import clarifications, procurement, publishing, sealing
+from exchange.proposals import clarifications, procurement, sealing
 from exchange.proposals import service as proposals
+from exchange.proposals.publishing import date_problems, publish
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs")
 # What the council sees of moderation in its need's history: that it was hidden or restored, not that anyone
@@ -90,15 +91,15 @@ def preview(
     request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Response:
     need = needs.get_draft(db, viewer, need_id)
-    return _preview_page(request, db, viewer, need, publishing.date_problems(procurement.load(db, need)))
+    return _preview_page(request, db, viewer, need, date_problems(procurement.load(db, need)))
 
 
 @router.post("/{need_id}/publish", response_class=HTMLResponse)
-def publish(
+def publish_draft(
     request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)
 ) -> Response:
     try:
-        need = publishing.publish(db, viewer, need_id)
+        need = publish(db, viewer, need_id)
     except Invalid as error:
         draft = needs.get_draft(db, viewer, need_id)
         return _preview_page(request, db, viewer, draft, error.field_errors, 422)
