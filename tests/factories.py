@@ -138,14 +138,15 @@ def offer(db: Session, owner: User, organisation: Organisation, **fields: Any) -
     return listings.create(db, viewer(db, owner), Offer, organisation.id, OfferForm(**values))
 
 
-def need(db: Session, owner: User, organisation: Organisation, **fields: Any) -> Need:
+def need(db: Session, owner: User, organisation: Organisation, draft: bool = False, **fields: Any) -> Need:
+    """A need as its council posts it: published, unless ``draft`` (as the need form leaves it)."""
     values = {
         "title": "Digital budget consultation",
         "summary": "We want residents to shape next year's budget.",
         "problem_statement": "Few residents respond to our paper budget consultation; we need more voices.",
         **fields,
     }
-    return needs.create(db, viewer(db, owner), organisation.id, NeedForm(**values))
+    return needs.create(db, viewer(db, owner), organisation.id, NeedForm(**values), publish=not draft)
 
 
 # --- helpers added for the domain test suites: reading back what a request wrote ---

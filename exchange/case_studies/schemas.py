@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from exchange.case_studies.models import CaseStudyStatus
 from exchange.core.forms import FormSchema
 from exchange.core.ids import DbId
+from exchange.core.money import Pounds
 
 CASE_STUDY_LABELS = {
     "organisation_id": "the council",
@@ -50,7 +51,7 @@ class CaseStudyForm(FormSchema):
     need_id: DbId | None = None
     pitch_ids: list[DbId] = Field(default_factory=list, max_length=20)
     offer_ids: list[DbId] = Field(default_factory=list, max_length=20)
-    cost: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    cost: Pounds | None = Field(default=None, ge=0, le=1_000_000_000)
     duration_weeks: int | None = Field(default=None, ge=0, le=520)
     cost_and_time: str = Field(default="", max_length=5_000)
     outcomes: str = Field(min_length=20, max_length=10_000)

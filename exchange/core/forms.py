@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from exchange.core.errors import Invalid
 from exchange.core.ids import MAX_ID, plain_number
+from exchange.core.money import MONEY_ERROR
 from exchange.core.text_policy import TextRefused, UserInput
 
 # The furthest page of any list the exchange serves (the API's page parameter has the same bound).
@@ -88,6 +89,8 @@ def rule_broken(item: Any, label: str, capitalised: str) -> str:
     """One validation error from Pydantic as a sentence in the exchange's own words."""
     kind = str(item["type"])
     context = item.get("ctx") or {}
+    if kind == MONEY_ERROR:  # an amount the money parser refused: what is wrong with it, about this field
+        return f"{capitalised} {context['reason']}"
     if kind not in PYDANTIC_ERROR_TYPES:  # a PydanticCustomError the exchange raised, in its own words
         return str(item["msg"])
     if kind in ("value_error", "assertion_error"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from exchange.core.dates import last_day_before
 from exchange.core.security import new_csrf_token
 from exchange.core.settings import Settings
 from exchange.core.viewer import ANONYMOUS, Viewer
@@ -47,6 +48,8 @@ def make_environment(settings: Settings) -> Environment:
     )
     environment.globals["service_name"] = "Open Innovation Exchange"
     environment.globals["page_header"] = PageHeader(environment)
+    # For date hints ("For example, 29 1 2027"): an example in the past would read as a date to copy.
+    environment.globals["example_year"] = lambda: datetime.now(UK).year + 1
     return environment
 
 
@@ -109,7 +112,7 @@ def format_closing_day(value: datetime | None) -> str:
     """A deadline stored as the moment a day ends (midnight after it, UK time), shown as the day typed."""
     if value is None:
         return ""
-    return format_date((value.astimezone(UK) - timedelta(microseconds=1)).date())
+    return format_date(last_day_before(value))
 
 
 def paragraphs(text: str | None) -> Markup:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer
+from exchange.core.dates import gather_dates
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -74,7 +75,7 @@ def record_outcome(
     viewer: Viewer = Depends(current_viewer),
 ) -> Response:
     procurement.council_need(db, viewer, need_id)
-    values = form_to_dict(form)
+    values = gather_dates(form_to_dict(form), ("starts_on",))
     try:
         recorded = outcome.record(db, viewer, need_id, validate(OutcomeForm, values, OUTCOME_LABELS))
     except Invalid as error:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from exchange.core.forms import FieldError, FormSchema
 from exchange.core.ids import DbId
+from exchange.core.money import Pounds
 from exchange.core.text import Tags
 from exchange.listings.models import ListingStatus, PriceModel
 
@@ -38,7 +39,7 @@ class PitchForm(ListingForm):
 class OfferForm(ListingForm):
     # No default: a paid offer must never be published as free because nobody changed a pre-set answer.
     price_model: PriceModel
-    price_amount: int | None = Field(default=None, ge=0, le=100_000_000)
+    price_amount: Pounds | None = Field(default=None, ge=0, le=100_000_000)
 
     @model_validator(mode="before")
     @classmethod

@@ -40,7 +40,9 @@ def _new_opportunities(db: Session, user: User, since: datetime) -> list[tuple[s
     viewer = load_viewer(db, user.id)
     sections = []
     for organisation in organisations.supplier_side_memberships(db, viewer):
-        fresh = [o for o in service.opportunities(db, viewer, organisation.id, 20) if o.need.created_at >= since]
+        # New to suppliers since it was published: a need drafted long ago and published today is fresh.
+        opportunities = service.opportunities(db, viewer, organisation.id, 20)
+        fresh = [o for o in opportunities if (o.need.published_at or o.need.created_at) >= since]
         if fresh:
             sections.append((organisation.name, fresh[:PER_ORGANISATION]))
     return sections

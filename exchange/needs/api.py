@@ -24,7 +24,9 @@ def get_need(need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = De
 
 @router.post("/needs", response_model=NeedOut, status_code=status.HTTP_201_CREATED)
 def create_need(body: NeedCreate, db: Session = Depends(get_db), viewer: Viewer = Depends(signed_in_viewer)) -> Need:
-    return service.create(db, viewer, body.organisation_id, body)
+    """Published at once: an API client has no preview to look at. A new need has no procurement dates yet,
+    so nothing is left for publishing to check; dates set later are checked where they are set."""
+    return service.create(db, viewer, body.organisation_id, body, publish=True)
 
 
 @router.put("/needs/{need_id}", response_model=NeedOut)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.core.database import Base
-from exchange.core.models import Timestamped, UtcDateTime, enum_column
+from exchange.core.models import Timestamped, UtcDateTime, enum_column, utcnow
 from exchange.organisations.models import Organisation
 from exchange.reference.models import Category, Region
 
@@ -93,6 +93,9 @@ class Need(Timestamped, Base):
     # the administrators; the members see why.
     hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     hidden_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # None while the need is a draft that only its council sees (needs.service.create makes one from the form);
+    # set when the council publishes it. Needs made any other way (imports, demo data) are published as made.
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
     category: Mapped[Category | None] = relationship(lazy="raise")
@@ -102,13 +105,17 @@ class Need(Timestamped, Base):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
+
     @hybrid_property
     def open_to_everyone(self) -> bool:
-        """Anyone may see it, signed in or not: public and not hidden by a moderator (feeds, exports, trends,
-        alerts). In a query, ``Need.open_to_everyone`` is the same condition in SQL."""
-        return self.visibility is Visibility.PUBLIC and self.hidden_at is None
+        """Anyone may see it, signed in or not: published, public and not hidden by a moderator (feeds, exports,
+        trends, alerts). In a query, ``Need.open_to_everyone`` is the same condition in SQL."""
+        return self.published_at is not None and self.visibility is Visibility.PUBLIC and self.hidden_at is None
 
     @open_to_everyone.inplace.expression
     @classmethod
     def _open_to_everyone_condition(cls) -> ColumnElement[bool]:
-        return (cls.visibility == Visibility.PUBLIC) & cls.hidden_at.is_(None)
+        return cls.published_at.is_not(None) & (cls.visibility == Visibility.PUBLIC) & cls.hidden_at.is_(None)

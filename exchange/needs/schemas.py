@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from exchange.core.forms import FieldError, FormSchema
 from exchange.core.ids import DbId
+from exchange.core.money import Pounds
 from exchange.core.text import Tags
 from exchange.needs.models import NeedStage, Visibility
 
@@ -42,8 +43,8 @@ class NeedForm(FormSchema):
     users: str = Field(default="", max_length=5_000)
     tried_so_far: str = Field(default="", max_length=5_000)
     visibility: Visibility = Visibility.PUBLIC
-    budget_min: int | None = Field(default=None, ge=0, le=1_000_000_000)
-    budget_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    budget_min: Pounds | None = Field(default=None, ge=0, le=1_000_000_000)
+    budget_max: Pounds | None = Field(default=None, ge=0, le=1_000_000_000)
     category_id: DbId | None = None
     region_id: DbId | None = None
     tags: Tags = Field(default_factory=list)
@@ -93,5 +94,6 @@ class NeedOut(BaseModel):
     required_certifications: list[str]
     region_required: bool
     suitable_for: list[str]
+    published_at: datetime | None = Field(description="When it was made public; null while it is a draft.")
     created_at: datetime
     updated_at: datetime

@@ -1,4 +1,9 @@
-"""The rules for needs: who may post and see them, and the guarded stage transitions."""
+"""The rules for needs: who may post and see them, drafts and publishing, and the guarded stage transitions.
+
+A need saved from the form is a draft: only its council's members see it (everyone else, administrators too,
+gets 404), and it is out of search, feeds, the published data and matching alerts until it is published.
+The dates a need is published with are checked by exchange.proposals.publishing, which owns them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from exchange.audit import service as audit
 from exchange.core import events
+from exchange.core.database import take_turns_on
 from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
 from exchange.needs.events import NeedChanged, NeedStageChanged
 from exchange.needs.models import Need, NeedStage, Visibility
@@ -35,9 +42,13 @@ def _changed(db: Session, need: Need, stage_changed: bool = False) -> None:
 
 
 def can_see(viewer: Viewer, need: Need) -> bool:
-    """Its council's members and the administrators always; everyone else as its visibility says, unless a
-    moderator hid it."""
-    if viewer.is_member(need.organisation_id) or viewer.is_admin:
+    """Its council's members always; the administrators once it is published; everyone else as its visibility
+    says, once it is published, unless a moderator hid it."""
+    if viewer.is_member(need.organisation_id):
+        return True
+    if need.is_draft:
+        return False
+    if viewer.is_admin:
         return True
     if need.is_hidden:
         return False
@@ -69,7 +80,8 @@ def _apply(need: Need, form: NeedForm) -> None:
         setattr(need, field, value)
 
 
-def create(db: Session, viewer: Viewer, organisation_id: int, form: NeedForm) -> Need:
+def create(db: Session, viewer: Viewer, organisation_id: int, form: NeedForm, publish: bool = False) -> Need:
+    """A new need: a draft for its council to preview and publish, or (``publish``, the API) published at once."""
     if organisation_id not in {o.id for o in posting_organisations(db, viewer)}:
         if not viewer.email_verified:
             raise NotAllowed("Confirm your email address before you post a need")
@@ -82,7 +94,37 @@ def create(db: Session, viewer: Viewer, organisation_id: int, form: NeedForm) ->
     _apply(need, form)
     db.add(need)
     db.flush()
+    if not publish:
+        # The column's default publishes every need made elsewhere (imports, demo data) as it is inserted, and
+        # the ORM applies it to a None given at construction too: a draft is unpublished after the insert.
+        need.published_at = None
+        db.flush()
     audit.record(db, viewer.user_id, "need.created", "need", need.id, stage=need.stage.value)
+    # A draft is indexed only to be kept out of search; suppliers hear of a need once it is published.
+    _changed(db, need, stage_changed=publish)
+    return need
+
+
+def get_draft(db: Session, viewer: Viewer, need_id: int) -> Need:
+    """One of the viewer's council's drafts (404 for everyone else, and for a need already published)."""
+    need = get(db, viewer, need_id)
+    if not viewer.is_member(need.organisation_id) or not need.is_draft:
+        raise NotFound()
+    return need
+
+
+def publish(db: Session, viewer: Viewer, need_id: int) -> Need:
+    """Make a draft public, and tell whoever creating a need told before drafts existed (search, alerts).
+    The caller has checked its dates (exchange.proposals.publishing.publish)."""
+    # Publish pressed twice at once: one request publishes, the other then finds no draft (and alerts nobody).
+    take_turns_on(db, Need.id, need_id)
+    need = get_draft(db, viewer, need_id)
+    db.refresh(need, ["published_at"])
+    if not need.is_draft:
+        raise NotFound()
+    need.published_at = utcnow()
+    db.flush()
+    audit.record(db, viewer.user_id, "need.published", "need", need.id, stage=need.stage.value)
     _changed(db, need, stage_changed=True)
     return need
 
@@ -154,15 +196,37 @@ def change_stage_by_hand(db: Session, viewer: Viewer, need_id: int, to: NeedStag
 
 
 def for_organisations(db: Session, organisation_ids: frozenset[int] | set[int]) -> list[Need]:
+    """The organisations' published needs, last changed first (their drafts are in ``drafts_of``)."""
     if not organisation_ids:
         return []
     return list(
-        db.scalars(select(Need).where(Need.organisation_id.in_(organisation_ids)).order_by(Need.updated_at.desc()))
+        db.scalars(
+            select(Need)
+            .where(Need.organisation_id.in_(organisation_ids), Need.published_at.is_not(None))
+            .order_by(Need.updated_at.desc())
+        )
+    )
+
+
+def drafts_of(db: Session, organisation_ids: frozenset[int] | set[int]) -> list[Need]:
+    """The organisations' drafts, last changed first: for their members' dashboard."""
+    if not organisation_ids:
+        return []
+    return list(
+        db.scalars(
+            select(Need)
+            .where(Need.organisation_id.in_(organisation_ids), Need.published_at.is_(None))
+            .order_by(Need.updated_at.desc())
+        )
     )
 
 
 def visible_from(db: Session, viewer: Viewer, organisation_id: int, limit: int = 50) -> list[Need]:
+    """The organisation's published needs this viewer may see (its members find their drafts on the dashboard)."""
     needs = db.scalars(
-        select(Need).where(Need.organisation_id == organisation_id).order_by(Need.updated_at.desc()).limit(limit)
+        select(Need)
+        .where(Need.organisation_id == organisation_id, Need.published_at.is_not(None))
+        .order_by(Need.updated_at.desc())
+        .limit(limit)
     )
     return [need for need in needs if can_see(viewer, need)]

@@ -1,4 +1,5 @@
-"""Need pages: post, edit, and move through the stages (the need's own page is pages.need)."""
+"""Need pages: draft, edit, and move through the stages (the need's own page is pages.need, its preview and
+publishing pages.need_preview)."""
 
 from __future__ import annotations
 
@@ -101,8 +102,8 @@ def create(
     except ValueError:
         errors = {"organisation_id": "Choose one of your councils or public bodies"}
         return _form_page(request, db, viewer, values, errors, "/needs/new", False, 422)
-    flash(request, "Your need is posted.")
-    return RedirectResponse(f"/needs/{need.id}", status_code=303)
+    flash(request, "Your draft is saved. Only your council can see it until you publish it.")
+    return RedirectResponse(f"/needs/{need.id}/preview", status_code=303)
 
 
 @router.get("/{need_id}/edit", response_class=HTMLResponse)
@@ -125,9 +126,12 @@ def update(
     values = form_to_dict(form, LIST_FIELDS)
     try:
         data = validate(NeedForm, values, NEED_LABELS)
-        service.update(db, viewer, need_id, data)
+        need = service.update(db, viewer, need_id, data)
     except Invalid as error:
         return _form_page(request, db, viewer, values, error.field_errors, f"/needs/{need_id}/edit", True, 422)
+    if need.is_draft:
+        flash(request, "Your draft is updated.")
+        return RedirectResponse(f"/needs/{need_id}/preview", status_code=303)
     flash(request, "Your need is updated.")
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 

@@ -44,6 +44,7 @@ def dashboard(
         "pitches": listings.for_organisations(db, Pitch, supplier_side),
         "offers": listings.for_organisations(db, Offer, supplier_side),
         "needs": needs.for_organisations(db, public_sector),
+        "need_drafts": needs.drafts_of(db, public_sector),
         "profiles": profiles.summaries(db, supplier_side),
         "references_to_confirm": profiles.references_naming(db, public_sector),
         "is_supplier": bool(supplier_side),

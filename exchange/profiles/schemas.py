@@ -7,16 +7,17 @@ from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
-    BeforeValidator,
     EmailStr,
     Field,
     field_validator,
     model_validator,
 )
 
+from exchange.core.dates import uk_date
 from exchange.core.errors import Invalid
 from exchange.core.forms import FieldError, FormSchema, WebAddress, validate
 from exchange.core.ids import DbId
+from exchange.core.money import Pounds
 from exchange.profiles.completeness import today
 from exchange.profiles.grounds import GROUNDS
 from exchange.profiles.models import (
@@ -32,10 +33,7 @@ COMPANIES_HOUSE_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 VAT_NUMBER = re.compile(r"^GB(\d{9}|\d{12})$")
 ICO_REGISTRATION_NUMBER = re.compile(r"^[A-Z]{1,2}\d{6,7}$")
 CHARITY_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/-]{3,19}$")
-UK_DATE = re.compile(r"^(\d{1,2})[/\s.-]+(\d{1,2})[/\s.-]+(\d{4})$")
-ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 MAX_POUNDS = 100_000_000_000
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 Size = Literal["micro", "small", "medium", "large"]
 Policy = Literal[
@@ -49,38 +47,6 @@ def _compact(value: object) -> object:
     if isinstance(value, str):
         return "".join(value.split()).upper() or None
     return value
-
-
-def uk_date(label: str) -> BeforeValidator:
-    """A date typed the British way (31/3/2027, 31 3 2027) or sent by a date picker (2027-03-31)."""
-
-    def parse(value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        text = value.strip()
-        if match := UK_DATE.match(text):
-            day, month, year = (int(part) for part in match.groups())
-        elif match := ISO_DATE.match(text):
-            year, month, day = (int(part) for part in match.groups())
-        else:
-            raise ValueError(f"Enter {label} as a date, like 31/3/2027")
-        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-            # Far-off years are typing slips, and past 9998 the times of the day would not fit in a date.
-            raise ValueError(f"{label[:1].upper()}{label[1:]} must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise ValueError(f"{label[:1].upper()}{label[1:]} must be a real date, like 31/3/2027") from None
-
-    return BeforeValidator(parse)
-
-
-def _whole_pounds(value: object) -> object:
-    """Amounts as people type them: "£5,000,000" is 5000000."""
-    return re.sub(r"[£,\s]", "", value) if isinstance(value, str) else value
-
-
-Pounds = Annotated[int, BeforeValidator(_whole_pounds)]
 
 
 def _not_in_the_past(value: date | None, message: str) -> date | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer
+from exchange.core.dates import date_values, gather_dates
 from exchange.core.errors import Invalid
 from exchange.core.forms import FormSchema, form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -60,6 +60,8 @@ from exchange.profiles.schemas import (
 router = APIRouter(route_class=TransactionalRoute, prefix="/organisations/{slug}/profile")
 PAST_CONTRACTS_SHOWN = 50
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# The date inputs of the profile forms (see exchange.core.dates).
+DATE_FIELDS = ("trading_started_on", "expires_on", "awarded_on")
 
 
 def _base(organisation: Organisation) -> str:
@@ -132,10 +134,6 @@ def _saved(request: Request, organisation: Organisation, section: Section) -> Re
 # --- Identity, policies and declarations: one form each ---
 
 
-def _uk_date(value: date | None) -> str:
-    return f"{value.day}/{value.month}/{value.year}" if value else ""
-
-
 def _identity_values(view: service.ProfileView) -> dict[str, Any]:
     profile, organisation = view.profile, view.organisation
     if profile is None:
@@ -151,7 +149,7 @@ def _identity_values(view: service.ProfileView) -> dict[str, Any]:
         "registered_address": profile.registered_address or "",
         "contact_address": profile.contact_address or "",
         "website": organisation.website or "",
-        "trading_started_on": _uk_date(profile.trading_started_on),
+        **date_values("trading_started_on", profile.trading_started_on),
         "size": profile.size or "",
         "is_vcse": _yes_no(profile.is_vcse),
     }
@@ -228,7 +226,7 @@ def _add_single_form_routes(form: SingleForm) -> None:
         viewer: Viewer = Depends(current_viewer),
     ) -> Response:
         organisation = service.editable_organisation(db, viewer, slug)
-        values = form_to_dict(submitted, lists=form.lists)
+        values = gather_dates(form_to_dict(submitted, lists=form.lists), DATE_FIELDS)
         try:
             form.save(db, viewer, organisation, values)
         except Invalid as error:
@@ -325,7 +323,7 @@ def _add_list_routes(listing: ListSection) -> None:
         viewer: Viewer = Depends(current_viewer),
     ) -> Response:
         organisation = service.editable_organisation(db, viewer, slug)
-        values = form_to_dict(submitted)
+        values = gather_dates(form_to_dict(submitted), DATE_FIELDS)
         try:
             listing.add(db, viewer, organisation, validate(listing.form, values, listing.labels))
         except Invalid as error:

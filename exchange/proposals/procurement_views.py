@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
+from exchange.core.dates import date_values, gather_dates
 from exchange.core.errors import Invalid
 from exchange.core.forms import form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -35,14 +36,11 @@ from exchange.proposals.schemas import (
 # The council's pages answer 404 to everyone else, anonymous visitors included; asking a question signs in first.
 router = APIRouter(route_class=TransactionalRoute, prefix="/needs/{need_id}")
 # What the council can still change once a proposal is submitted.
-STILL_CHANGEABLE = ("shortlist_size", "opens_on", "closes_on", "questions_close_on")
+DATE_FIELDS = ("opens_on", "closes_on", "questions_close_on")
+STILL_CHANGEABLE = ("shortlist_size", *DATE_FIELDS)
 
 
 # --- Procurement settings ---
-
-
-def _uk_date(value: Any) -> str:
-    return f"{value.day}/{value.month}/{value.year}" if value else ""
 
 
 def _settings_values(view: ProcurementView) -> dict[str, Any]:
@@ -50,9 +48,9 @@ def _settings_values(view: ProcurementView) -> dict[str, Any]:
         "essential_requirements": "\n".join(r.text for r in view.essential),
         "nice_to_have_requirements": "\n".join(r.text for r in view.nice_to_have),
         "shortlist_size": view.shortlist_size or "",
-        "opens_on": _uk_date(view.opens_on),
-        "closes_on": _uk_date(view.closes_on),
-        "questions_close_on": _uk_date(view.questions_close_on),
+        **date_values("opens_on", view.opens_on),
+        **date_values("closes_on", view.closes_on),
+        **date_values("questions_close_on", view.questions_close_on),
     }
     criteria: list[tuple[str, int | str]] = [(c.name, c.weight) for c in view.criteria]
     if not view.is_set_up:
@@ -124,14 +122,17 @@ def save_settings(
     if locked:
         # The requirements and criteria are fixed, so the form leaves them out: keep them as they are.
         fixed = _settings_values(procurement.load(db, need))
-        values.update({key: value for key, value in fixed.items() if key not in STILL_CHANGEABLE})
+        values.update({key: value for key, value in fixed.items() if key.split("-")[0] not in STILL_CHANGEABLE})
     try:
-        data = validate(ProcurementForm, _settings_data(values, MAX_CRITERIA), PROCUREMENT_LABELS)
+        data = validate(
+            ProcurementForm, _settings_data(gather_dates(values, DATE_FIELDS), MAX_CRITERIA), PROCUREMENT_LABELS
+        )
         procurement.update(db, viewer, need.id, data)
     except Invalid as error:
         return _settings_page(request, procurement.load(db, need), values, error.field_errors, locked, 422)
     flash(request, "The requirements, criteria and dates are saved.")
-    return RedirectResponse(f"/needs/{need.id}", status_code=303)
+    # A draft goes back to its preview, where it is published.
+    return RedirectResponse(f"/needs/{need.id}/preview" if need.is_draft else f"/needs/{need.id}", status_code=303)
 
 
 # --- Clarification questions ---

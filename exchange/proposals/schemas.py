@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from exchange.core.dates import uk_date
 from exchange.core.forms import FieldError, FormSchema
 from exchange.core.ids import DbId, plain_number
-from exchange.profiles.schemas import Pounds, uk_date
+from exchange.core.money import Pounds
 from exchange.proposals.models import ProposalStatus, RequirementKind
 
 MAX_REQUIREMENTS = 20

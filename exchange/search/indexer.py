@@ -83,7 +83,7 @@ def index_offer(db: Session, offer: Offer) -> None:
 
 
 def index_need(db: Session, need: Need) -> None:
-    if need.is_hidden:
+    if need.is_hidden or need.is_draft:
         remove(db, "need", need.id)
         return
     values = _common(db, need, [need.problem_statement, need.users, need.tried_so_far])

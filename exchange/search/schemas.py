@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from exchange.core.dates import uk_date
 from exchange.core.forms import MOST_PAGES
 from exchange.core.ids import DbId
+from exchange.core.money import Pounds
 from exchange.needs.models import NeedStage
 from exchange.organisations.models import OrganisationKind
 
@@ -37,9 +39,9 @@ class SearchQuery(BaseModel):
     include_ended: bool = False
     open_now: bool = False
     closes_within: int | None = Field(default=None, ge=1, le=365)
-    closes_after: date | None = None
-    value_min: int | None = Field(default=None, ge=0, le=1_000_000_000)
-    value_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    closes_after: Annotated[date | None, uk_date("the closing date")] = None
+    value_min: Pounds | None = Field(default=None, ge=0, le=1_000_000_000)
+    value_max: Pounds | None = Field(default=None, ge=0, le=1_000_000_000)
     sort: Sort = "relevance"
     page: int = Field(default=1, ge=1, le=MOST_PAGES)
     per_page: int = Field(default=20, ge=1, le=100)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from exchange.accounts.dependencies import current_viewer
 from exchange.core.database import settings_of
+from exchange.core.dates import date_part_names, gather_dates
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.templating import is_htmx, render, render_shared_fragment
 from exchange.core.viewer import ANONYMOUS, Viewer
@@ -37,6 +38,9 @@ def parse_query(request: Request) -> SearchQuery:
     params = request.query_params
     data: dict[str, Any] = {name: params.getlist(name) for name in LIST_PARAMS}
     data.update({name: params[name] for name in SINGLE_PARAMS if params.get(name)})
+    # The closing date comes as a GOV.UK date input (three fields) from the page, as one ISO date from links.
+    parts = {key: params[key] for key in date_part_names("closes_after") if params.get(key)}
+    data = gather_dates({**data, **parts}, ("closes_after",))
     try:
         return SearchQuery.model_validate(data)
     except ValidationError as error:

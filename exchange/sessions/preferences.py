@@ -89,6 +89,7 @@ def _needs_by_council(db: Session, councils: list[SessionParticipant]) -> dict[i
         Need.stage.in_(OPEN_STAGES),
         Need.visibility != Visibility.ORGANISATION,
         Need.hidden_at.is_(None),
+        Need.published_at.is_not(None),  # a draft is its council's alone
     )
     found: dict[int, list[Need]] = {}
     for need in db.scalars(query.order_by(Need.id)):

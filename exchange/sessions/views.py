@@ -3,7 +3,7 @@ cancel it."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
+from exchange.core.dates import date_values, gather_dates, last_day_before
 from exchange.core.errors import Invalid
 from exchange.core.forms import chosen_id, form_to_dict, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
@@ -25,6 +26,7 @@ from exchange.sessions.schemas import SESSION_LABELS, SessionForm
 from exchange.sessions.slots import today_in_london
 
 router = APIRouter(route_class=TransactionalRoute)
+DATE_FIELDS = ("held_on", "registration_closes_on", "preferences_close_on")
 
 STATUS_ACTIONS = {
     SessionStatus.OPEN: "Open registration",
@@ -49,7 +51,7 @@ def session_list(
 def _defaults() -> dict[str, Any]:
     day = today_in_london() + timedelta(days=28)
     return {
-        "held_on": day.strftime("%-d/%-m/%Y"),
+        **date_values("held_on", day),
         "starts_at": "9:30",
         "meeting_minutes": "20",
         "gap_minutes": "5",
@@ -59,22 +61,19 @@ def _defaults() -> dict[str, Any]:
         "tables": "10",
         "max_meetings": "8",
         "open_to": [k.value for k in OrganisationKind],
-        "registration_closes_on": (day - timedelta(days=14)).strftime("%-d/%-m/%Y"),
-        "preferences_close_on": (day - timedelta(days=7)).strftime("%-d/%-m/%Y"),
+        **date_values("registration_closes_on", day - timedelta(days=14)),
+        **date_values("preferences_close_on", day - timedelta(days=7)),
     }
 
 
 def _values_of(session: MatchmakingSession) -> dict[str, Any]:
-    def uk(day: date) -> str:
-        return day.strftime("%-d/%-m/%Y")
-
     grid = session.grid
     return {
         "title": session.title,
         "description": session.description,
         "venue": session.venue,
         "online_link": session.online_link,
-        "held_on": uk(session.held_on),
+        **date_values("held_on", session.held_on),
         "starts_at": grid["starts_at"][:5],
         "meeting_minutes": grid["meeting_minutes"],
         "gap_minutes": grid["gap_minutes"],
@@ -85,8 +84,8 @@ def _values_of(session: MatchmakingSession) -> dict[str, Any]:
         "max_meetings": session.max_meetings,
         "open_to": session.open_to,
         "exclusive_organisations": "yes" if session.exclusive_organisations else "",
-        "registration_closes_on": uk((session.registration_closes_at - timedelta(minutes=1)).date()),
-        "preferences_close_on": uk((session.preferences_close_at - timedelta(minutes=1)).date()),
+        **date_values("registration_closes_on", last_day_before(session.registration_closes_at)),
+        **date_values("preferences_close_on", last_day_before(session.preferences_close_at)),
     }
 
 
@@ -119,7 +118,7 @@ def new_session(
 
 def _read(form: FormData) -> tuple[dict[str, Any], SessionForm]:
     values = form_to_dict(form, lists=("open_to",))
-    return values, validate(SessionForm, values, SESSION_LABELS)
+    return values, validate(SessionForm, gather_dates(values, DATE_FIELDS), SESSION_LABELS)
 
 
 @router.post("/sessions/new", response_class=HTMLResponse)

@@ -304,3 +304,11 @@ def proposals_closed(live_server: LiveServer, need_id: int) -> Iterator[None]:
         yield
     finally:
         move(was or today() + timedelta(days=30), opened=False)
+
+
+def fill_date(page: Page, legend: str, value: date) -> None:
+    """Type a date into the GOV.UK date input (day, month and year fields) whose legend is ``legend``."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(value.day))
+    group.get_by_label("Month").fill(str(value.month))
+    group.get_by_label("Year").fill(str(value.year))

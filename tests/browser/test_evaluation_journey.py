@@ -19,7 +19,7 @@ from exchange.evaluation.models import NeedOutcome, OutcomeKind
 from exchange.needs.models import Need, NeedStage
 from exchange.notifications.models import Notification, NotificationKind
 from exchange.profiles.completeness import today
-from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
+from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, fill_date, screenshot
 from tests.browser.test_supplier_profile_journey import sign_in
 
 NEED = "Residents' say on the town centre and canalside masterplan"
@@ -148,7 +148,7 @@ def test_two_officers_evaluate_award_and_the_losing_supplier_reads_its_feedback(
     page.get_by_label(WINNER).check()
     page.get_by_label("Value of the contract").fill("27,800")
     starts = today() + timedelta(days=30)
-    page.get_by_label("Start date").fill(f"{starts.day}/{starts.month}/{starts.year}")
+    fill_date(page, "Start date", starts)
     screenshot(page, "evaluation-journey-11-outcome-form")
     assert_accessible(page)
     page.get_by_role("button", name="Record the outcome").click()

@@ -7,20 +7,20 @@ after a page saying who is affected."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import ConsoleLog, assert_accessible, screenshot
+from tests.browser.conftest import ConsoleLog, assert_accessible, fill_date, screenshot
 from tests.browser.test_supplier_profile_journey import sign_in
 
 TITLE = "Leeds housing repairs matchmaking"
 
 
-def _today() -> str:
-    return datetime.now(ZoneInfo("Europe/London")).strftime("%-d/%-m/%Y")
+def _today() -> date:
+    return datetime.now(ZoneInfo("Europe/London")).date()
 
 
 def _register(browser: Browser, base_url: str, session_path: str, email: str, wish: str | None) -> None:
@@ -54,10 +54,10 @@ def test_an_organiser_runs_a_session_from_the_pages(
     page.get_by_label("Organised by").select_option(label="Leeds City Council")
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Venue").fill("Leeds Civic Hall")
-    page.get_by_label("Date of the session").fill(_today())
+    fill_date(page, "Date of the session", _today())
     page.get_by_label("Number of tables or rooms").fill("2")
-    page.get_by_label("Registration closes on").fill(_today())
-    page.get_by_label("Preferences close on").fill(_today())
+    fill_date(page, "Registration closes on", _today())
+    fill_date(page, "Preferences close on", _today())
     # A mistake first: the form says what is wrong and keeps the answers.
     page.get_by_label("Number of meeting slots").fill("30")
     page.get_by_role("button", name="Create the session").click()

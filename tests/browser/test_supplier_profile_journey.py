@@ -8,6 +8,7 @@ answers the exclusion grounds, and sees each section marked complete. axe-core r
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from exchange.organisations.models import Organisation
 from exchange.profiles.grounds import GROUNDS
 from exchange.profiles.models import Certification, Declaration, SupplierProfile
-from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, screenshot
+from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, fill_date, screenshot
 
 EMAIL = "nikhil@routewise.example"
 ORGANISATION = "Routewise Transport Planning Ltd"
@@ -61,7 +62,7 @@ def test_a_supplier_completes_its_profile_and_sees_its_completeness_rise(
     page.get_by_label("Limited company", exact=True).check()
     page.get_by_label("Companies House number").fill("1234")
     page.get_by_label("Registered address").fill("3 Castle Gate\nNottingham\nNG1 7AQ")
-    page.get_by_label("Date it started trading").fill("14/9/2019")
+    fill_date(page, "Date it started trading", date(2019, 9, 14))
     page.get_by_label("Small (fewer than 50 staff)").check()
     page.get_by_role("group", name=re.compile("VCSE")).get_by_label("No").check()
     page.get_by_role("button", name="Save identity").click()
@@ -92,7 +93,7 @@ def test_a_supplier_completes_its_profile_and_sees_its_completeness_rise(
     page.get_by_role("link", name="Change certifications").click()
     page.get_by_label("Cyber Essentials", exact=True).check()
     page.get_by_label("Certificate number or reference").fill("IASME-CE-051122")
-    page.get_by_label("Expiry date").fill("31/12/2099")
+    fill_date(page, "Expiry date", date(2099, 12, 31))
     screenshot(page, "profile-journey-04-certificate-form")
     assert_accessible(page)
     page.get_by_role("button", name="Add certificate").click()

@@ -88,7 +88,7 @@ def test_bad_input_shows_an_error_summary_and_writes_nothing(client: Client, db:
     other_supplier = factories.supplier(db, factories.user(db), name="Other Supplier Ltd")
     cases = [
         ({"title": "", "steps": "", "outcomes": "short"}, ["Enter a title", "Enter the steps to replicate it"]),
-        ({"cost": "a lot"}, ["The cost must be a whole number"]),
+        ({"cost": "a lot"}, ["The cost must be an amount in numbers, like 8,000"]),
         ({"need_id": str(someone_elses_need.id)}, ["Choose one of your council"]),
         ({"supplier_organisation_id": str(world.other_council.id)}, ["Choose a supplier from the list"]),
         (
@@ -178,3 +178,9 @@ def test_choosing_a_supplier_fetches_its_pitches_and_offers_to_tick(client: Clie
     assert nothing.status_code == 200 and 'type="checkbox"' not in nothing.text
     form = client.get(f"/case-studies/new?need={world.need.id}")
     assert 'hx-get="/case-studies/supplier-listings"' in form.text and world.pitch.title in form.text
+
+
+def test_the_cost_is_taken_as_people_type_money(client: Client, db: Session, world: World) -> None:
+    sign_in(client, world.officer)
+    assert client.post("/case-studies/new", form_data(world, cost="£ 24,000.00")).status_code == 303
+    assert db.scalars(select(CaseStudy.cost)).one() == 24_000

@@ -187,7 +187,7 @@ def test_awarding_to_a_supplier_without_a_submitted_proposal_is_refused(
     ("changes", "field", "message"),
     [
         ({"value": None}, "value", "Enter the value of the contract in pounds"),
-        ({"value": "lots"}, "value", "must be a whole number"),
+        ({"value": "lots"}, "value", "must be an amount in numbers"),
         ({"starts_on": None}, "starts_on", "Enter the date the contract starts"),
         ({"starts_on": "31/2/2027"}, "starts_on", "must be a real date"),
         ({"kind": "postponed"}, "kind", "Choose what happened"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy.orm import Session
 
 from exchange.listings.models import Offer
@@ -47,3 +48,29 @@ def test_a_chosen_price_model_is_what_is_published(client: Client, db: Session) 
     assert client.post("/offers/new", form).status_code == 303
     [offer] = db.query(Offer).all()
     assert (offer.price_model.value, offer.price_amount, offer.is_free) == ("subscription", 1200, False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("8,000", 8000), ("£8,000", 8000), ("£ 8,000.00", 8000), ("8000.50", 8001)]
+)
+def test_the_price_is_taken_as_people_type_money(client: Client, db: Session, typed: str, stored: int) -> None:
+    organisation_id = signed_in_supplier(client, db)
+    form = {**OFFER, "organisation_id": str(organisation_id), "price_model": "one_off", "price_amount": typed}
+    assert client.post("/offers/new", form).status_code == 303
+    assert db.query(Offer).one().price_amount == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("8k", "must be an amount in numbers"),
+        ("-8,000", "must be £0 or more"),
+        ("8000.505", "must have no more than 2 numbers after"),
+    ],
+)
+def test_a_price_that_is_not_money_is_refused(client: Client, db: Session, typed: str, message: str) -> None:
+    organisation_id = signed_in_supplier(client, db)
+    form = {**OFFER, "organisation_id": str(organisation_id), "price_model": "one_off", "price_amount": typed}
+    page = client.post("/offers/new", form)
+    assert page.status_code == 422 and f"The price {message}" in page.text and f'value="{typed}"' in page.text
+    assert factories.count(db, Offer) == 0

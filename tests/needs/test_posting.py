@@ -58,14 +58,15 @@ def test_posting_a_need_through_the_form(officer_client: Client, db: Session) ->
 
     assert response.status_code == 303
     need = db.scalars(select(Need).where(Need.organisation_id == council.id)).one()
-    assert response.headers["location"] == f"/needs/{need.id}"
+    assert response.headers["location"] == f"/needs/{need.id}/preview"
+    assert need.is_draft
     assert (need.title, need.stage, need.visibility) == (GOOD["title"], NeedStage.IDEA, Visibility.PUBLIC)
     assert (need.budget_min, need.budget_max) == (5000, 20000)
     assert need.tags == ["waste", "bins"] and need.category_id == category.id
     [event] = factories.audit_events(db, "need", need.id)
     assert (event.action, event.data) == ("need.created", {"stage": "idea"})
-    page = officer_client.get(f"/needs/{need.id}")
-    assert "£5,000 to £20,000" in page.text and "Your need is posted." in page.text
+    page = officer_client.get(f"/needs/{need.id}/preview")
+    assert "£5,000 to £20,000" in page.text and "Your draft is saved." in page.text
 
 
 def test_posting_a_need_through_the_api(officer_client: Client, db: Session) -> None:

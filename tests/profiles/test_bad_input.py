@@ -58,7 +58,7 @@ BAD_INPUT: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     ("certifications", CERTIFICATE, {"reference": None}, "reference", "Enter the certificate number"),
     ("certifications", CERTIFICATE, {"kind": "other"}, "name", "Enter the certification's name"),
     ("certifications", CERTIFICATE, {"kind": "iso_99999"}, "kind", "Choose the certification"),
-    ("insurance", INSURANCE, {"cover_amount": "five million"}, "cover_amount", "whole number"),
+    ("insurance", INSURANCE, {"cover_amount": "five million"}, "cover_amount", "must be an amount in numbers"),
     ("insurance", INSURANCE, {"cover_amount": "0"}, "cover_amount", "must be 1 or more"),
     ("insurance", INSURANCE, {"cover_amount": None}, "cover_amount", "Enter the cover amount"),
     ("insurance", INSURANCE, {"expires_on": "1/1/2000"}, "expires_on", "today or later"),
@@ -68,7 +68,7 @@ BAD_INPUT: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     ("references", REFERENCE, {"buyer_organisation_id": "999999"}, "buyer_organisation_id", "Choose a council"),
     ("references", REFERENCE, {"description": None}, "description", "Enter what you did for them"),
     ("past-contracts", PAST_CONTRACT, {"title": None}, "title", "Enter what the contract was for"),
-    ("past-contracts", PAST_CONTRACT, {"value": "-5"}, "value", "must be 0 or more"),
+    ("past-contracts", PAST_CONTRACT, {"value": "-5"}, "value", "must be £0 or more"),
     ("past-contracts", PAST_CONTRACT, {"awarded_on": "1/1/2099"}, "awarded_on", "today or in the past"),
 ]
 
@@ -92,7 +92,8 @@ def test_bad_input_is_refused_with_the_message_and_nothing_is_written(
     assert response.status_code == 422
     assert "govuk-error-summary" in response.text and "<title>Error: " in response.text
     assert f'href="#{field}"' in response.text
-    assert f'id="{field}-error"' in response.text
+    # A date input's error message is on its fieldset (the summary's link still lands in its first field).
+    assert f'id="{field}-error"' in response.text or f'id="{field}-date-error"' in response.text
     assert message in html.unescape(response.text)
     assert written(db) == before
 

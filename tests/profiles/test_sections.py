@@ -95,7 +95,8 @@ def test_identity_is_saved_normalised_and_audited(supplier: Supplier, db: Sessio
     assert "company/SC123456" in page.text
 
     again = supplier.client.get(f"{supplier.base}/identity")
-    assert 'value="SC123456"' in again.text and 'value="27/3/2016"' in again.text
+    assert 'value="SC123456"' in again.text
+    assert 'name="trading_started_on-day" type="text" value="27"' in again.text and 'value="2016"' in again.text
 
 
 def test_policies_are_saved(supplier: Supplier, db: Session) -> None:

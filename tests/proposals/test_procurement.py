@@ -4,6 +4,7 @@ need. Bad input is refused with a clear message and writes nothing; nobody else 
 from __future__ import annotations
 
 import html
+from datetime import date
 from typing import Any
 
 import pytest
@@ -37,14 +38,28 @@ GOOD: dict[str, Any] = {
     "criterion_3_name": "Price",
     "criterion_3_weight": "20",
     "shortlist_size": "4",
-    "opens_on": "1/3/2027",
-    "closes_on": "2027-03-29",
-    "questions_close_on": "22/3/2027",
 }
+# Relative to today, so that the dates stay in the future: proposals open in 30 days, questions close in 51
+# and proposals in 58.
+OPENS, QUESTIONS_CLOSE, CLOSES = days(30), days(51), days(58)
 
 
-def uk(value: Any) -> str:
-    return f"{value.day}/{value.month}/{value.year}"
+def on(field: str, day: Any = None, month: Any = None, year: Any = None) -> dict[str, Any]:
+    """A GOV.UK date input's three fields as the browser sends them (None leaves a field out)."""
+    return {f"{field}-day": day, f"{field}-month": month, f"{field}-year": year}
+
+
+def date_input(field: str, value: date) -> dict[str, Any]:
+    return on(field, str(value.day), str(value.month), str(value.year))
+
+
+GOOD.update(
+    date_input("opens_on", OPENS) | date_input("closes_on", CLOSES) | date_input("questions_close_on", QUESTIONS_CLOSE)
+)
+
+
+def long_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 def test_the_officer_sets_requirements_criteria_and_dates_and_they_are_published(
@@ -76,13 +91,14 @@ def test_the_officer_sets_requirements_criteria_and_dates_and_they_are_published
         ("Social value", 30),
         ("Price", 20),
     ]
-    assert view.shortlist_size == 4 and uk(view.opens_on) == "1/3/2027" and uk(view.closes_on) == "29/3/2027"
+    assert (view.shortlist_size, view.opens_on, view.closes_on) == (4, OPENS, CLOSES)
+    assert view.questions_close_on == QUESTIONS_CLOSE
     assert factories.audit_events(db, "need", world.need.id, "need.procurement_updated")
 
     public = html.unescape(other_client.get(f"/needs/{world.need.id}").text)
-    for text in ("Deliver a hot meal every day", "Offer a frozen meal", "Social value", "30%", "29 March 2027"):
+    for text in ("Deliver a hot meal every day", "Offer a frozen meal", "Social value", "30%", long_date(CLOSES)):
         assert text in public, text
-    assert "22 March 2027" in public and "Up to 4" in public
+    assert long_date(QUESTIONS_CLOSE) in public and "Up to 4" in public
     assert "Cyber Essentials (or Cyber Essentials Plus)" in public
 
 
@@ -107,18 +123,25 @@ BAD_INPUT = [
     ({"criterion_2_weight": "a lot"}, "criterion_2_weight", "Enter the weight of criterion 2 as a whole number"),
     ({"criterion_2_weight": "0"}, "criterion_2_weight", "from 1 to 100"),
     ({"criterion_2_name": "Price"}, "criteria", "Give each criterion a different name"),
-    ({"closes_on": "28/2/2027"}, "closes_on", "must be after the date they open"),
-    ({"closes_on": "1/3/2027"}, "closes_on", "must be after the date they open"),
-    ({"closes_on": None}, "closes_on", "Enter the date proposals close"),
-    ({"closes_on": "31/2/2027"}, "closes_on", "must be a real date"),
-    ({"questions_close_on": "30/3/2027"}, "questions_close_on", "must be before the date proposals close"),
-    ({"questions_close_on": "29/3/2027"}, "questions_close_on", "must be before the date proposals close"),
+    (date_input("closes_on", days(29)), "closes_on", "must be after the date they open"),
+    (date_input("closes_on", OPENS), "closes_on", "must be after the date they open"),
+    (on("closes_on"), "closes_on", "Enter the date proposals close"),
+    (on("closes_on", "31", "2", str(CLOSES.year)), "closes_on", "The date proposals close must be a real date"),
+    (on("closes_on", "29", None, str(CLOSES.year)), "closes_on", "The date proposals close must include a month"),
+    (on("closes_on", "29", "3", "27"), "closes_on", "must have a year with 4 numbers"),
+    (on("closes_on", "29th", "March", "2027"), "closes_on", "must be a real date, in numbers"),
+    (date_input("questions_close_on", days(59)), "questions_close_on", "must be before the date proposals close"),
+    (date_input("questions_close_on", CLOSES), "questions_close_on", "must be before the date proposals close"),
     (
-        {"opens_on": "1/1/2019", "closes_on": "1/1/2020", "questions_close_on": None},
+        on("opens_on", "1", "1", "2019") | on("closes_on", "1", "1", "2020") | on("questions_close_on"),
         "closes_on",
         "must be in the future",
     ),
-    ({"opens_on": "1/1/2019", "questions_close_on": "1/1/2020"}, "questions_close_on", "must be in the future"),
+    (
+        on("opens_on", "1", "1", "2019") | on("questions_close_on", "1", "1", "2020"),
+        "questions_close_on",
+        "must be in the future",
+    ),
     ({"essential_requirements": f"Fine\n{TOO_LONG}"}, "essential_requirements", "Essential requirement 2 must be 300"),
     ({"nice_to_have_requirements": "\n".join(f"R{n}" for n in range(21))}, "nice_to_have_requirements", "up to 20"),
     ({"shortlist_size": "0"}, "shortlist_size", "must be 1 or more"),
@@ -141,10 +164,13 @@ def test_bad_settings_are_refused_with_the_message_and_nothing_is_written(
     assert response.status_code == 422
     text = html.unescape(response.text)
     assert "govuk-error-summary" in text and "<title>Error: " in text
-    assert f'href="#{field}"' in text and f'id="{field}-error"' in text
+    assert f'href="#{field}"' in text and (f'id="{field}-error"' in text or f'id="{field}-date-error"' in text)
     assert message in text
     assert written(db) == before
     assert 'value="Technical quality"' in text  # what was typed is kept
+    for name, typed in changes.items():  # and the date fields as typed, too
+        if name.endswith(("-day", "-month", "-year")) and typed:
+            assert f'name="{name}" type="text" value="{typed}"' in text, name
 
 
 def test_requirements_and_criteria_are_fixed_once_a_proposal_is_submitted(
@@ -155,7 +181,9 @@ def test_requirements_and_criteria_are_fixed_once_a_proposal_is_submitted(
     page = client.get(f"/needs/{world.need.id}/procurement")
     assert "can no longer change" in page.text and 'name="essential_requirements"' not in page.text
 
-    response = client.post(f"/needs/{world.need.id}/procurement", {"opens_on": uk(days(-7)), "closes_on": uk(days(40))})
+    response = client.post(
+        f"/needs/{world.need.id}/procurement", date_input("opens_on", days(-7)) | date_input("closes_on", days(40))
+    )
 
     assert response.status_code == 303
     view = procurement.load(db, world.need)

@@ -52,8 +52,8 @@ def edit_path(proposal: Proposal) -> str:
         ),
         ({"evidence": "é" * 1_999 + "😀"}, "evidence", "it has 2,001"),
         ({"meets": "perhaps"}, "meets", "Choose whether you meet essential requirement 1"),
-        ({"price": "ninety thousand"}, "price", "The price in pounds must be a whole number"),
-        ({"price": "-5"}, "price", "must be 0 or more"),
+        ({"price": "ninety thousand"}, "price", "The price in pounds must be an amount in numbers"),
+        ({"price": "-5"}, "price", "must be £0 or more"),
         ({"price_note": "x" * 301}, "price_note", "300 characters or fewer"),
         ({"approach": "y" * 5_001}, "approach", "Your approach must be 5,000 characters or fewer: it has 5,001"),
     ],
@@ -204,3 +204,14 @@ def test_submitting_an_unfinished_draft_lists_what_is_missing(client: Client, db
     response = client.post(location.replace("/edit", "/submit"))
     assert response.status_code == 422 and "Finish your proposal before you submit it" in response.text
     assert written(db) == before
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("90,000", 90_000), ("£ 90,000.00", 90_000), ("90000.50", 90_001)])
+def test_the_price_is_taken_as_people_type_money(
+    client: Client, db: Session, world: World, typed: str, stored: int
+) -> None:
+    proposal = draft_proposal(db, world)
+    sign_in(client, world.supplier_admin)
+    assert client.post(edit_path(proposal), form_of(world, db, price=typed)).status_code == 303
+    db.refresh(proposal)
+    assert proposal.price == stored

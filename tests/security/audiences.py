@@ -173,6 +173,7 @@ POST   /needs/{need_id}/invitations                                             
 GET    /needs/{need_id}/matches                                                 council admin
 GET    /needs/{need_id}/outcome                                                 council
 POST   /needs/{need_id}/outcome                                                 council
+GET    /needs/{need_id}/preview                                                 council?
 GET    /needs/{need_id}/procurement                                             council
 POST   /needs/{need_id}/procurement                                             council
 GET    /needs/{need_id}/proposals                                               council
@@ -190,6 +191,7 @@ POST   /needs/{need_id}/proposals/{proposal_id}/shortlist                       
 POST   /needs/{need_id}/proposals/{proposal_id}/submit                          supplier
 GET    /needs/{need_id}/proposals/{proposal_id}/withdraw                        supplier
 POST   /needs/{need_id}/proposals/{proposal_id}/withdraw                        supplier
+POST   /needs/{need_id}/publish                                                 council?
 GET    /needs/{need_id}/respond                                                 user
 POST   /needs/{need_id}/respond                                                 supplier other_supplier
 GET    /needs/{need_id}/shortlist                                               council admin
