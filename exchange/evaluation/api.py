@@ -91,8 +91,11 @@ def get_evaluation(
     need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
 ) -> EvaluationOut:
     """For the need's council only: the shortlisted proposals ranked by agreed weighted total. Until moderation
-    starts, only your own scores are given."""
-    return evaluation_out(service.load(db, viewer, need_id), viewer)
+    starts, only your own scores are given. Once the need has an evaluation panel, only the panel (each member
+    once they have declared no conflict of interest) and the need's owner are answered."""
+    state = service.load(db, viewer, need_id)
+    state.refuse_unless_reader()
+    return evaluation_out(state, viewer)
 
 
 @router.put("/needs/{need_id}/proposals/{proposal_id}/scores/{criterion_id}", response_model=ScoreOut)

@@ -27,6 +27,7 @@ class NotificationKind(enum.StrEnum):
     QUESTION_ASKED = "question_asked"
     QUESTION_ANSWERED = "question_answered"
     CONTENT_MODERATED = "content_moderated"
+    EVALUATION_ASSIGNED = "evaluation_assigned"
 
     @property
     def about(self) -> KindDescription:
@@ -87,6 +88,10 @@ KIND_DESCRIPTIONS = {
     ),
     NotificationKind.CONTENT_MODERATED: KindDescription(
         "Moderation of what you wrote", "When a moderator approves or hides something you wrote, and why."
+    ),
+    NotificationKind.EVALUATION_ASSIGNED: KindDescription(
+        "Evaluations you are assigned to",
+        "When a colleague asks you to evaluate or moderate the proposals for one of your council's needs.",
     ),
 }
 
