@@ -325,6 +325,7 @@ def moderate(
 ) -> Response:
     state = service.load(db, viewer, need_id)
     proposal = service.shortlisted(db, state, proposal_id)
+    state.refuse_unless(state.panel.moderating_refusal(viewer.user_id))
     values = {key: str(value) for key, value in form.items() if key != "csrf_token"}
     try:
         service.moderate(db, viewer, need_id, proposal.id, parse_moderation(values, state.criteria))

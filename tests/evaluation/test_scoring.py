@@ -116,7 +116,6 @@ def test_until_moderation_each_evaluator_sees_only_their_own_scores(
     api = client.get(f"/api/v1/needs/{ev.need.id}/evaluation").json()
 
     assert "Your scores" in page and ">91<" not in page
-    assert "91" not in page.split("Your scores", 1)[1]  # the colleague scored 91, 92, 93
     assert "91" not in scores_page and ev.world.colleague.name not in scores_page
     assert api["evaluators"] == [] and api["moderation_started_at"] is None
     assert all(cell["scores"] == {} for row in api["proposals"] for cell in row["criteria"])

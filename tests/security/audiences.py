@@ -162,7 +162,9 @@ POST   /needs/{need_id}/edit                                                    
 GET    /needs/{need_id}/evaluation                                              council
 GET    /needs/{need_id}/evaluation.csv                                          council
 GET    /needs/{need_id}/evaluation.xlsx                                         council
+POST   /needs/{need_id}/evaluation/declaration                                  council
 POST   /needs/{need_id}/evaluation/moderation                                   council
+POST   /needs/{need_id}/evaluation/panel                                        council
 GET    /needs/{need_id}/matches                                                 council admin
 GET    /needs/{need_id}/outcome                                                 council
 POST   /needs/{need_id}/outcome                                                 council
@@ -178,7 +180,7 @@ POST   /needs/{need_id}/proposals/{proposal_id}/moderation                      
 GET    /needs/{need_id}/proposals/{proposal_id}/outcome                         supplier?
 GET    /needs/{need_id}/proposals/{proposal_id}/review                          supplier
 GET    /needs/{need_id}/proposals/{proposal_id}/scores                          council
-POST   /needs/{need_id}/proposals/{proposal_id}/scores/{criterion_id}           council
+POST   /needs/{need_id}/proposals/{proposal_id}/scores                          council
 POST   /needs/{need_id}/proposals/{proposal_id}/shortlist                       council
 POST   /needs/{need_id}/proposals/{proposal_id}/submit                          supplier
 GET    /needs/{need_id}/proposals/{proposal_id}/withdraw                        supplier
