@@ -59,14 +59,22 @@ class Panel:
     def may_assign(self, viewer: Viewer) -> bool:
         return self.is_owner(viewer.user_id) or self.need.organisation_id in viewer.admin_of
 
-    def _evaluation_page(self) -> str:
-        return f"/needs/{self.need.id}/evaluation"
+    def next_step(self, user_id: int | None) -> tuple[str, str] | None:
+        """Where a refused member goes next: to the declaration, while theirs is due."""
+        member = self.member(user_id)
+        if member is None or member.declared_at is not None:
+            return None
+        return ("Declare your interests", f"/needs/{self.need.id}/evaluation#declaration")
+
+    def refuse(self, refusal: str | None, user_id: int | None) -> None:
+        if refusal is not None:
+            raise NotAllowed(refusal, link=self.next_step(user_id))
 
     def _member_refusal(self, member: PanelMember, doing: str) -> str | None:
         if member.declared_at is None:
             return (
                 f"Declare whether you have a conflict of interest with the suppliers before you {doing}."
-                f" Make your declaration on the need's evaluation page: {self._evaluation_page()}"
+                " You make your declaration on the need's evaluation page."
             )
         if member.has_conflict:
             return (
@@ -124,9 +132,8 @@ def officers(db: Session, need: Need) -> list[User]:
 
 def refuse_unless_reader(db: Session, need: Need, user_id: int | None) -> None:
     """Registered with sealing: every council page, fragment or API answer with proposal content asks it."""
-    refusal = load(db, need).reading_refusal(user_id)
-    if refusal is not None:
-        raise NotAllowed(refusal)
+    found = load(db, need)
+    found.refuse(found.reading_refusal(user_id), user_id)
 
 
 sealing.reader_checks.append(refuse_unless_reader)

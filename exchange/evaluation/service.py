@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.audit import service as audit
-from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.models import utcnow
 from exchange.core.templating import format_date
 from exchange.core.viewer import Viewer
@@ -66,12 +66,10 @@ class EvaluationState:
         return self.panel.reading_refusal(self.actor_id)
 
     def refuse_unless_reader(self) -> None:
-        if self.reading_refusal is not None:
-            raise NotAllowed(self.reading_refusal)
+        self.panel.refuse(self.reading_refusal, self.actor_id)
 
     def refuse_unless(self, refusal: str | None) -> None:
-        if refusal is not None:
-            raise NotAllowed(refusal)
+        self.panel.refuse(refusal, self.actor_id)
 
     @property
     def may_score(self) -> bool:

@@ -127,6 +127,8 @@ def test_before_declaring_an_evaluator_reads_no_proposal_and_is_told_to_declare(
         assert response.status_code == 403, path
         assert "Declare whether you have a conflict of interest" in html.unescape(response.text), path
         assert "We cook locally" not in response.text and "90,000" not in response.text
+    refused = client.get(ev.path(ev.proposal)).text
+    assert f'href="/needs/{ev.need.id}/evaluation#declaration">Declare your interests</a>' in refused
     page = html.unescape(client.get(ev.path(page="/evaluation")).text)
     assert "Declare your interests" in page and "Pennine Community Meals" in page and "Rival Meals Ltd" in page
     assert "Score<span" not in page
