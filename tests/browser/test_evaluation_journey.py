@@ -10,13 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from exchange.evaluation.models import NeedOutcome, OutcomeKind
+from exchange.accounts.models import User
+from exchange.core.models import utcnow
+from exchange.evaluation.models import NeedOutcome, OutcomeKind, PanelMember
 from exchange.needs.models import Need, NeedStage
 from exchange.notifications.models import Notification, NotificationKind
 from exchange.profiles.completeness import today
@@ -33,6 +37,29 @@ CRITERIA = ["quality of approach", "reach and inclusion", "price"]
 def need_id(live_server: LiveServer) -> int:
     with live_server.database.session(write=False) as db:
         return db.scalars(select(Need.id).where(Need.title == NEED)).one()
+
+
+@contextmanager
+def panel_of_one(live_server: LiveServer, need: int, email: str) -> Iterator[None]:
+    """For tests of other pages: the officer alone evaluates and moderates the need, having declared no
+    conflict; afterwards the need has no panel again, as the demo data loads it."""
+    with live_server.database.transaction() as db:
+        user_id = db.scalars(select(User.id).where(User.email == email)).one()
+        db.add(
+            PanelMember(
+                need_id=need,
+                user_id=user_id,
+                is_evaluator=True,
+                is_moderator=True,
+                declared_at=utcnow(),
+                has_conflict=False,
+            )
+        )
+    try:
+        yield
+    finally:
+        with live_server.database.transaction() as db:
+            db.execute(delete(PanelMember).where(PanelMember.need_id == need))
 
 
 def declare_no_conflict(page: Page) -> None:
