@@ -12,18 +12,22 @@ from exchange.core.errors import NotFound
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.viewer import Viewer
-from exchange.evaluation import outcome, service
+from exchange.evaluation import outcome, panel, service
 from exchange.evaluation.models import NeedOutcome
 from exchange.evaluation.schemas import (
     AgreedScoreOut,
     CriterionOut,
     CriterionResultOut,
+    DeclarationForm,
     EvaluationOut,
     EvaluatorOut,
     ModerationForm,
     OutcomeForm,
     OutcomeOut,
     OwnOutcomeOut,
+    PanelForm,
+    PanelMemberOut,
+    PanelOut,
     ProposalResultOut,
     ScoreForm,
     ScoreOut,
@@ -96,6 +100,51 @@ def get_evaluation(
     state = service.load(db, viewer, need_id)
     state.refuse_unless_reader()
     return evaluation_out(state, viewer)
+
+
+def panel_out(found: panel.Panel) -> PanelOut:
+    return PanelOut(
+        need_id=found.need.id,
+        members=[
+            PanelMemberOut(
+                user_id=m.user_id,
+                name=m.user.name,
+                evaluator=m.is_evaluator,
+                moderator=m.is_moderator,
+                declared_at=m.declared_at,
+                conflict=m.has_conflict,
+                conflict_description=m.conflict_description,
+            )
+            for m in found.members
+        ],
+    )
+
+
+@router.get("/needs/{need_id}/evaluation/panel", response_model=PanelOut)
+def get_panel(need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> PanelOut:
+    """For the need's council: who evaluates and who moderates, and each one's declaration of interests."""
+    return panel_out(service.load(db, viewer, need_id).panel)
+
+
+@router.put("/needs/{need_id}/evaluation/panel", response_model=PanelOut)
+def assign_panel(
+    need_id: PathId, body: PanelForm, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
+) -> PanelOut:
+    """For the need's owner or an admin of its council: the evaluators and the one moderator, officers of the
+    council. Newly assigned officers are told; an evaluator who has scored stays."""
+    state = service.load(db, viewer, need_id)
+    return panel_out(panel.assign(db, viewer, state.need, body))
+
+
+@router.post("/needs/{need_id}/evaluation/declaration", response_model=PanelOut)
+def declare(
+    need_id: PathId, body: DeclarationForm, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
+) -> PanelOut:
+    """For a member of the panel, once proposals are opened: whether you have a conflict of interest with the
+    suppliers (described if so). Made once; until then you read no proposal."""
+    state = service.load(db, viewer, need_id)
+    panel.declare(db, viewer, state.need, state.sealed_message, body)
+    return panel_out(panel.load(db, state.need))
 
 
 @router.put("/needs/{need_id}/proposals/{proposal_id}/scores/{criterion_id}", response_model=ScoreOut)

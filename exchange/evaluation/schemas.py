@@ -174,6 +174,21 @@ class EvaluationOut(BaseModel):
     proposals: list[ProposalResultOut]
 
 
+class PanelMemberOut(BaseModel):
+    user_id: int
+    name: str
+    evaluator: bool
+    moderator: bool
+    declared_at: datetime | None = Field(description="Until declared, the member reads no proposal.")
+    conflict: bool | None = Field(description="A declared conflict takes the member off the evaluation.")
+    conflict_description: str | None
+
+
+class PanelOut(BaseModel):
+    need_id: int
+    members: list[PanelMemberOut]
+
+
 class AgreedScoreOut(BaseModel):
     criterion_id: int
     criterion_name: str

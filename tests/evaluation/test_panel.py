@@ -233,3 +233,28 @@ def test_declaring_waits_for_the_proposals_to_open(db: Session, evaluation: Eval
     with pytest.raises(NotAllowed):  # not the owner, not an admin
         form = PanelForm(evaluator_ids=[person.id], moderator_id=person.id)
         panel.assign(db, factories.viewer(db, person), ev.need, form)
+
+
+def test_the_api_assigns_the_panel_and_takes_declarations(client: Client, db: Session, evaluation: Evaluation) -> None:
+    ev = evaluation
+    person = factories.officer(db, "BUN")
+    url = f"/api/v1/needs/{ev.need.id}/evaluation"
+    sign_in(client, ev.world.officer)
+
+    bad = client.api("PUT", f"{url}/panel", {"evaluator_ids": [], "moderator_id": person.id})
+    assigned = client.api("PUT", f"{url}/panel", {"evaluator_ids": [person.id], "moderator_id": ev.world.officer.id})
+
+    assert bad.status_code == 422 and "evaluator_ids" in bad.json()["errors"]
+    assert assigned.status_code == 200
+    members = {m["user_id"]: m for m in assigned.json()["members"]}
+    assert set(members) == {person.id, ev.world.officer.id}
+    assert members[person.id]["evaluator"] and members[person.id]["declared_at"] is None
+    sign_in(client, person)
+    assert client.get(f"{url}").status_code == 403
+    undescribed = client.api("POST", f"{url}/declaration", {"has_conflict": True})
+    declared = client.api("POST", f"{url}/declaration", {"has_conflict": False})
+    assert undescribed.status_code == 422 and "description" in undescribed.json()["errors"]
+    assert declared.status_code == 200
+    assert client.get(f"{url}").status_code == 200
+    sign_in(client, ev.world.other_officer)
+    assert client.get(f"{url}/panel").status_code == 404
