@@ -25,6 +25,7 @@ from exchange.core.text import slugify
 from exchange.core.viewer import Viewer
 from exchange.evaluation import exports, panel, service
 from exchange.evaluation.schemas import (
+    CONFLICT_LIMIT,
     FEEDBACK_LIMIT,
     JUSTIFICATION_LIMIT,
     NOTE_LIMIT,
@@ -80,6 +81,7 @@ def evaluation_response(
         "may_assign": may_assign,
         "officers": [(u.id, u.name) for u in panel.officers(db, state.need)] if may_assign else [],
         "suppliers": service.supplier_names(db, state) if not state.sealed else [],
+        "conflict_limit": CONFLICT_LIMIT,
         "values": {**_panel_values(state), **(values or {})},
         "errors": errors or {},
         "matrix": state.matrix(viewer),

@@ -258,3 +258,6 @@ def test_the_api_assigns_the_panel_and_takes_declarations(client: Client, db: Se
     assert client.get(f"{url}").status_code == 200
     sign_in(client, ev.world.other_officer)
     assert client.get(f"{url}/panel").status_code == 404
+    body = {"evaluator_ids": [ev.world.other_officer.id], "moderator_id": ev.world.other_officer.id}
+    assert client.api("PUT", f"{url}/panel", body).status_code == 404
+    assert client.api("POST", f"{url}/declaration", {"has_conflict": False}).status_code == 404

@@ -57,10 +57,10 @@ GET    /api/v1/needs/{need_id}                                                  
 PUT    /api/v1/needs/{need_id}                                                  user
 GET    /api/v1/needs/{need_id}/clarifications                                   public
 GET    /api/v1/needs/{need_id}/evaluation                                       council
-POST   /api/v1/needs/{need_id}/evaluation/declaration                           council
+POST   /api/v1/needs/{need_id}/evaluation/declaration                           public
 POST   /api/v1/needs/{need_id}/evaluation/moderation                            council
 GET    /api/v1/needs/{need_id}/evaluation/panel                                 council
-PUT    /api/v1/needs/{need_id}/evaluation/panel                                 council
+PUT    /api/v1/needs/{need_id}/evaluation/panel                                 public
 GET    /api/v1/needs/{need_id}/matches                                          council admin
 GET    /api/v1/needs/{need_id}/ocds                                             public
 GET    /api/v1/needs/{need_id}/outcome                                          council?
