@@ -91,6 +91,7 @@ def evaluation_response(
 
 
 def _download(state: EvaluationState, viewer: Viewer, kind: str) -> Response:
+    state.refuse_unless_reader()
     if not state.moderation_started:
         raise Conflict(
             "The matrix can be downloaded once moderation has started: until then each evaluator sees only their"

@@ -184,6 +184,7 @@ def test_an_officer_not_on_the_panel_neither_reads_nor_scores(
         response = client.get(path)
         assert response.status_code == 403, path
         assert "Only the officers assigned to evaluate this need" in html.unescape(response.text)
+    assert client.get(ev.path(page="/evaluation.csv")).status_code == 403
     scoring = client.post(ev.path(ev.proposal, "/scores"), {f"score_{ev.criteria[0].id}": "90"})
     declaring = client.post(ev.path(page="/evaluation/declaration"), {"has_conflict": "no"})
     moderating = client.post(ev.path(page="/evaluation/moderation"))
