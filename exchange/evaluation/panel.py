@@ -23,7 +23,7 @@ from exchange.core.errors import Conflict, Invalid, NotAllowed
 from exchange.core.models import utcnow
 from exchange.core.templating import format_date
 from exchange.core.viewer import Viewer
-from exchange.evaluation.models import EvaluationScore, Moderation, PanelMember
+from exchange.evaluation.models import EvaluationScore, Moderation, NeedOutcome, PanelMember
 from exchange.evaluation.schemas import DeclarationForm, PanelForm
 from exchange.needs.models import Need
 from exchange.notifications import service as notifications
@@ -165,6 +165,8 @@ def assign(db: Session, viewer: Viewer, need: Need, form: PanelForm) -> Panel:
         )
     if db.scalar(select(exists().where(Moderation.need_id == need.id))):
         raise Conflict("Moderation has started: the evaluators and the moderator can no longer change.")
+    if need.stage.is_final or db.scalar(select(exists().where(NeedOutcome.need_id == need.id))):
+        raise Conflict("The evaluation is closed: the evaluators and the moderator can no longer change.")
     assert form.moderator_id is not None  # the form requires one
     eligible = {u.id: u for u in officers(db, need)}
     wanted = {*form.evaluator_ids, form.moderator_id}

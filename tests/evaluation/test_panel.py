@@ -262,3 +262,11 @@ def test_the_api_assigns_the_panel_and_takes_declarations(client: Client, db: Se
     body = {"evaluator_ids": [ev.world.other_officer.id], "moderator_id": ev.world.other_officer.id}
     assert client.api("PUT", f"{url}/panel", body).status_code == 404
     assert client.api("POST", f"{url}/declaration", {"has_conflict": False}).status_code == 404
+
+
+def test_the_panel_is_fixed_once_moderation_starts(db: Session, evaluation: Evaluation) -> None:
+    ev = evaluation
+    score(db, ev, ev.world.colleague, ev.proposal, [60, 60, 60])
+    start_moderation(db, ev)
+    with pytest.raises(Conflict, match="Moderation has started"):
+        assign(db, ev.world, [ev.world.officer, ev.world.colleague], ev.world.colleague)
