@@ -32,6 +32,7 @@ from exchange.core.templating import make_environment
 from exchange.docs import views as docs_views
 from exchange.evaluation import api as evaluation_api
 from exchange.evaluation import outcome_views
+from exchange.evaluation import panel_views as evaluation_panel_views
 from exchange.evaluation import views as evaluation_views
 from exchange.feedback import views as feedback_views
 from exchange.knowledge import api as knowledge_api
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         matching_views,
         shortlist_views,
         evaluation_views,
+        evaluation_panel_views,
         outcome_views,
         notification_views,
         session_views,

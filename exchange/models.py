@@ -6,7 +6,14 @@ from exchange.case_studies.models import CaseStudy, CaseStudyInterest, CaseStudy
 from exchange.conversations.models import Group, GroupFacilitator, Post, PostSupport
 from exchange.core.database import Base
 from exchange.core.rate_limits import RateLimitHits
-from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
+from exchange.evaluation.models import (
+    AgreedScore,
+    EvaluationScore,
+    Moderation,
+    NeedOutcome,
+    PanelMember,
+    ProposalFeedback,
+)
 from exchange.feedback.models import ContactMessage
 from exchange.jobs.models import FailedJob
 from exchange.knowledge.models import Endorsement, Follow, SavedSearch
@@ -75,6 +82,7 @@ __all__ = [
     "Offer",
     "Organisation",
     "OutboxMessage",
+    "PanelMember",
     "PastContract",
     "Pitch",
     "Post",

@@ -27,6 +27,8 @@ LISTENERS_AND_JOBS = (
     "exchange.payments.limits",
     "exchange.sessions.tasks",
     "exchange.jobs.service",
+    # Registers who of a council may read opened proposals (its evaluation panel) with proposals.sealing.
+    "exchange.evaluation.panel",
 )
 
 

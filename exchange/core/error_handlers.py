@@ -39,14 +39,20 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def error_response(request: Request, status: int, message: str, field_errors: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    field_errors: dict[str, str] | None = None,
+    link: tuple[str, str] | None = None,
+) -> Response:
     if wants_json(request):
         body: dict[str, object] = {"detail": message}
         if field_errors:
             body["errors"] = field_errors
         return JSONResponse(body, status_code=status)
     template = "errors/_fragment.html" if is_htmx(request) else "errors/page.html"
-    context = {"title": TITLES.get(status, "Something went wrong"), "message": message, "status": status}
+    context = {"title": TITLES.get(status, "Something went wrong"), "message": message, "status": status, "link": link}
     response = render(request, template, context, status_code=status)
     if is_htmx(request):
         # Show the message where the form is, whatever the form targeted.
@@ -83,7 +89,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> Response:
-        return error_response(request, error.status_code, error.message, error.field_errors)
+        return error_response(request, error.status_code, error.message, error.field_errors, error.link)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

@@ -7,10 +7,14 @@ class DomainError(Exception):
     status_code = 400
     title = "Something went wrong"
 
-    def __init__(self, message: str, *, field_errors: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, field_errors: dict[str, str] | None = None, link: tuple[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
+        # What to do about it, as (text, path on the exchange): shown as a link under the message on the page.
+        self.link = link
 
 
 class NotFound(DomainError):

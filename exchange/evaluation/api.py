@@ -12,18 +12,22 @@ from exchange.core.errors import NotFound
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.viewer import Viewer
-from exchange.evaluation import outcome, service
+from exchange.evaluation import outcome, panel, service
 from exchange.evaluation.models import NeedOutcome
 from exchange.evaluation.schemas import (
     AgreedScoreOut,
     CriterionOut,
     CriterionResultOut,
+    DeclarationForm,
     EvaluationOut,
     EvaluatorOut,
     ModerationForm,
     OutcomeForm,
     OutcomeOut,
     OwnOutcomeOut,
+    PanelForm,
+    PanelMemberOut,
+    PanelOut,
     ProposalResultOut,
     ScoreForm,
     ScoreOut,
@@ -91,8 +95,56 @@ def get_evaluation(
     need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
 ) -> EvaluationOut:
     """For the need's council only: the shortlisted proposals ranked by agreed weighted total. Until moderation
-    starts, only your own scores are given."""
-    return evaluation_out(service.load(db, viewer, need_id), viewer)
+    starts, only your own scores are given. Once the need has an evaluation panel, only the panel (each member
+    once they have declared no conflict of interest) and the need's owner are answered."""
+    state = service.load(db, viewer, need_id)
+    state.refuse_unless_reader()
+    return evaluation_out(state, viewer)
+
+
+def panel_out(found: panel.Panel) -> PanelOut:
+    return PanelOut(
+        need_id=found.need.id,
+        members=[
+            PanelMemberOut(
+                user_id=m.user_id,
+                name=m.user.name,
+                evaluator=m.is_evaluator,
+                moderator=m.is_moderator,
+                declared_at=m.declared_at,
+                conflict=m.has_conflict,
+                conflict_description=m.conflict_description,
+            )
+            for m in found.members
+        ],
+    )
+
+
+@router.get("/needs/{need_id}/evaluation/panel", response_model=PanelOut)
+def get_panel(need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)) -> PanelOut:
+    """For the need's council: who evaluates and who moderates, and each one's declaration of interests."""
+    return panel_out(service.load(db, viewer, need_id).panel)
+
+
+@router.put("/needs/{need_id}/evaluation/panel", response_model=PanelOut)
+def assign_panel(
+    need_id: PathId, body: PanelForm, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
+) -> PanelOut:
+    """For the need's owner or an admin of its council: the evaluators and the one moderator, officers of the
+    council. Newly assigned officers are told; an evaluator who has scored stays."""
+    state = service.load(db, viewer, need_id)
+    return panel_out(panel.assign(db, viewer, state.need, body))
+
+
+@router.post("/needs/{need_id}/evaluation/declaration", response_model=PanelOut)
+def declare(
+    need_id: PathId, body: DeclarationForm, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
+) -> PanelOut:
+    """For a member of the panel, once proposals are opened: whether you have a conflict of interest with the
+    suppliers (described if so). Made once; until then you read no proposal."""
+    state = service.load(db, viewer, need_id)
+    panel.declare(db, viewer, state.need, state.sealed_message, body)
+    return panel_out(panel.load(db, state.need))
 
 
 @router.put("/needs/{need_id}/proposals/{proposal_id}/scores/{criterion_id}", response_model=ScoreOut)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.accounts.models import User
@@ -40,6 +40,48 @@ class EvaluationScore(Timestamped, Base):
     justification: Mapped[str] = mapped_column(Text)
 
     evaluator: Mapped[User] = relationship(lazy="raise")
+
+
+class PanelMember(Base):
+    """An officer of the need's council assigned to its evaluation, as an evaluator, its moderator or both, and
+    their declaration of interests: nobody on the panel reads a proposal before declaring, and a declared
+    conflict takes them off the evaluation."""
+
+    __tablename__ = "evaluation_panel_members"
+    __table_args__ = (
+        UniqueConstraint("need_id", "user_id"),
+        # One moderator per need, whatever two assigners do at the same moment.
+        Index(
+            "uq_evaluation_panel_members_moderator",
+            "need_id",
+            unique=True,
+            sqlite_where=text("is_moderator"),
+            postgresql_where=text("is_moderator"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    is_evaluator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_moderator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Until declared: None. Then whether they have a conflict of interest with the suppliers, and what it is.
+    declared_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    has_conflict: Mapped[bool | None] = mapped_column(Boolean)
+    conflict_description: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(lazy="raise", foreign_keys=[user_id])
+
+    @property
+    def declared(self) -> bool:
+        return self.declared_at is not None
+
+    @property
+    def cleared(self) -> bool:
+        """Declared no conflict of interest: may read the proposals and take their part."""
+        return self.declared_at is not None and self.has_conflict is False
 
 
 class Moderation(Base):

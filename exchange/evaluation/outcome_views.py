@@ -39,7 +39,9 @@ def _outcome_page(
     need = state.need
     view = procurement.load(db, need)
     why_not = outcome.why_no_supplier_can_be_chosen(db, view, viewer.user_id)
-    ranked = {row.supplier.proposal_id: row for row in state.matrix(viewer).rows} if state.moderation_started else {}
+    # The ranking only for those who may read the evaluation (with a panel: its cleared members and the owner).
+    shown = state.moderation_started and state.reading_refusal is None
+    ranked = {row.supplier.proposal_id: row for row in state.matrix(viewer).rows} if shown else {}
     proposers = sorted(
         outcome.council_proposers(db, view, viewer.user_id),
         key=lambda p: (ranked[p.id].rank or 999_999 if p.id in ranked else 999_999, p.organisation.name.lower()),

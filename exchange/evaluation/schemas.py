@@ -16,7 +16,14 @@ from exchange.proposals.schemas import MAX_CRITERIA, MAX_PRICE, browser_text
 JUSTIFICATION_LIMIT = 2_000
 NOTE_LIMIT = 2_000
 FEEDBACK_LIMIT = 5_000
+CONFLICT_LIMIT = 2_000
+MAX_PANEL = 30
 
+PANEL_LABELS = {"evaluator_ids": "the evaluators", "moderator_id": "the moderator"}
+DECLARATION_LABELS = {
+    "has_conflict": "whether you have a conflict of interest",
+    "description": "the description of the conflict",
+}
 SCORE_LABELS = {"score": "the score", "justification": "the justification for the score"}
 OUTCOME_LABELS = {
     "kind": "what happened",
@@ -33,6 +40,37 @@ class ScoreForm(FormSchema):
 
     score: Score
     justification: Annotated[str, browser_text(JUSTIFICATION_LIMIT, "The justification")] = Field(min_length=1)
+
+
+class PanelForm(FormSchema):
+    """Who evaluates a need's proposals and who moderates: officers of the need's council."""
+
+    evaluator_ids: list[DbId] = Field(default_factory=list, max_length=MAX_PANEL)
+    moderator_id: DbId | None = None
+
+    @model_validator(mode="after")
+    def evaluators_and_a_moderator(self) -> PanelForm:
+        if not self.evaluator_ids:
+            raise FieldError("evaluator_ids", "Choose at least one evaluator")
+        if self.moderator_id is None:
+            raise FieldError("moderator_id", "Choose the moderator")
+        self.evaluator_ids = list(dict.fromkeys(self.evaluator_ids))
+        return self
+
+
+class DeclarationForm(FormSchema):
+    """An assigned officer's declaration of interests in the suppliers whose proposals they would read."""
+
+    has_conflict: bool
+    description: Annotated[str, browser_text(CONFLICT_LIMIT, "The description of the conflict")] = ""
+
+    @model_validator(mode="after")
+    def conflict_described(self) -> DeclarationForm:
+        if self.has_conflict and not self.description:
+            raise FieldError("description", "Describe the conflict of interest: which supplier, and how")
+        if not self.has_conflict:
+            self.description = ""
+        return self
 
 
 class AgreedScoreIn(FormSchema):
@@ -134,6 +172,21 @@ class EvaluationOut(BaseModel):
     criteria: list[CriterionOut]
     evaluators: list[EvaluatorOut]
     proposals: list[ProposalResultOut]
+
+
+class PanelMemberOut(BaseModel):
+    user_id: int
+    name: str
+    evaluator: bool
+    moderator: bool
+    declared_at: datetime | None = Field(description="Until declared, the member reads no proposal.")
+    conflict: bool | None = Field(description="A declared conflict takes the member off the evaluation.")
+    conflict_description: str | None
+
+
+class PanelOut(BaseModel):
+    need_id: int
+    members: list[PanelMemberOut]
 
 
 class AgreedScoreOut(BaseModel):

@@ -1,8 +1,10 @@
 """Scoring and moderation of a need's shortlisted proposals, for the need's council only (404 to everyone else).
 
-Evaluators score independently: until moderation starts, each sees only their own scores. Starting moderation
-fixes the individual scores and shows them all to the council, which then agrees one score per proposal and
-criterion, with a note, and writes the feedback each supplier reads once the outcome is recorded.
+Only the need's evaluation panel takes part (see panel.py): assigned evaluators who declared no conflict of
+interest score, and the assigned moderator moderates. Evaluators score independently: until moderation
+starts, each sees only their own scores. Starting moderation fixes the individual scores and shows them all
+to the council, whose moderator then agrees one score per proposal and criterion, with a note, and writes the
+feedback each supplier reads once the outcome is recorded.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.models import utcnow
 from exchange.core.templating import format_date
 from exchange.core.viewer import Viewer
-from exchange.evaluation import matrix
+from exchange.evaluation import matrix, panel
 from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
+from exchange.evaluation.panel import Panel
 from exchange.evaluation.schemas import ModerationForm, ScoreForm
 from exchange.needs.models import Need
+from exchange.organisations.models import Organisation
 from exchange.proposals import procurement, sealing
 from exchange.proposals.models import EvaluationCriterion, Proposal, ProposalStatus
 from exchange.shortlists.models import ShortlistEntry
@@ -42,6 +46,9 @@ class EvaluationState:
     agreed: dict[tuple[int, int], AgreedScore]
     feedback: dict[int, ProposalFeedback]
     outcome: NeedOutcome | None
+    panel: Panel
+    # Who is looking: what they may read and do depends on their place on the panel.
+    actor_id: int | None
     # While the need's proposals are sealed there is nothing to evaluate: ``proposals`` is empty.
     sealed_message: str | None = None
 
@@ -52,6 +59,25 @@ class EvaluationState:
     def refuse_while_sealed(self, doing: str) -> None:
         if self.sealed_message is not None:
             raise Conflict(f"{doing} starts once proposals are opened. {self.sealed_message}")
+
+    @property
+    def reading_refusal(self) -> str | None:
+        """Why the viewer may not read the proposals or their scores (not on the panel, not yet declared)."""
+        return self.panel.reading_refusal(self.actor_id)
+
+    def refuse_unless_reader(self) -> None:
+        self.panel.refuse(self.reading_refusal, self.actor_id)
+
+    def refuse_unless(self, refusal: str | None) -> None:
+        self.panel.refuse(refusal, self.actor_id)
+
+    @property
+    def may_score(self) -> bool:
+        return self.panel.scoring_refusal(self.actor_id) is None
+
+    @property
+    def may_moderate(self) -> bool:
+        return self.panel.moderating_refusal(self.actor_id) is None
 
     @property
     def moderation_started(self) -> bool:
@@ -114,6 +140,21 @@ def shortlisted_proposals(db: Session, need: Need) -> list[Proposal]:
     )
 
 
+def supplier_names(db: Session, state: EvaluationState) -> list[str]:
+    """Who sent the need's submitted proposals: what the panel declares its interests in, once opened."""
+    if state.sealed:
+        return []
+    return sorted(
+        db.scalars(
+            select(Organisation.name)
+            .join(Proposal, Proposal.organisation_id == Organisation.id)
+            .where(Proposal.need_id == state.need.id, Proposal.status == ProposalStatus.SUBMITTED)
+            .distinct()
+        ),
+        key=str.lower,
+    )
+
+
 def load_for(db: Session, need: Need, actor_id: int | None) -> EvaluationState:
     view = procurement.load(db, need)
     opened = sealing.open_for_council(db, view, actor_id)
@@ -148,6 +189,8 @@ def load_for(db: Session, need: Need, actor_id: int | None) -> EvaluationState:
             )
         },
         outcome=db.scalar(select(NeedOutcome).where(NeedOutcome.need_id == need.id)),
+        panel=panel.load(db, need),
+        actor_id=actor_id,
         sealed_message=None if opened else sealing.sealed_message(view),
     )
 
@@ -160,12 +203,14 @@ def shortlisted(db: Session, state: EvaluationState, proposal_id: int) -> Propos
     """A shortlisted proposal of the need; another of its submitted proposals is refused with the reason."""
     proposal = state.proposal(proposal_id)
     if proposal is not None:
+        state.refuse_unless_reader()
         return proposal
     other = db.get(Proposal, proposal_id, options=[selectinload(Proposal.organisation)])
     if other is None or other.need_id != state.need.id or other.status is ProposalStatus.DRAFT:
         raise NotFound()
     # Before naming the supplier: while sealed, the council may not know whose proposal this is.
     state.refuse_while_sealed("Evaluation")
+    state.refuse_unless_reader()
     if other.status is ProposalStatus.WITHDRAWN:
         raise Conflict(f"{other.organisation.name} withdrew its proposal: it cannot be evaluated.")
     raise Conflict(
@@ -193,32 +238,54 @@ def _upsert(db: Session, model: Any, keys: dict[str, int], values: dict[str, Any
 # --- Scoring ---
 
 
+def scorable(db: Session, state: EvaluationState, proposal_id: int) -> Proposal:
+    """The shortlisted proposal, if the viewer is one of its cleared evaluators and scores may still change."""
+    proposal = shortlisted(db, state, proposal_id)
+    state.refuse_unless(state.panel.scoring_refusal(state.actor_id))
+    if state.why_closed:
+        raise Conflict(f"{state.why_closed}. Your scores were not saved.")
+    if state.moderation is not None:
+        raise Conflict(
+            f"Moderation started on {format_date(state.moderation.started_at)}: each evaluator's scores are now fixed."
+            " Your scores were not saved."
+        )
+    return proposal
+
+
+def _write_score(
+    db: Session, evaluator_id: int, proposal: Proposal, criterion: EvaluationCriterion, form: ScoreForm
+) -> dict[str, int]:
+    keys = {"proposal_id": proposal.id, "criterion_id": criterion.id, "evaluator_id": evaluator_id}
+    _upsert(db, EvaluationScore, keys, {"score": form.score, "justification": form.justification})
+    audit.record(
+        db, evaluator_id, "evaluation.score_saved", "proposal", proposal.id, criterion_id=criterion.id, score=form.score
+    )
+    return keys
+
+
+def save_scores(db: Session, viewer: Viewer, need_id: int, proposal_id: int, forms: dict[int, ScoreForm]) -> None:
+    """The viewer's scores of the proposal against every criterion of the need, saved together or not at all."""
+    state = load(db, viewer, need_id)
+    proposal = scorable(db, state, proposal_id)
+    if set(forms) - {c.id for c in state.criteria}:
+        raise NotFound()
+    missing = {f"score_{c.id}": f"Enter your score for {c.name.lower()}" for c in state.criteria if c.id not in forms}
+    if missing:
+        raise Invalid("Check the answers and try again", field_errors=missing)
+    assert viewer.user_id is not None  # a council member is signed in
+    for criterion in state.criteria:
+        _write_score(db, viewer.user_id, proposal, criterion, forms[criterion.id])
+
+
 def save_score(
     db: Session, viewer: Viewer, need_id: int, proposal_id: int, criterion_id: int, form: ScoreForm
 ) -> EvaluationScore:
     """The viewer's own score of the proposal against the criterion, new or changed."""
     state = load(db, viewer, need_id)
-    proposal = shortlisted(db, state, proposal_id)
+    proposal = scorable(db, state, proposal_id)
     criterion = criterion_of(state, criterion_id)
-    if state.why_closed:
-        raise Conflict(f"{state.why_closed}. Your score was not saved.")
-    if state.moderation is not None:
-        raise Conflict(
-            f"Moderation started on {format_date(state.moderation.started_at)}: each evaluator's scores are now fixed."
-            " Your score was not saved."
-        )
     assert viewer.user_id is not None  # a council member is signed in
-    keys = {"proposal_id": proposal.id, "criterion_id": criterion.id, "evaluator_id": viewer.user_id}
-    _upsert(db, EvaluationScore, keys, {"score": form.score, "justification": form.justification})
-    audit.record(
-        db,
-        viewer.user_id,
-        "evaluation.score_saved",
-        "proposal",
-        proposal.id,
-        criterion_id=criterion.id,
-        score=form.score,
-    )
+    keys = _write_score(db, viewer.user_id, proposal, criterion, form)
     return db.scalars(
         select(EvaluationScore)
         .filter_by(**keys)
@@ -235,6 +302,7 @@ def start_moderation(db: Session, viewer: Viewer, need_id: int) -> Moderation:
     if state.why_closed:
         raise Conflict(f"{state.why_closed}.")
     state.refuse_while_sealed("Moderation")
+    state.refuse_unless(state.panel.moderating_refusal(viewer.user_id))
     if state.moderation is not None:
         raise Conflict(f"Moderation already started on {format_date(state.moderation.started_at)}.")
     if not state.scores:
@@ -254,6 +322,7 @@ def moderate(db: Session, viewer: Viewer, need_id: int, proposal_id: int, form: 
     """Record the agreed score for every criterion and the supplier's feedback (again, until the outcome)."""
     state = load(db, viewer, need_id)
     proposal = shortlisted(db, state, proposal_id)
+    state.refuse_unless(state.panel.moderating_refusal(viewer.user_id))
     if state.why_closed:
         raise Conflict(f"{state.why_closed}. Nothing was saved.")
     if state.moderation is None:

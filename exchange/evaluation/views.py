@@ -1,5 +1,6 @@
-"""The council's evaluation pages: the matrix, each evaluator's scoring form (one criterion saved at a time,
-in place with HTMX), starting moderation, the moderation form, and the matrix as CSV or XLSX.
+"""The council's evaluation pages: the panel and the matrix, each evaluator's scoring form (every criterion
+saved together), starting moderation, the moderation form, and the matrix as CSV or XLSX. Assigning the panel
+and declaring interests are in panel_views.
 
 Everything here answers 404 to anyone outside the need's council, anonymous visitors included.
 """
@@ -19,15 +20,15 @@ from exchange.core.errors import Conflict, Invalid
 from exchange.core.forms import field_errors, submitted_form, validate
 from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
-from exchange.core.templating import flash, is_htmx, render
+from exchange.core.templating import flash, render
 from exchange.core.text import slugify
 from exchange.core.viewer import Viewer
-from exchange.evaluation import exports, service
+from exchange.evaluation import exports, panel, service
 from exchange.evaluation.schemas import (
+    CONFLICT_LIMIT,
     FEEDBACK_LIMIT,
     JUSTIFICATION_LIMIT,
     NOTE_LIMIT,
-    SCORE_LABELS,
     ModerationForm,
     ScoreForm,
 )
@@ -48,19 +49,49 @@ def _evaluation_path(state: EvaluationState) -> str:
 def evaluation_page(
     request: Request, need_id: PathId, db: Session = Depends(get_db), viewer: Viewer = Depends(current_viewer)
 ) -> HTMLResponse:
-    state = service.load(db, viewer, need_id)
+    return evaluation_response(request, db, service.load(db, viewer, need_id), viewer)
+
+
+def _panel_values(state: EvaluationState) -> dict[str, Any]:
+    moderator = state.panel.moderator
+    return {
+        "evaluator_ids": [m.user_id for m in state.panel.evaluators],
+        "moderator_id": moderator.user_id if moderator else "",
+    }
+
+
+def evaluation_response(
+    request: Request,
+    db: Session,
+    state: EvaluationState,
+    viewer: Viewer,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The evaluation page; with the values and errors of the panel or declaration form that failed."""
+    may_assign = state.panel.may_assign(viewer) and not state.moderation_started and not state.why_closed
     context = {
         "page_title": f"Evaluation: {state.need.title}",
         "need": state.need,
         "tab": "evaluation",
         "state": state,
+        "panel": state.panel,
+        "me": state.panel.member(viewer.user_id),
+        "may_assign": may_assign,
+        "officers": [(u.id, u.name) for u in panel.officers(db, state.need)] if may_assign else [],
+        "suppliers": service.supplier_names(db, state) if not state.sealed else [],
+        "conflict_limit": CONFLICT_LIMIT,
+        "values": {**_panel_values(state), **(values or {})},
+        "errors": errors or {},
         "matrix": state.matrix(viewer),
         "own": {p.id: state.own_scores(viewer, p.id) for p in state.proposals},
     }
-    return render(request, "evaluation/index.html", context)
+    return render(request, "evaluation/index.html", context, status)
 
 
 def _download(state: EvaluationState, viewer: Viewer, kind: str) -> Response:
+    state.refuse_unless_reader()
     if not state.moderation_started:
         raise Conflict(
             "The matrix can be downloaded once moderation has started: until then each evaluator sees only their"
@@ -99,7 +130,7 @@ def start_moderation(
     return RedirectResponse(f"/needs/{need_id}/evaluation", 303)
 
 
-# --- Scoring, one criterion at a time ---
+# --- Scoring: every criterion in one form ---
 
 
 def _score_values(state: EvaluationState, viewer: Viewer, proposal: Proposal) -> dict[str, Any]:
@@ -113,7 +144,6 @@ def _score_values(state: EvaluationState, viewer: Viewer, proposal: Proposal) ->
 def _scores_page(
     request: Request,
     state: EvaluationState,
-    viewer: Viewer,
     proposal: Proposal,
     values: dict[str, Any],
     errors: dict[str, str],
@@ -126,33 +156,9 @@ def _scores_page(
         "proposal": proposal,
         "values": values,
         "errors": errors,
-        "saved": None,
         "limit": JUSTIFICATION_LIMIT,
     }
     return render(request, "evaluation/scores.html", context, status)
-
-
-def _score_fragment(
-    request: Request,
-    state: EvaluationState,
-    proposal: Proposal,
-    criterion: EvaluationCriterion,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    saved: int | None,
-    status: int = 200,
-) -> HTMLResponse:
-    context = {
-        "need": state.need,
-        "state": state,
-        "proposal": proposal,
-        "criterion": criterion,
-        "values": values,
-        "errors": errors,
-        "saved": saved,
-        "limit": JUSTIFICATION_LIMIT,
-    }
-    return render(request, "evaluation/_score_form.html", context, status)
 
 
 @router.get("/proposals/{proposal_id}/scores", response_class=HTMLResponse)
@@ -165,44 +171,51 @@ def scores_page(
 ) -> HTMLResponse:
     state = service.load(db, viewer, need_id)
     proposal = service.shortlisted(db, state, proposal_id)
-    return _scores_page(request, state, viewer, proposal, _score_values(state, viewer, proposal), {})
+    state.refuse_unless(state.panel.scoring_refusal(viewer.user_id))
+    return _scores_page(request, state, proposal, _score_values(state, viewer, proposal), {})
 
 
-def _parse_score(form: FormData, criterion_id: int) -> ScoreForm:
-    """The criterion's two fields, named after it so that one page can hold a form for every criterion."""
-    names = {"score": f"score_{criterion_id}", "justification": f"justification_{criterion_id}"}
-    data = {field: str(form.get(name) or "") for field, name in names.items()}
-    try:
-        return validate(ScoreForm, {key: value for key, value in data.items() if value.strip()}, SCORE_LABELS)
-    except Invalid as error:
-        raise Invalid(error.message, field_errors={names[k]: m for k, m in error.field_errors.items()}) from None
+def parse_scores(form: FormData, state: EvaluationState) -> dict[int, ScoreForm]:
+    """Each criterion's two fields, named after it; every problem on the form at once, in the form's order."""
+    scores: dict[int, ScoreForm] = {}
+    errors: dict[str, str] = {}
+    for criterion in state.criteria:
+        names = {"score": f"score_{criterion.id}", "justification": f"justification_{criterion.id}"}
+        data = {field: str(form.get(name) or "") for field, name in names.items()}
+        labels = {
+            "score": f"your score for {criterion.name.lower()}",
+            "justification": f"why you gave this score for {criterion.name.lower()}",
+        }
+        try:
+            scores[criterion.id] = validate(ScoreForm, {k: v for k, v in data.items() if v.strip()}, labels)
+        except Invalid as error:
+            for field, message in error.field_errors.items():
+                if field == "score" and data["score"].strip():
+                    message = f"Your score for {criterion.name.lower()} must be a whole number from 0 to 100"
+                errors[names[field]] = message
+    if errors:
+        raise Invalid("Check the answers and try again", field_errors=errors)
+    return scores
 
 
-@router.post("/proposals/{proposal_id}/scores/{criterion_id}", response_class=HTMLResponse)
-def save_score(
+@router.post("/proposals/{proposal_id}/scores", response_class=HTMLResponse)
+def save_scores(
     request: Request,
     need_id: PathId,
     proposal_id: PathId,
-    criterion_id: PathId,
     form: FormData = Depends(submitted_form),
     db: Session = Depends(get_db),
     viewer: Viewer = Depends(current_viewer),
 ) -> Response:
     state = service.load(db, viewer, need_id)
-    proposal = service.shortlisted(db, state, proposal_id)
-    criterion = service.criterion_of(state, criterion_id)
-    values = {key: str(form.get(key) or "") for key in (f"score_{criterion_id}", f"justification_{criterion_id}")}
+    proposal = service.scorable(db, state, proposal_id)
+    values = {key: str(value) for key, value in form.items() if key != "csrf_token"}
     try:
-        saved = service.save_score(db, viewer, need_id, proposal.id, criterion_id, _parse_score(form, criterion_id))
+        service.save_scores(db, viewer, need_id, proposal.id, parse_scores(form, state))
     except Invalid as error:
-        if is_htmx(request):
-            return _score_fragment(request, state, proposal, criterion, values, error.field_errors, None, 422)
-        all_values = {**_score_values(state, viewer, proposal), **values}
-        return _scores_page(request, state, viewer, proposal, all_values, error.field_errors, 422)
-    if is_htmx(request):
-        return _score_fragment(request, state, proposal, criterion, values, {}, saved.score)
-    flash(request, f"Your score for {criterion.name.lower()} is saved.")
-    return RedirectResponse(f"/needs/{need_id}/proposals/{proposal.id}/scores#criterion-{criterion_id}", 303)
+        return _scores_page(request, state, proposal, values, error.field_errors, 422)
+    flash(request, f"Your scores for {proposal.organisation.name} are saved.")
+    return RedirectResponse(_evaluation_path(state), 303)
 
 
 # --- Moderation ---
@@ -297,6 +310,7 @@ def moderation_page(
 ) -> Response:
     state = service.load(db, viewer, need_id)
     proposal = service.shortlisted(db, state, proposal_id)
+    state.refuse_unless(state.panel.moderating_refusal(viewer.user_id))
     if not state.moderation_started:
         flash(request, "Start moderation first: until then evaluators can change their scores.")
         return RedirectResponse(_evaluation_path(state), 303)
@@ -314,6 +328,7 @@ def moderate(
 ) -> Response:
     state = service.load(db, viewer, need_id)
     proposal = service.shortlisted(db, state, proposal_id)
+    state.refuse_unless(state.panel.moderating_refusal(viewer.user_id))
     values = {key: str(value) for key, value in form.items() if key != "csrf_token"}
     try:
         service.moderate(db, viewer, need_id, proposal.id, parse_moderation(values, state.criteria))

@@ -31,6 +31,7 @@ class NotificationKind(enum.StrEnum):
     ENDORSED = "endorsed"
     NAMED_IN_CASE_STUDY = "named_in_case_study"
     GROUP_MEMBERSHIP = "group_membership"
+    EVALUATION_ASSIGNED = "evaluation_assigned"
 
     @property
     def about(self) -> KindDescription:
@@ -108,6 +109,10 @@ KIND_DESCRIPTIONS = {
     NotificationKind.GROUP_MEMBERSHIP: KindDescription(
         "Closed group membership",
         "Invitations to closed groups, answers to your requests to join, and requests you can answer as a facilitator.",
+    ),
+    NotificationKind.EVALUATION_ASSIGNED: KindDescription(
+        "Evaluations you are assigned to",
+        "When a colleague asks you to evaluate or moderate the proposals for one of your council's needs.",
     ),
 }
 

@@ -36,7 +36,7 @@ def submitted_for_council(
     """Submitted proposals, those meeting the most essential requirements first, then the most nice-to-haves."""
     need = procurement.council_need(db, viewer, need_id)
     settings = procurement.load(db, need)
-    sealed = not sealing.open_for_council(db, settings, viewer.user_id)
+    sealed = not sealing.open_for_reader(db, settings, viewer.user_id)
     proposals = [] if sealed else sealing.readable_submitted(db, settings, viewer.user_id)
     views = [ProposalView(proposal, settings) for proposal in proposals]
     if meets_all_essentials:

@@ -9,6 +9,7 @@ no route can show a sealed proposal's content, price or supplier.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select, update
@@ -27,6 +28,12 @@ from exchange.proposals.models import NeedProcurement, Proposal, ProposalStatus
 from exchange.proposals.procurement import ProcurementView
 
 REASON_LIMIT = 500
+
+# Which of the council may read opened proposals is the evaluation's rule (its assigned panel, once each has
+# declared any conflict of interest). Proposals may not import what is built on them, so the evaluation
+# registers its check here; a check raises a domain error to refuse the reader.
+ReaderCheck = Callable[[Session, Need, int | None], None]
+reader_checks: list[ReaderCheck] = []
 
 
 def proposals_are_open(settings: NeedProcurement | None, today: date) -> bool:
@@ -92,6 +99,16 @@ def open_for_council(db: Session, view: ProcurementView, actor_id: int | None = 
                 received=received_count(db, view.need.id),
                 closed_early=settings.closed_early_at is not None,
             )
+    return True
+
+
+def open_for_reader(db: Session, view: ProcurementView, actor_id: int | None) -> bool:
+    """``open_for_council``, for a member about to read the proposals' content: the registered checks may
+    refuse them (an assigned evaluator who has not declared their interests, say)."""
+    if not open_for_council(db, view, actor_id):
+        return False
+    for check in reader_checks:
+        check(db, view.need, actor_id)
     return True
 
 

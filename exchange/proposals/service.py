@@ -107,7 +107,7 @@ def get_visible(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> 
     if (
         viewer.is_member(need.organisation_id)
         and proposal.status is not ProposalStatus.DRAFT
-        and sealing.open_for_council(db, procurement.load(db, need), viewer.user_id)
+        and sealing.open_for_reader(db, procurement.load(db, need), viewer.user_id)
     ):
         return proposal, need
     raise NotFound()

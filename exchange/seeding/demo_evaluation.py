@@ -1,5 +1,6 @@
-"""The demo's evaluated need: its proposals opened after the closing date, shortlisted, scored by two officers
-and moderated, all through the services (so the audit trail reads as if the officers had done it)."""
+"""The demo's evaluation panels, and its evaluated need: its proposals opened after the closing date, each
+panel member's declaration of no conflict, the shortlist, two officers' scores and the moderation, all through
+the services (so the audit trail reads as if the officers had done it)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import User
 from exchange.accounts.service import load_viewer
 from exchange.core.viewer import Viewer
+from exchange.evaluation import panel
 from exchange.evaluation import service as evaluation
-from exchange.evaluation.schemas import ModerationForm, ScoreForm
+from exchange.evaluation.schemas import DeclarationForm, ModerationForm, PanelForm, ScoreForm
 from exchange.needs.models import Need
 from exchange.organisations.models import Organisation
 from exchange.proposals import procurement
@@ -25,6 +27,13 @@ def _viewer(db: Session, users: dict[str, User], email: str) -> Viewer:
     return load_viewer(db, user.id)
 
 
+def assign_panel(db: Session, need: Need, row: dict[str, Any], users: dict[str, User]) -> None:
+    form = PanelForm(
+        evaluator_ids=[users[email].id for email in row["evaluators"]], moderator_id=users[row["moderator"]].id
+    )
+    panel.assign(db, _viewer(db, users, row["assigned_by"]), need, form)
+
+
 def evaluate(
     db: Session, need: Need, row: dict[str, Any], organisations: dict[str, Organisation], users: dict[str, User]
 ) -> None:
@@ -35,9 +44,13 @@ def evaluate(
         for key in row["shortlist"]
     }
     criteria = procurement.load(db, need).criteria
+    for member in panel.load(db, need).members:
+        # The first look after the closing date opens the proposals (recorded once); then each declares.
+        viewer = load_viewer(db, member.user_id)
+        state = evaluation.load(db, viewer, need.id)
+        panel.declare(db, viewer, need, state.sealed_message, DeclarationForm(has_conflict=False))
     shortlister = _viewer(db, users, row["shortlisted_by"])
     for proposal in proposals.values():
-        # The first look after the closing date opens the proposals (recorded once).
         shortlists.add_proposal(db, shortlister, need.id, proposal.id)
     for email, by_supplier in row["scores"].items():
         evaluator = _viewer(db, users, email)

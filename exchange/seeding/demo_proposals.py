@@ -32,7 +32,7 @@ from exchange.proposals.models import (
     Requirement,
     RequirementKind,
 )
-from exchange.seeding.demo_evaluation import evaluate
+from exchange.seeding.demo_evaluation import assign_panel, evaluate
 
 
 def _requirements(db: Session, need: Need, row: dict[str, Any]) -> list[Requirement]:
@@ -123,6 +123,9 @@ def load_demo_proposals(db: Session, seed_dir: Path, organisations: dict[str, Or
             )
         for item in row["proposals"]:
             _proposal(db, need, item, requirements, organisations, users)
+        if "panel" in row:
+            db.flush()
+            assign_panel(db, need, row["panel"], users)
         if "evaluation" in row:
             db.flush()
             evaluate(db, need, row["evaluation"], organisations, users)

@@ -1,21 +1,26 @@
 """Two officers of one council evaluate the proposals for a closed need in real Chromium: the first shortlists
-both proposals from the proposals list and scores them one criterion at a time (in place, no reload), the
-second scores on their own without seeing the first's scores, starts moderation, reads the matrix, downloads
-it, agrees the scores with feedback and awards the contract. The losing supplier then signs in and reads its
-own scores and feedback, and nothing of anyone else's. axe-core runs on every page."""
+both proposals from the proposals list, assigns the panel (both evaluate, the first moderates), declares no
+conflict of interest and scores each proposal in one form; the second declares and scores on their own without
+seeing the first's scores and cannot moderate; the moderator starts moderation, reads the matrix, downloads it,
+agrees the scores with feedback and awards the contract. The losing supplier then signs in and reads its own
+scores and feedback, and nothing of anyone else's. axe-core runs on every page."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from exchange.evaluation.models import NeedOutcome, OutcomeKind
+from exchange.accounts.models import User
+from exchange.core.models import utcnow
+from exchange.evaluation.models import NeedOutcome, OutcomeKind, PanelMember
 from exchange.needs.models import Need, NeedStage
 from exchange.notifications.models import Notification, NotificationKind
 from exchange.profiles.completeness import today
@@ -34,22 +39,52 @@ def need_id(live_server: LiveServer) -> int:
         return db.scalars(select(Need.id).where(Need.title == NEED)).one()
 
 
-def score_in_place(page: Page, supplier: str, scores: list[int], shot: str) -> None:
-    """From the evaluation page: open the supplier's scoring form and save each criterion without a reload."""
+@contextmanager
+def panel_of_one(live_server: LiveServer, need: int, email: str) -> Iterator[None]:
+    """For tests of other pages: the officer alone evaluates and moderates the need, having declared no
+    conflict; afterwards the need has no panel again, as the demo data loads it."""
+    with live_server.database.transaction() as db:
+        user_id = db.scalars(select(User.id).where(User.email == email)).one()
+        db.add(
+            PanelMember(
+                need_id=need,
+                user_id=user_id,
+                is_evaluator=True,
+                is_moderator=True,
+                declared_at=utcnow(),
+                has_conflict=False,
+            )
+        )
+    try:
+        yield
+    finally:
+        with live_server.database.transaction() as db:
+            db.execute(delete(PanelMember).where(PanelMember.need_id == need))
+
+
+def declare_no_conflict(page: Page) -> None:
+    """On the evaluation page: the declaration comes before any proposal can be read."""
+    expect(page.get_by_role("heading", name="Declare your interests")).to_be_visible()
+    page.get_by_label("I have no conflict of interest with these suppliers").check()
+    page.get_by_role("button", name="Record my declaration").click()
+    expect(page.get_by_text("Your declaration is recorded")).to_be_visible()
+
+
+def fill_scores(page: Page, scores: list[int | str]) -> None:
+    for criterion, value in zip(CRITERIA, scores, strict=True):
+        page.get_by_label(f"Your score for {criterion}, from 0 to 100").fill(str(value))
+        page.get_by_label(f"Why you gave this score for {criterion}").fill(f"{value} for {criterion}: see notes.")
+
+
+def score_in_one_form(page: Page, supplier: str, scores: list[int], shot: str) -> None:
+    """From the evaluation page: every criterion filled in, then the one button saves them all."""
     page.get_by_role("link", name=f"Score for {supplier}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Score the proposal from {supplier}")
-    page.evaluate("window.__notReloaded = true")
-    for criterion, value in zip(CRITERIA, scores, strict=True):
-        section = page.locator(".exchange-criterion-score", has=page.get_by_label(f"Your score for {criterion}"))
-        section.get_by_label(f"Your score for {criterion}, from 0 to 100").fill(str(value))
-        section.get_by_label(f"Why you gave this score for {criterion}").fill(f"{value} for {criterion}: see notes.")
-        with page.expect_response(lambda r: "/scores/" in r.url and r.request.headers.get("hx-request") == "true"):
-            section.get_by_role("button", name=re.compile(f"^Save score for {criterion}", re.IGNORECASE)).click()
-        expect(section.get_by_role("status")).to_contain_text(f"Your score is {value}.")
-    assert page.evaluate("window.__notReloaded") is True
+    fill_scores(page, scores)
     screenshot(page, shot)
     assert_accessible(page)
-    page.get_by_role("link", name="Back to the evaluation").first.click()
+    page.get_by_role("button", name="Save your scores").click()
+    expect(page.get_by_text(f"Your scores for {supplier} are saved.")).to_be_visible()
 
 
 def moderate(page: Page, supplier: str, scores: list[int], feedback: str, shot: str) -> None:
@@ -83,35 +118,51 @@ def test_two_officers_evaluate_award_and_the_losing_supplier_reads_its_feedback(
         expect(card.get_by_text("Shortlisted")).to_be_visible()
     assert_accessible(page)
 
+    # The panel: both officers evaluate, the first moderates; then the first declares before reading on.
     tabs.get_by_role("link", name="Evaluation").click()
+    page.get_by_role("group", name="Evaluators").get_by_label(FIRST).check()
+    page.get_by_role("group", name="Evaluators").get_by_label(SECOND).check()
+    page.get_by_role("group", name="Moderator").get_by_label(FIRST).check()
+    screenshot(page, "evaluation-journey-01-assign-panel")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the panel").click()
+    expect(page.get_by_text("The evaluation panel is saved.")).to_be_visible()
+    declare_no_conflict(page)
     expect(page.get_by_role("table", name="Your scores")).to_be_visible()
     screenshot(page, "evaluation-journey-01-before-scoring")
     assert_accessible(page)
 
-    # A score out of range comes back in place with its message, and nothing is saved.
+    # One bad score on the form: everything comes back as typed, with the message, and nothing is saved.
     page.get_by_role("link", name=f"Score for {LOSER}").click()
-    page.get_by_label("Your score for price, from 0 to 100").fill("120")
-    page.get_by_label("Why you gave this score for price").fill("Too generous.")
-    with page.expect_response(lambda r: "/scores/" in r.url and r.status == 422):
-        page.get_by_role("button", name="Save score for Price").click()
-    expect(page.locator(".govuk-error-message", has_text="The score must be 100 or less")).to_be_visible()
+    fill_scores(page, [65, 60, 120])
+    page.get_by_role("button", name="Save your scores").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Your score for price must be a whole number from 0 to 100")
+    expect(page.get_by_label("Your score for quality of approach, from 0 to 100")).to_have_value("65")
     screenshot(page, "evaluation-journey-02-score-error")
     assert_accessible(page)
     page.get_by_role("link", name="Back to the evaluation").first.click()
 
-    score_in_place(page, LOSER, [65, 60, 70], "evaluation-journey-03-scored")
-    score_in_place(page, WINNER, [80, 75, 85], "evaluation-journey-04-scored-second")
+    score_in_one_form(page, LOSER, [65, 60, 70], "evaluation-journey-03-scored")
+    score_in_one_form(page, WINNER, [80, 75, 85], "evaluation-journey-04-scored-second")
     expect(page.get_by_role("table", name="Your scores")).to_contain_text("64.5")
 
-    # The second officer sees how many have scored, never what they gave.
+    # The second officer declares, then sees how many have scored, never what they gave; and cannot moderate.
     page.context.clear_cookies()
     sign_in(page, "procurement@burnley.example.gov.uk")
     page.goto(f"{need}/evaluation")
+    declare_no_conflict(page)
     own = page.get_by_role("table", name="Your scores")
     expect(own).not_to_contain_text("64.5")
-    expect(page.get_by_text(FIRST)).to_have_count(0)
-    score_in_place(page, LOSER, [55, 62, 68], "evaluation-journey-05-second-evaluator")
-    score_in_place(page, WINNER, [78, 70, 90], "evaluation-journey-06-second-evaluator-done")
+    score_in_one_form(page, LOSER, [55, 62, 68], "evaluation-journey-05-second-evaluator")
+    score_in_one_form(page, WINNER, [78, 70, 90], "evaluation-journey-06-second-evaluator-done")
+    expect(page.get_by_role("button", name="Start moderation")).to_have_count(0)
+
+    # The moderator starts moderation.
+    page.context.clear_cookies()
+    sign_in(page, "officer@burnley.example.gov.uk")
+    page.goto(f"{need}/evaluation")
 
     # Moderation: every evaluator's scores side by side, with their spread and totals.
     page.get_by_role("button", name="Start moderation").click()

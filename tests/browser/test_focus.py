@@ -20,6 +20,7 @@ from exchange.proposals.models import Proposal
 from exchange.sessions.models import MatchmakingSession
 from exchange.shortlists.models import ShortlistEntry
 from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, proposals_closed, screenshot
+from tests.browser.test_evaluation_journey import panel_of_one
 from tests.browser.test_supplier_profile_journey import sign_in
 
 OFFICER = "officer@burnley.example.gov.uk"
@@ -102,7 +103,11 @@ def test_shortlisting_a_proposal_then_scoring_it_focuses_each_status(
 ) -> None:
     need = need_id(live_server, MEALS_NEED)
     sign_in(page, OFFICER)
-    with shortlist_and_scores_put_back(live_server, need), proposals_closed(live_server, need):
+    with (
+        shortlist_and_scores_put_back(live_server, need),
+        proposals_closed(live_server, need),
+        panel_of_one(live_server, need, OFFICER),
+    ):
         page.goto(f"/needs/{need}/proposals")
         add = page.get_by_role("button", name=re.compile(r"^Add .+ to shortlist$")).first
         supplier = re.sub(r"^Add (.+) to shortlist$", r"\1", " ".join(add.inner_text().split()))
@@ -114,20 +119,22 @@ def test_shortlisting_a_proposal_then_scoring_it_focuses_each_status(
 
         page.goto(f"/needs/{need}/evaluation")
         page.get_by_role("link", name=f"Score for {supplier}").click()
-        section = page.locator(".exchange-criterion-score", has=page.get_by_label("Your score for price"))
 
-        # A score out of range: focus goes to the criterion's heading and the rule is read out.
-        section.get_by_label("Your score for price, from 0 to 100").fill("120")
-        section.get_by_label("Why you gave this score for price").fill("Too generous.")
-        press(section.get_by_role("button", name="Save score for Price"))
-        expect(section.get_by_role("heading", name=re.compile("^Price"))).to_be_focused()
-        expect(announcer(page)).to_contain_text("There is a problem with your score for price")
-        expect(announcer(page)).to_contain_text("The score must be 100 or less")
+        # One bad score on the form: the error summary takes focus and names the rule.
+        for criterion, value in (("technical quality", "70"), ("social value", "60"), ("price", "120")):
+            page.get_by_label(f"Your score for {criterion}, from 0 to 100").fill(value)
+            page.get_by_label(f"Why you gave this score for {criterion}").fill(f"{value}: see the proposal.")
+        press(page.get_by_role("button", name="Save your scores"))
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Your score for price must be a whole number from 0 to 100")
 
-        section.get_by_label("Your score for price, from 0 to 100").fill("70")
-        press(section.get_by_role("button", name="Save score for Price"))
-        expect(section.get_by_role("status")).to_be_focused()
-        expect(announcer(page)).to_have_text("Your score for price is saved: 70.")
+        # Put right and saved together: back on the evaluation page, the success banner takes focus.
+        page.get_by_label("Your score for price, from 0 to 100").fill("70")
+        press(page.get_by_role("button", name="Save your scores"))
+        banner = page.locator(".govuk-notification-banner--success")
+        expect(banner).to_be_focused()
+        expect(banner).to_contain_text(f"Your scores for {supplier} are saved.")
         screenshot(page, "focus-after-saving-a-score")
         assert_accessible(page)
 

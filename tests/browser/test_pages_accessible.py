@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Error, Page, expect
 
 from tests.browser.conftest import ConsoleLog, LiveServer, assert_accessible, proposals_closed, screenshot
+from tests.browser.test_evaluation_journey import panel_of_one
 from tests.browser.test_supplier_profile_journey import sign_in
 
 SUPPLIER_PROFILE = "/organisations/civicvoice-ltd/profile"
@@ -202,7 +203,10 @@ def test_evaluation_pages_are_accessible(page: Page, console: ConsoleLog, live_s
     expect(page.locator(".exchange-sealed")).to_contain_text("Evaluation starts once proposals are opened")
     screenshot(page, "evaluation-sealed")
     assert_accessible(page)
-    with proposals_closed(live_server, need_id(live_server)):
+    with (
+        proposals_closed(live_server, need_id(live_server)),
+        panel_of_one(live_server, need_id(live_server), "officer@burnley.example.gov.uk"),
+    ):
         evaluate_the_opened_need(page, need, supplier)
 
     page.goto(f"{need}/outcome")
@@ -226,14 +230,17 @@ def evaluate_the_opened_need(page: Page, need: str, supplier: str) -> None:
     assert_accessible(page)
     page.get_by_role("link", name=f"Score for {supplier}").click()
     for criterion, value in (("technical quality", "101"), ("social value", "70"), ("price", "60")):
-        section = page.locator(".exchange-criterion-score", has=page.get_by_label(f"Your score for {criterion}"))
-        section.get_by_label(f"Your score for {criterion}, from 0 to 100").fill(value)
-        section.get_by_label(f"Why you gave this score for {criterion}").fill("Evidence of daily welfare checks.")
-        with page.expect_response(lambda r: "/scores/" in r.url):
-            section.get_by_role("button").click()
-    expect(page.locator(".govuk-error-message")).to_contain_text("The score must be 100 or less")
+        page.get_by_label(f"Your score for {criterion}, from 0 to 100").fill(value)
+        page.get_by_label(f"Why you gave this score for {criterion}").fill("Evidence of daily welfare checks.")
+    page.get_by_role("button", name="Save your scores").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Your score for technical quality must be a whole number from 0 to 100"
+    )
     screenshot(page, "evaluation-scores-error")
     assert_accessible(page)
+    page.get_by_label("Your score for technical quality, from 0 to 100").fill("75")
+    page.get_by_role("button", name="Save your scores").click()
+    expect(page.get_by_text(f"Your scores for {supplier} are saved.")).to_be_visible()
 
     page.goto(f"{need}/evaluation")
     page.get_by_role("button", name="Start moderation").click()

@@ -1,5 +1,6 @@
-"""A need with two submitted proposals on its shortlist, two evaluators of its council, and helpers to score,
-moderate and record the outcome as the service would, and to read back what was written."""
+"""A need with two submitted proposals on its shortlist, its panel (two evaluators of its council, the first
+also the moderator, both declared free of conflicts), and helpers to score, moderate and record the outcome
+as the service would, and to read back what was written."""
 
 from __future__ import annotations
 
@@ -14,9 +15,16 @@ from sqlalchemy.orm import Session
 
 from exchange.accounts.models import User
 from exchange.audit.models import AuditEvent
-from exchange.evaluation import outcome, service
-from exchange.evaluation.models import AgreedScore, EvaluationScore, Moderation, NeedOutcome, ProposalFeedback
-from exchange.evaluation.schemas import ModerationForm, OutcomeForm, ScoreForm
+from exchange.evaluation import outcome, panel, service
+from exchange.evaluation.models import (
+    AgreedScore,
+    EvaluationScore,
+    Moderation,
+    NeedOutcome,
+    PanelMember,
+    ProposalFeedback,
+)
+from exchange.evaluation.schemas import DeclarationForm, ModerationForm, OutcomeForm, PanelForm, ScoreForm
 from exchange.needs.models import Need
 from exchange.notifications.models import Notification
 from exchange.outbox.models import OutboxMessage
@@ -27,7 +35,7 @@ from tests import factories
 from tests.proposals.conftest import World, days, set_dates, sign_in, submitted_proposal
 from tests.proposals.conftest import world as world  # the fixture, shared with the proposals tests
 
-__all__ = ["Evaluation", "before_the_deadline", "days", "set_dates", "sign_in"]
+__all__ = ["Evaluation", "assign", "before_the_deadline", "days", "declare", "set_dates", "sign_in"]
 
 WRITTEN_TABLES = (
     EvaluationScore,
@@ -35,6 +43,7 @@ WRITTEN_TABLES = (
     AgreedScore,
     ProposalFeedback,
     NeedOutcome,
+    PanelMember,
     ShortlistEntry,
     AuditEvent,
     Notification,
@@ -69,6 +78,9 @@ def evaluation(db: Session, world: World) -> Evaluation:
     officer = factories.viewer(db, world.officer)
     shortlists.add_proposal(db, officer, world.need.id, proposal.id)
     shortlists.add_proposal(db, officer, world.need.id, rival_proposal.id)
+    assign(db, world, [world.officer, world.colleague], world.officer)
+    declare(db, world, world.officer)
+    declare(db, world, world.colleague)
     criteria = list(
         db.scalars(
             select(EvaluationCriterion)
@@ -77,6 +89,20 @@ def evaluation(db: Session, world: World) -> Evaluation:
         )
     )
     return Evaluation(world, proposal, rival_proposal, criteria)
+
+
+def assign(db: Session, world: World, evaluators: list[User], moderator: User) -> None:
+    """The panel, as the need's owner (world.officer) assigns it."""
+    form = PanelForm(evaluator_ids=[u.id for u in evaluators], moderator_id=moderator.id)
+    panel.assign(db, factories.viewer(db, world.officer), world.need, form)
+
+
+def declare(db: Session, world: World, person: User, conflict: str = "") -> None:
+    """The person's declaration: no conflict, or the conflict described."""
+    viewer = factories.viewer(db, person)
+    state = service.load(db, viewer, world.need.id)
+    form = DeclarationForm(has_conflict=bool(conflict), description=conflict)
+    panel.declare(db, viewer, world.need, state.sealed_message, form)
 
 
 @contextmanager

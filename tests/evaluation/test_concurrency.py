@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from exchange.core.database import Database
 from exchange.core.viewer import Viewer
-from exchange.evaluation import service
+from exchange.evaluation import panel, service
 from exchange.evaluation.models import EvaluationScore
-from exchange.evaluation.schemas import ScoreForm
+from exchange.evaluation.schemas import DeclarationForm, PanelForm, ScoreForm
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
 from exchange.proposals import procurement
@@ -61,6 +61,10 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
             proposal = submitted_proposal(db, supplier, need)
             set_dates(db, need, opens_on=days(-30), closes_on=days(-1), questions_close_on=None)
             shortlists.add_proposal(db, factories.viewer(db, officer), need.id, proposal)
+            form = PanelForm(evaluator_ids=[officer.id, colleague.id], moderator_id=officer.id)
+            panel.assign(db, factories.viewer(db, officer), need, form)
+            for person in (officer, colleague):
+                panel.declare(db, factories.viewer(db, person), need, None, DeclarationForm(has_conflict=False))
             criteria = list(
                 db.scalars(
                     select(EvaluationCriterion.id)

@@ -31,7 +31,7 @@ def test_starting_moderation_shows_every_evaluators_scores_spread_and_totals(
     ev = evaluation
     score(db, ev, ev.world.officer, ev.proposal, [80, 70, 60])
     score(db, ev, ev.world.colleague, ev.proposal, [50, 70, 85])
-    sign_in(client, ev.world.colleague)
+    sign_in(client, ev.world.officer)  # the moderator
 
     response = client.post(ev.path(page="/evaluation/moderation"))
 
@@ -72,7 +72,7 @@ def test_the_council_agrees_scores_with_notes_and_writes_feedback(
     score(db, ev, ev.world.officer, ev.proposal, [80, 70, 60])
     score(db, ev, ev.world.colleague, ev.proposal, [60, 70, 80])
     start_moderation(db, ev)
-    sign_in(client, ev.world.colleague)
+    sign_in(client, ev.world.officer)  # the moderator
     form_page = html.unescape(client.get(ev.path(ev.proposal, "/moderation")).text)
     assert "Moderate the scores for Pennine Community Meals" in form_page
     assert f"{ev.world.officer.name} gives 80 for technical quality." in form_page

@@ -290,7 +290,7 @@ def test_the_evaluation_is_closed_once_the_outcome_is_recorded(
     criterion = ev.criteria[0]
 
     score_response = client.post(
-        ev.path(ev.proposal, f"/scores/{criterion.id}"),
+        ev.path(ev.proposal, "/scores"),
         {f"score_{criterion.id}": "1", f"justification_{criterion.id}": "x"},
     )
     moderation = client.post(ev.path(page="/evaluation/moderation"))

@@ -57,9 +57,12 @@ GET    /api/v1/needs/{need_id}                                                  
 PUT    /api/v1/needs/{need_id}                                                  user
 GET    /api/v1/needs/{need_id}/clarifications                                   public
 GET    /api/v1/needs/{need_id}/evaluation                                       council
+POST   /api/v1/needs/{need_id}/evaluation/declaration                           public
 POST   /api/v1/needs/{need_id}/evaluation/moderation                            council
 GET    /api/v1/needs/{need_id}/invitations                                      council
 POST   /api/v1/needs/{need_id}/invitations                                      council
+GET    /api/v1/needs/{need_id}/evaluation/panel                                 council
+PUT    /api/v1/needs/{need_id}/evaluation/panel                                 public
 GET    /api/v1/needs/{need_id}/matches                                          council admin
 GET    /api/v1/needs/{need_id}/ocds                                             public
 GET    /api/v1/needs/{need_id}/outcome                                          council?
@@ -167,9 +170,11 @@ POST   /needs/{need_id}/edit                                                    
 GET    /needs/{need_id}/evaluation                                              council
 GET    /needs/{need_id}/evaluation.csv                                          council
 GET    /needs/{need_id}/evaluation.xlsx                                         council
+POST   /needs/{need_id}/evaluation/declaration                                  council
 POST   /needs/{need_id}/evaluation/moderation                                   council
 GET    /needs/{need_id}/invitations/new                                         council
 POST   /needs/{need_id}/invitations                                             council
+POST   /needs/{need_id}/evaluation/panel                                        council
 GET    /needs/{need_id}/matches                                                 council admin
 GET    /needs/{need_id}/outcome                                                 council
 POST   /needs/{need_id}/outcome                                                 council
@@ -186,7 +191,7 @@ POST   /needs/{need_id}/proposals/{proposal_id}/moderation                      
 GET    /needs/{need_id}/proposals/{proposal_id}/outcome                         supplier?
 GET    /needs/{need_id}/proposals/{proposal_id}/review                          supplier
 GET    /needs/{need_id}/proposals/{proposal_id}/scores                          council
-POST   /needs/{need_id}/proposals/{proposal_id}/scores/{criterion_id}           council
+POST   /needs/{need_id}/proposals/{proposal_id}/scores                          council
 POST   /needs/{need_id}/proposals/{proposal_id}/shortlist                       council
 POST   /needs/{need_id}/proposals/{proposal_id}/submit                          supplier
 GET    /needs/{need_id}/proposals/{proposal_id}/withdraw                        supplier

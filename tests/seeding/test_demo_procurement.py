@@ -43,3 +43,9 @@ def test_the_demo_has_a_sealed_need_and_an_opened_evaluated_one(db: Session) -> 
     assert [row.supplier.name for row in ranking] == ["Kerbside Labs", "Fixline Housing Software Ltd"]
     assert [row.rank for row in ranking] == [1, 2]
     assert len(state.feedback) == 2
+    # Its panel: both Burnley officers evaluate, the first moderates, and each declared no conflict.
+    members = {m.user.email: m for m in state.panel.members}
+    assert set(members) == {"officer@burnley.example.gov.uk", "procurement@burnley.example.gov.uk"}
+    assert all(m.is_evaluator and m.cleared for m in members.values())
+    assert state.panel.moderator is members["officer@burnley.example.gov.uk"]
+    assert len(factories.audit_events(db, "need", need_ids[EVALUATED], "evaluation.interests_declared")) == 2
