@@ -70,7 +70,7 @@ def _evaluations_to_open_first(live_server: LiveServer, email: str | None) -> li
     first need the dashboard lists has no evaluation yet: the officer's evaluated demo need shows the scores,
     and leads to the moderation and scoring pages."""
     procurements = json.loads((PROJECT_ROOT / "seed_data" / "demo_proposals.json").read_text())["procurements"]
-    titles = [row["need"] for row in procurements if row.get("evaluation", {}).get("shortlisted_by") == email]
+    titles = [row["need"] for row in procurements if email and row.get("evaluation", {}).get("shortlisted_by") == email]
     with live_server.database.session(write=False) as db:
         ids = db.scalars(select(Need.id).where(Need.title.in_(titles))).all()
     return [f"/needs/{need_id}/evaluation" for need_id in ids]
