@@ -20,7 +20,7 @@ from html import unescape
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Error, Page
+from playwright.sync_api import Browser, Error, Page, expect
 from sqlalchemy import select
 from starlette.routing import compile_path
 
@@ -270,3 +270,28 @@ def test_every_page_fits_a_phone_and_passes_axe(
     )
     print("\n".join(sorted(crawl.visited)))
     assert not crawl.problems, f"{len(crawl.problems)} problem(s) for the {role}:\n" + "\n".join(crawl.problems)
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_search_filters_fold_behind_a_button(page: Page, console: ConsoleLog) -> None:
+    """The GOV.UK filter pattern: results first, the filters one press away, and open while a live search
+    replaces them; on a wide screen the filters are always there and the button is not."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto("/search")
+    toggle = page.get_by_role("button", name="Filter", exact=True)
+    filters = page.locator("#search-filters")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(filters).to_be_hidden()
+    expect(page.locator(".exchange-result").first).to_be_in_viewport()
+
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    with page.expect_response(lambda r: "/search?" in r.url and r.request.headers.get("hx-request") == "true"):
+        filters.get_by_role("checkbox").first.check()
+    expect(filters.get_by_role("checkbox").first).to_be_checked()
+    expect(filters).to_be_visible()
+    assert_accessible(page)
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(toggle).to_be_hidden()
+    expect(filters).to_be_visible()
