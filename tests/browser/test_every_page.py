@@ -6,6 +6,12 @@ the crawl follows same-origin links from the home page and the dashboard. Every 
 1280 px and 390 px: nothing scrolls sideways (scrollWidth <= clientWidth), axe-core finds no WCAG 2.2 AA
 violation (at 390 px, where layouts are most cramped) and the console shows no error. All the problems are
 collected and reported together, so that one run shows every page that needs work.
+
+To stay quick (about 200 pages and 700 links): a linked page's HTML, fetched to check the link, also names the
+kinds of page it leads to, so another need's proposals are found without opening that need in the browser;
+and axe runs on a page without parameters (the about page, the search page) for the visitor only.
+Pages no role's links lead to in the demo data are not visited (a closed group, a conversation, the pages of
+a proposal in draft, the review of sealed proposals).
 """
 
 from __future__ import annotations
