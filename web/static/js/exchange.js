@@ -2,6 +2,7 @@
 import { initAll } from "/assets/js/govuk-frontend.min.js";
 import "/assets/js/radio-reveals.js";
 import "/assets/js/focus-after-swap.js";
+import "/assets/js/filter-toggle.js";
 
 initAll();
 
