@@ -101,14 +101,12 @@ def _at_phone_width(page: Page, shot: str) -> None:
 
 
 def _fill_date(page: Page, value: str) -> None:
-    """The session's date, whether the form asks for it in one field or as day, month and year."""
+    """The session's date, as day, month and year (the GOV.UK date input)."""
     day, month, year = value.split("/")
-    if page.locator("#held_on-day").count():
-        page.locator("#held_on-day").fill(day)
-        page.locator("#held_on-month").fill(month)
-        page.locator("#held_on-year").fill(year)
-    else:
-        page.get_by_label("Date of the session").fill(value)
+    dates = page.get_by_role("group", name="Date of the session")
+    dates.get_by_label("Day").fill(day)
+    dates.get_by_label("Month").fill(month)
+    dates.get_by_label("Year").fill(year)
 
 
 @pytest.mark.browser

@@ -4,6 +4,7 @@ A grid the schedule no longer fits needs the schedule cleared; a cancelled sessi
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import icalendar
@@ -53,8 +54,14 @@ def test_a_new_date_is_shown_first_then_everyone_is_told_and_calendars_follow(wo
     world.db.expire_all()
     old_day = world.session.held_on
     assert world.session.calendar_sequence == sequence and old_day == world.session.held_on  # nothing saved yet
-    again = client.post(url, {**session_values(held_on=uk(30)), "confirmed": "yes", "back": "yes"})
-    assert again.status_code == 200 and f'value="{uk(30)}"' in again.text and "Edit " in again.text
+    # Back to the form, as a browser posts it: the date as day, month and year, each kept as typed.
+    day, month, year = uk(30).split("/")
+    typed_date = {"held_on-day": day, "held_on-month": month, "held_on-year": year}
+    form = {key: value for key, value in session_values().items() if key != "held_on"}
+    again = client.post(url, {**form, **typed_date, "confirmed": "yes", "back": "yes"})
+    assert again.status_code == 200 and "Edit " in again.text
+    for part, typed in (("day", day), ("month", month), ("year", year)):
+        assert re.search(rf'name="held_on-{part}"[^>]*value="{typed}"', again.text), part
     saved = client.post(url, {**session_values(held_on=uk(30)), "confirmed": "yes"})
     assert saved.status_code == 303
     world.db.expire_all()
