@@ -44,6 +44,8 @@ NOT_A_PAGE = re.compile(r"\.(csv|xlsx|ics|json|atom)$|^/api/|^/assets/|^/healthz
 
 # Where the crawl starts, besides the home page.
 DASHBOARD = "/dashboard"
+# Each link's address made absolute; read from the attribute, since an SVG link's ``href`` property is an object.
+LINK_TARGETS = "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)"
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"#][^"]*)"')
 # Pages without parameters that axe has passed for the visitor (the visitor's crawl runs first); see needs_axe.
 PUBLIC_PAGES_CHECKED_WITH_AXE: set[str] = set()
@@ -201,7 +203,7 @@ class Crawl:
                 except AssertionError as violation:
                     self.problems.append(f"{path} at {WIDTHS[-1]}px: {violation}")
                 self.seconds_on_axe += time.monotonic() - started
-            links: list[str] = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+            links: list[str] = page.eval_on_selector_all("a[href]", LINK_TARGETS)
         finally:
             page.remove_listener("console", log._on_console)
             page.remove_listener("pageerror", on_page_error)

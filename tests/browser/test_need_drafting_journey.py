@@ -55,6 +55,8 @@ def test_a_council_drafts_previews_and_publishes_a_need(
     assert other.goto(need_path).status == 404  # type: ignore[union-attr]
 
     page.get_by_role("link", name="Change proposals close").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Requirements, criteria and dates")
+    page.wait_for_load_state()  # the whole form is there before anything is typed into it
     today = date.today()
     fill_date(page, "Date proposals open", today + timedelta(days=1))
     fill_date(page, "Date proposals close", today + timedelta(days=30))
