@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from exchange.accounts import service, sessions
 from exchange.core.errors import CsrfFailed, NotFound, NotSignedIn
@@ -14,29 +15,36 @@ from exchange.core.viewer import ANONYMOUS, Viewer
 CSRF_EXEMPT_PATHS = frozenset({"/payments/stripe/webhook"})
 
 
-def current_viewer(request: Request, db: Session = Depends(get_db)) -> Viewer:
+async def current_viewer(request: Request, db: Session = Depends(get_db)) -> Viewer:
+    """Who is asking. Someone signed out costs no database read, so only a signed-in request's viewer is looked up
+    in a thread (a synchronous dependency would cost every request that hop)."""
     cached: Viewer | None = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached
     token = request.session.get("sid")
     viewer = ANONYMOUS
     if isinstance(token, str):
-        viewer, session = service.viewer_for_session(db, token)
-        if session is None:  # ended elsewhere, expired, or the account suspended
-            request.session.clear()
-        elif request.method in UNSAFE_METHODS:
-            sessions.touch(db, session)
+        viewer = await run_in_threadpool(_signed_in_viewer, request, db, token)
     request.state.viewer = viewer
     return viewer
 
 
-def signed_in_viewer(viewer: Viewer = Depends(current_viewer)) -> Viewer:
+def _signed_in_viewer(request: Request, db: Session, token: str) -> Viewer:
+    viewer, session = service.viewer_for_session(db, token)
+    if session is None:  # ended elsewhere, expired, or the account suspended
+        request.session.clear()
+    elif request.method in UNSAFE_METHODS:
+        sessions.touch(db, session)
+    return viewer
+
+
+async def signed_in_viewer(viewer: Viewer = Depends(current_viewer)) -> Viewer:
     if not viewer.signed_in:
         raise NotSignedIn()
     return viewer
 
 
-def admin_viewer(viewer: Viewer = Depends(signed_in_viewer)) -> Viewer:
+async def admin_viewer(viewer: Viewer = Depends(signed_in_viewer)) -> Viewer:
     """The exchange's administrators only; to everyone else an administration page does not exist."""
     if not viewer.is_admin:
         raise NotFound()

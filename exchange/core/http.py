@@ -36,7 +36,13 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def get_db(request: Request) -> Session:
+async def get_db(request: Request) -> Session:
+    """The request's session as a dependency. Asynchronous because making a session does no I/O (it connects on
+    first use, in the handler's thread): a synchronous dependency would cost every request a hop to a thread."""
+    return request_session(request)
+
+
+def request_session(request: Request) -> Session:
     """The request's session, opened on first use; writing requests take SQLite's write lock up front."""
     session: Session | None = request.scope.get(_SESSION)
     if session is None:

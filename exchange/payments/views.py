@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from exchange.accounts.dependencies import current_viewer, signed_in_viewer
 from exchange.core.errors import Conflict, Invalid, NotAllowed
 from exchange.core.forms import submitted_form
-from exchange.core.http import TransactionalRoute, get_db
+from exchange.core.http import TransactionalRoute, get_db, request_session
 from exchange.core.ids import MAX_ID, PathId, plain_number
 from exchange.core.templating import add_page_facts, is_htmx, render, render_page_or_fragment
 from exchange.core.viewer import Viewer
@@ -172,7 +172,7 @@ def billing_problems(request: Request, viewer: Viewer) -> dict[str, Any]:
     """The failed-payment banner's facts, for every page (only organisation admins can fix a card)."""
     if not viewer.admin_of or not payments_enabled(request):
         return {}
-    return {"billing_problems": service.payment_problems(get_db(request), viewer.admin_of)}
+    return {"billing_problems": service.payment_problems(request_session(request), viewer.admin_of)}
 
 
 def install(app: Any) -> None:
