@@ -106,6 +106,8 @@ def test_the_council_confirms_a_correction_and_the_need_page_shows_it(
     corrected_on = f"Corrected on {question.corrected_at.day} "  # type: ignore[union-attr]
     assert CORRECTED in need_page and corrected_on in need_page and f"<del>{ANSWER}</del>" in need_page
     assert "The earlier answer" in need_page
+    [published] = other_client.get(f"/api/v1/needs/{world.need.id}/clarifications").json()
+    assert (published["answer"], published["earlier_answer"]) == (CORRECTED, ANSWER) and published["corrected_at"]
 
 
 def test_the_council_confirms_a_new_wording(client: Client, db: Session, world: World) -> None:
