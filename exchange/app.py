@@ -31,7 +31,7 @@ from exchange.core.settings import Settings, get_settings
 from exchange.core.templating import make_environment
 from exchange.docs import views as docs_views
 from exchange.evaluation import api as evaluation_api
-from exchange.evaluation import outcome_views
+from exchange.evaluation import outcome_views, record_views
 from exchange.evaluation import panel_views as evaluation_panel_views
 from exchange.evaluation import views as evaluation_views
 from exchange.feedback import views as feedback_views
@@ -67,7 +67,7 @@ from exchange.payments.tasks import hand_on_profile_views
 from exchange.profiles import api as profile_api
 from exchange.profiles import views as profile_views
 from exchange.proposals import api as proposal_api
-from exchange.proposals import invitation_views, procurement_views
+from exchange.proposals import clarification_views, invitation_views, procurement_views
 from exchange.proposals import views as proposal_views
 from exchange.search import api as search_api
 from exchange.search import views as search_views
@@ -145,6 +145,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         need_views,
         need_page,
         procurement_views,
+        clarification_views,
         invitation_views,
         proposal_views,
         proposal_pages,
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         shortlist_views,
         evaluation_views,
         evaluation_panel_views,
+        record_views,
         outcome_views,
         notification_views,
         session_views,

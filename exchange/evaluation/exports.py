@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -49,21 +50,38 @@ def _safe_text(value: Cell) -> Cell:
 
 
 def as_csv(matrix: Matrix) -> bytes:
+    return table_as_csv(header(matrix), rows(matrix))
+
+
+def table_as_csv(titles: list[str], table: list[list[Cell]]) -> bytes:
     """UTF-8 with a byte order mark, so that Excel reads names with accents correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_safe_text(title) for title in header(matrix)])
-    for row in rows(matrix):
+    writer.writerow([_safe_text(title) for title in titles])
+    for row in table:
         writer.writerow(["" if value is None else _safe_text(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def as_xlsx(matrix: Matrix, title: str) -> bytes:
+    return tables_as_xlsx([("Evaluation", header(matrix), rows(matrix))], title)
+
+
+def tables_as_xlsx(tables: list[tuple[str, list[str], list[list[Cell]]]], title: str) -> bytes:
+    """One sheet per table, its titles in bold on a frozen first row."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Evaluation"
-    table: list[list[Cell]] = [list(header(matrix)), *rows(matrix)]
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for name, titles, table in tables:
+        _fill(workbook.create_sheet(name[:31]), [list(titles), *table])
+    workbook.properties.title = title
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet: Any, table: list[list[Cell]]) -> None:
     for line, values in enumerate(table, start=1):
         for column, value in enumerate(values, start=1):
             if isinstance(value, str):
@@ -76,7 +94,3 @@ def as_xlsx(matrix: Matrix, title: str) -> bytes:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 40
-    workbook.properties.title = title
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

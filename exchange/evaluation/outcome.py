@@ -6,7 +6,7 @@ council's feedback: never another supplier's scores, nor who scored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -191,15 +191,29 @@ class OwnResult:
     criteria: list[EvaluationCriterion]
     agreed: dict[int, AgreedScore]
     feedback: ProposalFeedback | None
+    # The debrief of an unsuccessful supplier: the winning proposal's agreed scores, beside its own. The winner's
+    # moderation notes stay the council's: they may say what the winner offered.
+    winner_agreed: dict[int, AgreedScore] = field(default_factory=dict)
 
     @property
     def successful(self) -> bool:
         return self.outcome.kind is OutcomeKind.AWARDED and self.outcome.proposal_id == self.proposal.id
 
     @property
-    def agreed_total(self) -> float | None:
+    def compared(self) -> bool:
+        return not self.successful and bool(self.winner_agreed)
+
+    def _total(self, agreed: dict[int, AgreedScore]) -> float | None:
         criteria = [MatrixCriterion(c.id, c.name, c.weight) for c in self.criteria]
-        return weighted_total({cid: a.score for cid, a in self.agreed.items()}, criteria)
+        return weighted_total({cid: a.score for cid, a in agreed.items()}, criteria)
+
+    @property
+    def agreed_total(self) -> float | None:
+        return self._total(self.agreed)
+
+    @property
+    def winner_total(self) -> float | None:
+        return self._total(self.winner_agreed)
 
 
 def own_result(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> OwnResult:
@@ -208,13 +222,17 @@ def own_result(db: Session, viewer: Viewer, need_id: int, proposal_id: int) -> O
     outcome = outcome_of(db, need.id)
     if outcome is None or proposal.status is not ProposalStatus.SUBMITTED:
         raise NotFound()
+    winner_id = outcome.proposal_id if outcome.kind is OutcomeKind.AWARDED else None
     return OwnResult(
         need=need,
         proposal=proposal,
         outcome=outcome,
         criteria=procurement.load(db, need).criteria,
-        agreed={
-            a.criterion_id: a for a in db.scalars(select(AgreedScore).where(AgreedScore.proposal_id == proposal.id))
-        },
+        agreed=_agreed(db, proposal.id),
         feedback=db.scalar(select(ProposalFeedback).where(ProposalFeedback.proposal_id == proposal.id)),
+        winner_agreed=_agreed(db, winner_id) if winner_id is not None and winner_id != proposal.id else {},
     )
+
+
+def _agreed(db: Session, proposal_id: int) -> dict[int, AgreedScore]:
+    return {a.criterion_id: a for a in db.scalars(select(AgreedScore).where(AgreedScore.proposal_id == proposal_id))}

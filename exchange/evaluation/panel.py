@@ -3,6 +3,8 @@ moderator, and each one's declaration of interests.
 
 Rules (the evaluation page states them too):
 - the need's owner (the officer who posted it) or an admin of its council assigns the panel;
+- until a need has a panel, only its owner and its council's admins read its proposals after opening (a new
+  officer of the council does not see every proposal the council has had);
 - once a need has a panel, only the owner and panel members read its proposals after opening, and a panel
   member reads nothing before declaring whether they have a conflict of interest with the suppliers;
 - a declared conflict takes the member off the evaluation: they neither read, score nor moderate;
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberRole, MemberStatus, User
 from exchange.audit import service as audit
 from exchange.core.database import take_turns_on
 from exchange.core.errors import Conflict, Invalid, NotAllowed
@@ -37,6 +39,8 @@ from exchange.proposals.models import Proposal
 class Panel:
     need: Need
     members: list[PanelMember]
+    # The active admins of the need's council: who, besides the owner, reads proposals while there is no panel.
+    council_admin_ids: frozenset[int] = frozenset()
 
     @property
     def assigned(self) -> bool:
@@ -60,9 +64,14 @@ class Panel:
         return self.is_owner(viewer.user_id) or self.need.organisation_id in viewer.admin_of
 
     def next_step(self, user_id: int | None) -> tuple[str, str] | None:
-        """Where a refused member goes next: to the declaration, while theirs is due."""
+        """Where a refused officer goes next: to the declaration while theirs is due, or, while the need has no
+        panel, to the evaluation page where its owner assigns one."""
         member = self.member(user_id)
-        if member is None or member.declared_at is not None:
+        if member is None:
+            if self.assigned:
+                return None
+            return ("See who evaluates this need", f"/needs/{self.need.id}/evaluation#panel")
+        if member.declared_at is not None:
             return None
         return ("Declare your interests", f"/needs/{self.need.id}/evaluation#declaration")
 
@@ -88,8 +97,15 @@ class Panel:
         member = self.member(user_id)
         if member is not None:
             return self._member_refusal(member, "read the proposals")
-        if not self.assigned or self.is_owner(user_id):
+        if self.is_owner(user_id):
             return None
+        if not self.assigned:
+            if user_id is not None and user_id in self.council_admin_ids:
+                return None
+            return (
+                "Nobody has been assigned to evaluate this need yet, so only its owner and your council's admins"
+                " read its proposals. The need's owner assigns the evaluators on the evaluation page."
+            )
         return (
             "Only the officers assigned to evaluate this need read its proposals. If you should be one of them,"
             " ask the need's owner or an admin of your council to add you on the evaluation page."
@@ -122,7 +138,19 @@ def load(db: Session, need: Need) -> Panel:
         .order_by(PanelMember.id)
         .execution_options(populate_existing=True)
     )
-    return Panel(need, list(members))
+    return Panel(need, list(members), _council_admin_ids(db, need))
+
+
+def _council_admin_ids(db: Session, need: Need) -> frozenset[int]:
+    return frozenset(
+        db.scalars(
+            select(Member.user_id).where(
+                Member.organisation_id == need.organisation_id,
+                Member.role == MemberRole.ADMIN,
+                Member.status == MemberStatus.ACTIVE,
+            )
+        )
+    )
 
 
 def officers(db: Session, need: Need) -> list[User]:

@@ -23,7 +23,7 @@ from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.text import slugify
 from exchange.core.viewer import Viewer
-from exchange.evaluation import exports, panel, service
+from exchange.evaluation import exports, panel, record, service
 from exchange.evaluation.schemas import (
     CONFLICT_LIMIT,
     FEEDBACK_LIMIT,
@@ -86,6 +86,7 @@ def evaluation_response(
         "errors": errors or {},
         "matrix": state.matrix(viewer),
         "own": {p.id: state.own_scores(viewer, p.id) for p in state.proposals},
+        "record_sheets": record.SHEETS if record.may_keep(state) else [],
     }
     return render(request, "evaluation/index.html", context, status)
 

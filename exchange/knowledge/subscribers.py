@@ -16,8 +16,8 @@ from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify, notify_once
 from exchange.organisations.models import Organisation
 from exchange.organisations.service import active_members
-from exchange.proposals.clarifications import answer_notice
-from exchange.proposals.events import ClarificationAnswered
+from exchange.proposals.clarifications import answer_notice, correction_notice
+from exchange.proposals.events import ClarificationAnswered, ClarificationCorrected
 from exchange.proposals.models import Clarification
 
 
@@ -30,6 +30,19 @@ def tell_need_followers_of_answer(db: Session, answered: ClarificationAnswered) 
     if untold:
         clarification = db.get_one(Clarification, answered.clarification_id)
         notify(db, untold, NotificationKind.CLARIFICATION_ANSWERED, *answer_notice(db, clarification))
+
+
+@events.in_transaction(ClarificationCorrected)
+def tell_need_followers_of_correction(db: Session, corrected: ClarificationCorrected) -> None:
+    followers = need_followers(db, corrected.need_id)
+    untold = list(
+        db.scalars(
+            select(User).where(User.id.in_(followers), User.id.not_in(corrected.told_user_ids)).order_by(User.id)
+        )
+    )
+    if untold:
+        clarification = db.get_one(Clarification, corrected.clarification_id)
+        notify(db, untold, NotificationKind.CLARIFICATION_ANSWERED, *correction_notice(db, clarification))
 
 
 @events.in_transaction(EndorsementAdded)

@@ -3,9 +3,15 @@
 Who asked is never shown to anyone else, the council included: the question and answer are what every
 bidder needs, and knowing who asked could favour or count against them. An unanswered question is seen
 only by the council and by the person who asked it.
+
+The council may reword a question (to take out anything that says who asked) and correct a published
+answer. Both are confirmed first, on a page that shows the new text and who will be told, and audited. A
+correction is shown as one, with the answer it replaced, and everyone told of the answer is told again.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -13,7 +19,7 @@ from sqlalchemy.orm import Session
 from exchange.accounts.models import Member, MemberStatus, User
 from exchange.audit import service as audit
 from exchange.core import events
-from exchange.core.errors import Conflict, NotAllowed, NotFound
+from exchange.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
 from exchange.needs import service as needs
@@ -22,7 +28,7 @@ from exchange.notifications.models import NotificationKind
 from exchange.notifications.service import notify
 from exchange.organisations.models import Organisation
 from exchange.proposals import procurement
-from exchange.proposals.events import ClarificationAnswered
+from exchange.proposals.events import ClarificationAnswered, ClarificationCorrected
 from exchange.proposals.models import Clarification, Proposal, ProposalStatus
 from exchange.proposals.schemas import AnswerForm, QuestionForm
 
@@ -120,4 +126,117 @@ def answer(db: Session, viewer: Viewer, need_id: int, clarification_id: int, for
     told = _told_of_answer(db, clarification)
     notify(db, told, NotificationKind.CLARIFICATION_ANSWERED, *answer_notice(db, clarification))
     events.record(db, ClarificationAnswered(need.id, clarification.id, frozenset(u.id for u in told)))
+    return clarification
+
+
+# --- Rewording a question and correcting an answer ---
+
+
+@dataclass(frozen=True)
+class Told:
+    """Who hears of a correction, for the confirmation page: by notification and, where they keep it on, email."""
+
+    asker: bool
+    organisations: int
+    # Followers are told by knowledge (which hears ClarificationCorrected), whoever they are.
+
+    @property
+    def sentence(self) -> str:
+        people = []
+        if self.asker:
+            people.append("the person who asked the question")
+        if self.organisations:
+            plural = "organisation" if self.organisations == 1 else "organisations"
+            people.append(f"everyone at the {self.organisations} {plural} with a proposal for this need")
+        people.append("everyone who follows the need")
+        return ", ".join(people[:-1]) + (" and " if len(people) > 1 else "") + people[-1]
+
+
+def council_clarification(db: Session, viewer: Viewer, need_id: int, clarification_id: int) -> Clarification:
+    """One of the need's questions, for its council; 404 to everyone else and for another need's question."""
+    need = procurement.council_need(db, viewer, need_id)
+    clarification = db.get(Clarification, clarification_id)
+    if clarification is None or clarification.need_id != need.id:
+        raise NotFound()
+    return clarification
+
+
+def told_of_correction(db: Session, clarification: Clarification) -> Told:
+    responding = select(func.count(func.distinct(Proposal.organisation_id))).where(
+        Proposal.need_id == clarification.need_id,
+        Proposal.status.in_((ProposalStatus.DRAFT, ProposalStatus.SUBMITTED)),
+    )
+    return Told(asker=clarification.asked_by_id is not None, organisations=db.scalar(responding) or 0)
+
+
+def _unchanged(field: str, what: str) -> Invalid:
+    message = f"{what} is the same as before: change it, or cancel"
+    return Invalid(message, field_errors={field: message})
+
+
+def check_question_edit(db: Session, viewer: Viewer, need_id: int, clarification_id: int, form: QuestionForm) -> None:
+    """Refuse a rewording that changes nothing, before the council is asked to confirm it."""
+    clarification = council_clarification(db, viewer, need_id, clarification_id)
+    if form.question == clarification.question:
+        raise _unchanged("question", "The question")
+
+
+def edit_question(
+    db: Session, viewer: Viewer, need_id: int, clarification_id: int, form: QuestionForm
+) -> Clarification:
+    """Reword the question, quietly: nobody is told, as the answer does not change."""
+    check_question_edit(db, viewer, need_id, clarification_id, form)
+    clarification = council_clarification(db, viewer, need_id, clarification_id)
+    clarification.question = form.question
+    clarification.question_edited_at = utcnow()
+    db.flush()
+    # Not the earlier wording: it may say who asked, which is what the rewording takes out.
+    audit.record(
+        db, viewer.user_id, "clarification.question_edited", "clarification", clarification.id, need_id=need_id
+    )
+    return clarification
+
+
+def check_correction(db: Session, viewer: Viewer, need_id: int, clarification_id: int, form: AnswerForm) -> None:
+    clarification = council_clarification(db, viewer, need_id, clarification_id)
+    if not clarification.answered:
+        raise Conflict("This question has no published answer to correct: answer it instead.")
+    if form.answer == clarification.answer:
+        raise _unchanged("answer", "The answer")
+
+
+def correction_notice(db: Session, clarification: Clarification) -> tuple[str, str, str]:
+    need = db.get_one(Need, clarification.need_id)
+    council = db.get_one(Organisation, need.organisation_id)
+    return (
+        f"Answer corrected: {need.title}",
+        f"{council.name} has corrected its answer to a clarification question about “{need.title}”.\n\n"
+        f"Question: {clarification.question}\n\nCorrected answer: {clarification.answer}\n\n"
+        f"Earlier answer: {clarification.earlier_answer}",
+        f"/needs/{need.id}#clarifications",
+    )
+
+
+def correct_answer(db: Session, viewer: Viewer, need_id: int, clarification_id: int, form: AnswerForm) -> Clarification:
+    """Replace the published answer, keep the one it replaces on show, and tell everyone told of the answer."""
+    check_correction(db, viewer, need_id, clarification_id, form)
+    clarification = council_clarification(db, viewer, need_id, clarification_id)
+    earlier = clarification.answer
+    clarification.earlier_answer = earlier
+    clarification.answer = form.answer
+    clarification.corrected_at = utcnow()
+    db.flush()
+    audit.record(
+        db,
+        viewer.user_id,
+        "clarification.corrected",
+        "clarification",
+        clarification.id,
+        need_id=need_id,
+        earlier_answer=earlier,
+        answer=form.answer,
+    )
+    told = _told_of_answer(db, clarification)
+    notify(db, told, NotificationKind.CLARIFICATION_ANSWERED, *correction_notice(db, clarification))
+    events.record(db, ClarificationCorrected(need_id, clarification.id, frozenset(u.id for u in told)))
     return clarification

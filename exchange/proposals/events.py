@@ -14,3 +14,12 @@ class ClarificationAnswered(DomainEvent):
     need_id: int
     clarification_id: int
     told_user_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class ClarificationCorrected(DomainEvent):
+    """A council corrected a published answer; ``told_user_ids`` were told already (asker, bidders)."""
+
+    need_id: int
+    clarification_id: int
+    told_user_ids: frozenset[int]

@@ -103,10 +103,19 @@ class Clarification(Timestamped, Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The council may reword a question (to take out who asked, say) and correct a published answer. A
+    # correction is shown as one, beside the answer it replaced; each change is audited.
+    question_edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    corrected_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    earlier_answer: Mapped[str | None] = mapped_column(Text)
 
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_at is not None
 
 
 class Proposal(Timestamped, Base):

@@ -234,6 +234,8 @@ class ClarificationOut(BaseModel):
     question: str
     answer: str | None
     answered_at: datetime | None
+    corrected_at: datetime | None = Field(description="When the council corrected the answer, if it did.")
+    earlier_answer: str | None = Field(description="The answer the correction replaced.")
 
 
 class AnswerOut(BaseModel):

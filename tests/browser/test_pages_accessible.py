@@ -191,6 +191,32 @@ def test_proposal_pages_are_accessible(page: Page, console: ConsoleLog, live_ser
 
 
 @pytest.mark.browser
+def test_clarification_correction_pages_are_accessible(
+    page: Page, console: ConsoleLog, live_server: LiveServer
+) -> None:
+    """The council corrects a published answer: the form, the check (new text, who is told), the published
+    correction on the need page with the earlier answer in a details element."""
+    from tests.browser.test_proposal_journey import need_id
+
+    need = f"/needs/{need_id(live_server)}"
+    sign_in(page, "officer@burnley.example.gov.uk")
+    page.goto(f"{need}/clarifications")
+    page.get_by_role("link", name=re.compile("Correct the answer")).first.click()
+    assert_accessible(page)
+    page.get_by_label("The corrected answer").fill("Yes, for whole wards only: say which ones you would cover.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#told")).to_contain_text("the person who asked the question")
+    screenshot(page, "clarification-correction-check")
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish the correction").click()
+    page.goto(need)
+    page.get_by_text("The earlier answer").first.click()
+    expect(page.locator("#clarifications ~ dl").first).to_contain_text("Corrected on")
+    screenshot(page, "clarification-corrected")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
 def test_evaluation_pages_are_accessible(page: Page, console: ConsoleLog, live_server: LiveServer) -> None:
     """The council's evaluation pages on the open demo need: the evaluation before and after moderation, the
     scoring form with an error, the moderation form with its error summary, and the outcome form."""

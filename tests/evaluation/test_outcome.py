@@ -101,7 +101,7 @@ def test_the_council_awards_the_need_and_every_proposer_is_told(
     assert "Outcome" in public and "Pennine Community Meals" in public and "£88,000" in public
 
 
-def test_the_losing_supplier_reads_its_own_scores_and_feedback_only(
+def test_the_losing_supplier_reads_its_scores_beside_the_winners_with_the_councils_reasons(
     client: Client, db: Session, evaluation: Evaluation
 ) -> None:
     ev = evaluation
@@ -117,12 +117,14 @@ def test_the_losing_supplier_reads_its_own_scores_and_feedback_only(
     assert "was not successful this time" in page
     assert "Did not show how welfare checks would be carried out." in page
     assert ">45<" in page and ">50<" in page and ">80<" in page and "53.5" in page
+    # The debrief: the successful proposal's agreed scores beside its own, and the reasons for its own.
+    assert "Successful proposal" in page and ">70<" in page and ">70.0<" in page
+    assert "Agreed 45 after discussion." in page and "Agreed 80 after discussion." in page
+    assert "Agreed 70 after discussion." not in page  # the winner's notes stay the council's
     for private in (
         ev.world.officer.name,
         ev.world.colleague.name,
         "Strong on welfare checks",  # Pennine's feedback
-        "Agreed 45 after discussion.",  # the moderation note
-        ">70.0<",  # Pennine's total
         "gives 40",  # an evaluator's justification
     ):
         assert private not in page, private
@@ -146,6 +148,7 @@ def test_the_winner_sees_it_won(client: Client, db: Session, evaluation: Evaluat
     page = html.unescape(client.get(ev.path(ev.proposal, "/outcome")).text)
 
     assert "Your proposal was successful" in page and "£88,000" in page
+    assert "Successful proposal" not in page and ">53.5<" not in page  # nobody else's scores
     assert "Strong on welfare checks; the price is within budget." in page
     assert "Did not show" not in page
     assert client.get(f"/api/v1/needs/{ev.need.id}/proposal/outcome").json()["successful"] is True

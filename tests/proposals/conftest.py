@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.accounts.models import User
+from exchange.accounts.models import Member, MemberRole, User
 from exchange.audit.models import AuditEvent
 from exchange.needs import service as needs
 from exchange.needs.models import Need, NeedStage
@@ -117,6 +117,13 @@ def world(db: Session) -> World:
     return World(
         officer, colleague, council, need, supplier_admin, supplier_member, supplier, rival_admin, rival, other_officer
     )
+
+
+def make_council_admin(db: Session, person: User, council: Organisation) -> None:
+    """While a need has no evaluation panel, only its owner and its council's admins read its proposals."""
+    member = db.scalars(select(Member).where(Member.user_id == person.id, Member.organisation_id == council.id)).one()
+    member.role = MemberRole.ADMIN
+    db.flush()
 
 
 def written(db: Session) -> list[int]:

@@ -55,7 +55,7 @@ def test_anyone_reads_the_procurement_settings_and_published_answers_without_who
     ]
     assert settings_["open_for_proposals"] is True and settings_["shortlist_size"] == 3
     assert [(a["question"], a["answer"]) for a in answers] == [("Can we cover part?", "Yes.")]
-    assert set(answers[0]) == {"id", "question", "answer", "answered_at"}
+    assert set(answers[0]) == {"id", "question", "answer", "answered_at", "corrected_at", "earlier_answer"}
 
 
 def test_the_settings_of_a_need_only_its_council_sees_are_404_to_others(

@@ -79,7 +79,14 @@ def test_the_council_answers_and_the_answer_is_published_for_everyone_without_wh
         council_page = other_client.get(f"/needs/{world.need.id}/clarifications")
         api = other_client.get(f"/api/v1/needs/{world.need.id}/clarifications")
         assert api.json() == [
-            {"id": question.id, "question": QUESTION, "answer": ANSWER, "answered_at": api.json()[0]["answered_at"]}
+            {
+                "id": question.id,
+                "question": QUESTION,
+                "answer": ANSWER,
+                "answered_at": api.json()[0]["answered_at"],
+                "corrected_at": None,
+                "earlier_answer": None,
+            }
         ]
         for text in (page, council_page.text, api.text):
             assert asker.name not in text and asker.email not in text and "Pennine" not in text, person

@@ -21,7 +21,7 @@ from tests import factories
 from tests.conftest import drop_database, new_database_url, prepare_database
 from tests.conftest import test_settings as settings_for
 from tests.evaluation.test_concurrency import submitted_proposal
-from tests.proposals.conftest import days, set_dates, set_up_procurement
+from tests.proposals.conftest import days, make_council_admin, set_dates, set_up_procurement
 
 
 @dataclass
@@ -40,7 +40,9 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
     try:
         with database.transaction() as db:
             officer, colleague = factories.officer(db, "BUN"), factories.officer(db, "BUN")
-            need = factories.need(db, officer, factories.council(db, "BUN"), title="Meals at home")
+            council = factories.council(db, "BUN")
+            make_council_admin(db, colleague, council)  # without a panel, the owner and admins read proposals
+            need = factories.need(db, officer, council, title="Meals at home")
             needs.change_stage(db, factories.viewer(db, officer), need.id, NeedStage.OPEN_FOR_PROPOSALS)
             set_up_procurement(db, officer, need)
             owner = factories.user(db, "jo@pennine.example")

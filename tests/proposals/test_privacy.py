@@ -13,7 +13,15 @@ from exchange.shortlists import service as shortlists
 from exchange.shortlists.models import ShortlistEntry
 from tests import factories
 from tests.client import Client
-from tests.proposals.conftest import World, close_proposals, draft_proposal, sign_in, submitted_proposal, written
+from tests.proposals.conftest import (
+    World,
+    close_proposals,
+    draft_proposal,
+    make_council_admin,
+    sign_in,
+    submitted_proposal,
+    written,
+)
 
 OUTSIDERS = ["other council", "other supplier", "anonymous"]
 
@@ -73,7 +81,7 @@ def test_the_council_reads_submitted_proposals_sorted_and_filtered(client: Clien
     weaker = submitted_proposal(db, world, world.rival_admin, nice_to_haves=False)
     stronger = submitted_proposal(db, world)
     close_proposals(db, world)
-    sign_in(client, world.colleague)
+    sign_in(client, world.officer)
 
     listing = client.get(f"/needs/{world.need.id}/proposals").text
 
@@ -117,3 +125,25 @@ def test_a_supplier_already_shortlisted_from_its_matches_gets_its_proposal_linke
     assert client.post(f"/needs/{world.need.id}/proposals/{proposal.id}/shortlist").status_code == 303
     entry = db.scalars(select(ShortlistEntry)).one()
     assert entry.source == "match" and entry.proposal_id == proposal.id
+
+
+def test_without_a_panel_only_the_owner_and_the_council_admins_read_opened_proposals(
+    client: Client, db: Session, world: World
+) -> None:
+    proposal = submitted_proposal(db, world)
+    close_proposals(db, world)
+    newcomer = factories.officer(db, "BUN")
+    sign_in(client, newcomer)
+
+    listing = client.get(f"/needs/{world.need.id}/proposals")
+    detail = client.get(f"/needs/{world.need.id}/proposals/{proposal.id}")
+    api = client.get(f"/api/v1/needs/{world.need.id}/proposals")
+
+    for response in (listing, detail, api):
+        assert response.status_code == 403 and "Pennine" not in response.text
+    assert "The need&#39;s owner assigns the evaluators" in listing.text
+    assert f'href="/needs/{world.need.id}/evaluation#panel"' in listing.text
+    make_council_admin(db, newcomer, world.council)
+    assert "Pennine Community Meals" in client.get(f"/needs/{world.need.id}/proposals").text
+    sign_in(client, world.officer)
+    assert client.get(f"/needs/{world.need.id}/proposals/{proposal.id}").status_code == 200

@@ -175,3 +175,15 @@ def test_evidence_within_the_limit_as_a_browser_counts_it_is_kept(client: Client
     assert response.status_code == 303
     answer = db.scalars(select(ProposalAnswer).where(ProposalAnswer.requirement_id == first.id)).one()
     assert len(answer.evidence) == 2_000 and "\r" not in answer.evidence
+
+
+def test_a_public_need_links_to_its_ocds_release_and_a_draft_does_not(
+    client: Client, db: Session, world: World
+) -> None:
+    link = f'href="/api/v1/needs/{world.need.id}/ocds"'
+    assert link in client.get(f"/needs/{world.need.id}").text
+    assert client.get(f"/api/v1/needs/{world.need.id}/ocds").status_code == 200
+    draft = factories.need(db, world.officer, world.council, draft=True, title="Not yet published")
+    sign_in(client, world.officer)
+    page = client.get(f"/needs/{draft.id}").text
+    assert "Not yet published" in page and f'href="/api/v1/needs/{draft.id}/ocds"' not in page

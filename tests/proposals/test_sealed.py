@@ -25,6 +25,7 @@ from tests.proposals.conftest import (
     close_proposals,
     days,
     draft_proposal,
+    make_council_admin,
     set_up_procurement,
     sign_in,
     submitted_proposal,
@@ -147,6 +148,7 @@ def test_before_the_deadline_the_council_cannot_shortlist_score_moderate_or_awar
 def test_after_the_deadline_the_first_look_opens_the_proposals_once(client: Client, db: Session, world: World) -> None:
     proposal, rival = two_sealed_proposals(db, world)
     close_proposals(db, world)
+    make_council_admin(db, world.colleague, world.council)
     sign_in(client, world.colleague)
 
     listing = html.unescape(client.get(f"/needs/{world.need.id}/proposals").text)

@@ -165,6 +165,10 @@ GET    /needs/{need_id}/clarifications                                          
 GET    /needs/{need_id}/clarifications/new                                      user
 POST   /needs/{need_id}/clarifications/new                                      user
 POST   /needs/{need_id}/clarifications/{clarification_id}/answer                council
+GET    /needs/{need_id}/clarifications/{clarification_id}/correct               council
+POST   /needs/{need_id}/clarifications/{clarification_id}/correct               council
+GET    /needs/{need_id}/clarifications/{clarification_id}/edit                  council
+POST   /needs/{need_id}/clarifications/{clarification_id}/edit                  council
 GET    /needs/{need_id}/edit                                                    council
 POST   /needs/{need_id}/edit                                                    council
 GET    /needs/{need_id}/evaluation                                              council
@@ -182,6 +186,8 @@ GET    /needs/{need_id}/preview                                                 
 GET    /needs/{need_id}/procurement                                             council
 POST   /needs/{need_id}/procurement                                             council
 GET    /needs/{need_id}/proposals                                               council
+GET    /needs/{need_id}/record.xlsx                                             council
+GET    /needs/{need_id}/record/{sheet}.csv                                      council
 POST   /needs/{need_id}/proposals/close-early                                   council
 GET    /needs/{need_id}/proposals/{proposal_id}                                 council supplier
 GET    /needs/{need_id}/proposals/{proposal_id}/edit                            supplier

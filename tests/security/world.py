@@ -147,6 +147,7 @@ def build(db: Session) -> World:
                 Reference.organisation_id == supplier.id, Reference.buyer_organisation_id == council.id
             ),
         ),
+        "sheet": "proposals",
         "failed_job_id": failed.id,
         "message_id": message.id,
         "event_id": event.id,
