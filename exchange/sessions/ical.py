@@ -109,8 +109,9 @@ def calendar(
             item.end,
             f"Meeting with {one_line(item.other.name)} ({one_line(table)})",
         )
-        # The table (or room) is where to go: it is the meeting's LOCATION, with the venue after it.
-        event["location"] = ", ".join(one_line(part) for part in (table, session.venue) if part)
+        # A table (or room) the organiser named is where to go: the meeting's LOCATION, with the venue after it.
+        if str(meeting.table_number) in (session.table_names or {}):
+            event["location"] = ", ".join(one_line(part) for part in (table, session.venue) if part)
         description = f"{table}. {item.reason}"
         link = meeting.video_link or session.online_link
         if link:
