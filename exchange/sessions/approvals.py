@@ -96,6 +96,18 @@ def decline(db: Session, viewer: Viewer, session_id: int, participant_id: int, r
     return participant
 
 
+def tell_organisers_waiting(db: Session, session: MatchmakingSession, participant: SessionParticipant) -> None:
+    """A new registration waits: the organising organisation's people hear of it, to approve or decline it."""
+    notifications.notify(
+        db,
+        active_members(db, {session.organisation_id}),
+        NotificationKind.SESSION_AGENDA,
+        f"{participant.name} waits for your approval for {session.title}",
+        f"{participant.name} registered for {session.title}. Approve or decline the registration.",
+        f"/sessions/{session.id}/registrations",
+    )
+
+
 def _tell(
     db: Session, session: MatchmakingSession, participant: SessionParticipant, title: str, body: str, link: str
 ) -> None:

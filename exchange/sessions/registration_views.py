@@ -17,7 +17,7 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import MAX_ID, PathId, plain_number
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import meeting_requests, need_names, preferences, questions, service
+from exchange.sessions import approvals, meeting_requests, need_names, preferences, questions, service
 from exchange.sessions.models import Approval, MatchmakingSession, SessionParticipant, Side, WishLevel
 from exchange.sessions.schemas import REGISTRATION_LABELS, RegistrationForm
 
@@ -80,6 +80,7 @@ def register(
     except Invalid as error:
         return _registration_page(request, db, viewer, session, values, error.field_errors, status=422)
     if participant.approval is Approval.PENDING:
+        approvals.tell_organisers_waiting(db, session, participant)
         flash(request, "You are registered. The organiser approves each registration: you will be told by email.")
         return RedirectResponse(f"/sessions/{session_id}", 303)
     flash(request, "You are registered. Now say whom you want to meet.")

@@ -56,6 +56,8 @@ def test_questions_and_approval_from_the_organisers_pages_to_the_registration(
     assert "Waiting for approval" in other_client.get(base).text
     tidy = world.db.query(SessionParticipant).filter_by(organisation_id=world.organisations["tidy"].id).one()
     assert tidy.approval is Approval.PENDING
+    waiting = world.db.query(Notification).filter_by(user_id=world.officers["burnley"].id).one()
+    assert waiting.title == f"Tidyloop waits for your approval for {world.session.title}"
 
     page = client.get(f"{base}/registrations")
     assert page.status_code == 200 and "Tidyloop" in page.text and "Housing" in page.text
