@@ -7,7 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from exchange.core.database import Database
 from exchange.core.errors import Conflict, Invalid, NotFound
+from exchange.core.queue import JobContext, use_context
+from exchange.core.settings import Settings
 from exchange.notifications.models import Notification
 from exchange.sessions import (
     agenda,
@@ -20,10 +23,11 @@ from exchange.sessions import (
     reminders,
     rooms,
     service,
+    tasks,
 )
 from exchange.sessions.models import Approval, MeetingRequest, RequestStatus, SessionStatus, WishLevel
 from exchange.sessions.schemas import RegistrationForm
-from exchange.sessions.slots import moment
+from exchange.sessions.slots import moment, today_in_london
 from tests import factories
 from tests.sessions.conftest import World
 
@@ -224,3 +228,21 @@ def test_the_reminder_goes_once_before_the_first_meeting(world: World) -> None:
     assert world.session.slots[pendle_first]["start"] in mails[0].body_text
     world.db.expire_all()
     assert all(p.reminded_at is not None for p in service.participants(world.db, world.session.id) if p.id in met)
+
+
+def test_the_periodic_job_reminds_each_participant_once(world: World, database: Database, settings: Settings) -> None:
+    planner.generate(world.db, world.viewer("burnley"), world.session.id, seconds=QUICK)
+    agenda.change_status(world.db, world.viewer("burnley"), world.session.id, SessionStatus.FINAL)
+    # Two days ahead, with reminders a week before: every first meeting is due, none has begun.
+    world.session.held_on = today_in_london() + timedelta(days=2)
+    meetings = planner.live_meetings(world.db, world.session.id)
+    met = {m.council_id for m in meetings} | {m.supplier_id for m in meetings}
+    world.db.commit()
+    token = use_context(JobContext(database, settings.model_copy(update={"session_reminder_hours": 168})))
+    try:
+        assert tasks.send_due_reminders() == len(met) > 0
+        assert tasks.send_due_reminders() == 0
+    finally:
+        token.var.reset(token)
+    mails = factories.emails_to(world.db, world.officers["civic"].email)
+    assert [m.subject for m in mails if "Your meetings at" in m.subject] == [f"Your meetings at {world.session.title}"]
