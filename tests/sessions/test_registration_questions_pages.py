@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from exchange.notifications.models import Notification
-from exchange.sessions import meeting_requests, planner, questions
-from exchange.sessions.models import Approval, MeetingRequest, RequestStatus, SessionParticipant
+from exchange.sessions import agenda, meeting_requests, planner, questions
+from exchange.sessions.models import Approval, MeetingRequest, RequestStatus, SessionParticipant, SessionStatus
 from tests import factories
 from tests.client import Client
 from tests.sessions.conftest import World
@@ -129,7 +129,7 @@ def test_a_meeting_request_is_sent_and_accepted_in_place(world: World, client: C
     assert again.status_code == 409
 
 
-def test_tables_are_named_and_a_meeting_gets_a_video_link(world: World, client: Client) -> None:
+def test_tables_are_named_and_a_meeting_gets_a_video_link(world: World, client: Client, other_client: Client) -> None:
     base = f"/sessions/{world.session.id}"
     sign_in(client, world, "burnley")
     too_many = client.post(f"{base}/setup/tables", {"table_names": "A\nB\nC"})
@@ -145,3 +145,10 @@ def test_tables_are_named_and_a_meeting_gets_a_video_link(world: World, client: 
     assert good.status_code == 303
     world.db.expire_all()
     assert meeting.video_link == "https://meet.example/1"
+    agenda.change_status(world.db, world.viewer("burnley"), world.session.id, SessionStatus.PROVISIONAL)
+    # Pendle meets Civic Voice (its need matches): its agenda says where, by the table's name.
+    sign_in(other_client, world, "pendle")
+    (own,) = other_client.get(f"/api/v1/sessions/{world.session.id}/agenda").json()
+    assert own["meetings"] and {m["table_name"] for m in own["meetings"]} <= {"Room A, table 1", "Room B"}
+    linked = [m for m in own["meetings"] if m["video_link"]]
+    assert all(m["video_link"] == "https://meet.example/1" for m in linked)
