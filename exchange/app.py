@@ -77,7 +77,9 @@ from exchange.sessions import calendar_views as session_calendar_views
 from exchange.sessions import confirm_views as session_confirm_views
 from exchange.sessions import day_views as session_day_views
 from exchange.sessions import registration_views as session_registration_views
+from exchange.sessions import request_views as session_request_views
 from exchange.sessions import schedule_views as session_schedule_views
+from exchange.sessions import setup_views as session_setup_views
 from exchange.sessions import views as session_views
 from exchange.shortlists import views as shortlist_views
 from exchange.wiring import install as install_listeners_and_jobs
@@ -158,6 +160,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         notification_views,
         session_views,
         session_registration_views,
+        session_request_views,
+        session_setup_views,
         session_schedule_views,
         session_agenda_views,
         session_calendar_views,

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     plans_file: Path | None = None
     # How long a plan is kept after a renewal payment fails, while the card is put right.
     payment_grace_days: int = 14
+    # Each participant of a matchmaking session is emailed its agenda this many hours before its first meeting.
+    session_reminder_hours: int = Field(default=24, ge=1, le=168)
     templates_dir: Path = PROJECT_ROOT / "web" / "templates"
     static_dir: Path = PROJECT_ROOT / "web" / "static" / "dist"
     seed_dir: Path = PROJECT_ROOT / "seed_data"

@@ -67,6 +67,8 @@ def get_agenda(
                     slot_start=item.start,
                     slot_end=item.end,
                     table=item.meeting.table_number,
+                    table_name=session.table_name(item.meeting.table_number),
+                    video_link=item.meeting.video_link or session.online_link,
                     with_organisation=item.other.name,
                     reason=item.reason,
                     cancelled=item.meeting.cancelled_at is not None,

@@ -101,17 +101,22 @@ def calendar(
     cal.add_component(_session_event(session, host))
     for item in items:
         meeting = item.meeting
-        table = meeting.table_number
+        table = session.table_name(meeting.table_number)
         event = _event(
             session,
             meeting_uid(session, meeting.council_id, meeting.supplier_id, host),
             item.start,
             item.end,
-            f"Meeting with {one_line(item.other.name)} (table {table})",
+            f"Meeting with {one_line(item.other.name)} ({one_line(table)})",
         )
-        description = f"Table {table}. {item.reason}"
-        if session.online_link:
-            description += f"\nJoin: {session.online_link}"
+        # A table (or room) the organiser named is where to go: the meeting's LOCATION, with the venue after it.
+        if str(meeting.table_number) in (session.table_names or {}):
+            event["location"] = ", ".join(one_line(part) for part in (table, session.venue) if part)
+        description = f"{table}. {item.reason}"
+        link = meeting.video_link or session.online_link
+        if link:
+            description += f"\nJoin: {link}"
+            event.add("url", link)
         event.add("description", paragraph(description))
         event.add("status", _status(session, cancelled=meeting.cancelled_at is not None))
         cal.add_component(event)

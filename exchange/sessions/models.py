@@ -132,12 +132,41 @@ class MatchmakingSession(Timestamped, Base):
     # Raised whenever an agenda, the day or the status changes, and written as every event's SEQUENCE: calendar
     # programs keep the event with the highest one, so the newest file always wins.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What registering organisations are asked (see ``questions``): [{"key", "text", "kind", "choices",
+    # "required"}, ...]; None: nothing.
+    questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Registrations wait for the organiser's approval before they count.
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The organiser's names for tables, by table number: {"1": "Room A, table 1"}; unnamed ones are "Table N".
+    table_names: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
+
+    def table_name(self, number: int) -> str:
+        return (self.table_names or {}).get(str(number)) or f"Table {number}"
 
     @property
     def slot_labels(self) -> list[str]:
         return [slot["start"] for slot in self.slots]
+
+
+class Approval(enum.StrEnum):
+    """Where a registration stands when the organiser approves registrations: only approved ones take part."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return APPROVAL_LABELS[self]
+
+
+APPROVAL_LABELS = {
+    Approval.PENDING: "Waiting for approval",
+    Approval.APPROVED: "Approved",
+    Approval.DECLINED: "Declined",
+}
 
 
 class SessionParticipant(Timestamped, Base):
@@ -168,6 +197,12 @@ class SessionParticipant(Timestamped, Base):
     # Meetings taken off this participant's published agenda, still shown cancelled in its calendar (see
     # ``dropped``): [{"with": other participant id, "slot": slot index}, ...].
     calendar_dropped: Mapped[list[dict[str, int]] | None] = mapped_column(JSON)
+    approval: Mapped[Approval] = enum_column(Approval, default=Approval.APPROVED, server_default="approved")
+    decline_reason: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    # Answers to the session's registration questions, by question key.
+    answers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # When the agenda reminder before the first meeting went: it goes once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
 
@@ -221,9 +256,48 @@ class SessionMeeting(Timestamped, Base):
     need_detail: Mapped[str] = mapped_column(String(400), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("session_participants.id", ondelete="SET NULL"))
+    # Where to join this meeting online; empty: the session's own link, if any.
+    video_link: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     council: Mapped[SessionParticipant] = relationship(foreign_keys=[council_id], lazy="raise")
     supplier: Mapped[SessionParticipant] = relationship(foreign_keys=[supplier_id], lazy="raise")
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return REQUEST_LABELS[self]
+
+
+REQUEST_LABELS = {
+    RequestStatus.PENDING: "Waiting for an answer",
+    RequestStatus.ACCEPTED: "Accepted",
+    RequestStatus.DECLINED: "Declined",
+}
+
+
+class MeetingRequest(Timestamped, Base):
+    """One participant asking one on the other side for a meeting; once accepted, both must meet."""
+
+    __tablename__ = "session_meeting_requests"
+    __table_args__ = (UniqueConstraint("requester_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("matchmaking_sessions.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("session_participants.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("session_participants.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    message: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    status: Mapped[RequestStatus] = enum_column(RequestStatus, default=RequestStatus.PENDING)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    requester: Mapped[SessionParticipant] = relationship(foreign_keys=[requester_id], lazy="raise")
+    target: Mapped[SessionParticipant] = relationship(foreign_keys=[target_id], lazy="raise")
 
 
 class MeetingFollowUp(Timestamped, Base):

@@ -17,7 +17,7 @@ from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.viewer import Viewer
 from exchange.scheduling import metrics, solver
 from exchange.scheduling import model as scheduling
-from exchange.sessions import agenda, move_rules, need_names, preferences, service
+from exchange.sessions import agenda, meeting_requests, move_rules, need_names, preferences, service
 from exchange.sessions.models import (
     MatchmakingSession,
     MeetingFollowUp,
@@ -136,6 +136,11 @@ def plan(db: Session, session: MatchmakingSession, locked: list[SessionMeeting] 
         for w in preferences.wishes(db, session.id)
         if w.participant_id in people and w.target_id in people
     }
+    # An accepted meeting request is a must for both, whatever their preferences say; a meeting one of them
+    # cancelled since still is not made again (below).
+    for requester, target in meeting_requests.accepted_pairs(db, session.id):
+        if requester in people and target in people:
+            wishes[(requester, target)] = wishes[(target, requester)] = WishLevel.MUST
     for source, target in _cancelled_pairs(db, session.id):
         if source in people and target in people:
             wishes[(source, target)] = WishLevel.NO

@@ -17,8 +17,8 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import MAX_ID, PathId, plain_number
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import need_names, preferences, service
-from exchange.sessions.models import MatchmakingSession, SessionParticipant, Side, WishLevel
+from exchange.sessions import approvals, meeting_requests, need_names, preferences, questions, service
+from exchange.sessions.models import Approval, MatchmakingSession, SessionParticipant, Side, WishLevel
 from exchange.sessions.schemas import REGISTRATION_LABELS, RegistrationForm
 
 router = APIRouter(route_class=TransactionalRoute, prefix="/sessions/{session_id}")
@@ -39,6 +39,8 @@ def _registration_page(
         "session": session,
         "participant": participant,
         "organisations": service.registrable_organisations(db, viewer, session),
+        # The organiser's questions are answered once, when registering.
+        "questions": questions.of(session) if participant is None else [],
         "values": values,
         "errors": errors,
     }
@@ -73,12 +75,34 @@ def register(
     session = service.get(db, viewer, session_id)
     values = _values(form)
     try:
-        data = validate(RegistrationForm, values, REGISTRATION_LABELS)
-        participant = service.register(db, viewer, session_id, data)
+        data, answers = _read_registration(session, values)
+        participant = service.register(db, viewer, session_id, data, answers)
     except Invalid as error:
         return _registration_page(request, db, viewer, session, values, error.field_errors, status=422)
+    if participant.approval is Approval.PENDING:
+        approvals.tell_organisers_waiting(db, session, participant)
+        flash(request, "You are registered. The organiser approves each registration: you will be told by email.")
+        return RedirectResponse(f"/sessions/{session_id}", 303)
     flash(request, "You are registered. Now say whom you want to meet.")
     return RedirectResponse(f"/sessions/{session_id}/participants/{participant.id}/preferences", 303)
+
+
+def _read_registration(session: MatchmakingSession, values: dict[str, Any]) -> tuple[RegistrationForm, dict[str, str]]:
+    """The registration and the answers to the organiser's questions, with every error of both at once."""
+    errors: dict[str, str] = {}
+    data: RegistrationForm | None = None
+    answers: dict[str, str] = {}
+    try:
+        data = validate(RegistrationForm, values, REGISTRATION_LABELS)
+    except Invalid as error:
+        errors.update(error.field_errors)
+    try:
+        answers = questions.check_answers(session, {k: str(v) for k, v in values.items() if isinstance(v, str)})
+    except Invalid as error:
+        errors.update(error.field_errors)
+    if errors or data is None:
+        raise Invalid("Check the answers and try again", field_errors=errors)
+    return data, answers
 
 
 @router.get("/participants/{participant_id}/edit", response_class=HTMLResponse)
@@ -123,7 +147,7 @@ def update_registration(
     return RedirectResponse(f"/sessions/{session_id}", 303)
 
 
-def _preferences_page(
+def preferences_page_response(
     request: Request,
     db: Session,
     viewer: Viewer,
@@ -132,7 +156,9 @@ def _preferences_page(
     chosen: dict[int, str],
     errors: dict[str, str],
     status: int = 200,
+    request_values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """Whom to meet, and the meeting requests made and received (``errors`` holds either form's)."""
     others = [p for p in service.participants(db, session.id) if p.side is not participant.side]
     suggested = preferences.suggestions(db, session.id)
 
@@ -154,6 +180,9 @@ def _preferences_page(
         "levels": list(WishLevel),
         "open": preferences.preferences_open(session),
         "errors": errors,
+        "requests": meeting_requests.of_participant(db, participant),
+        "request_values": request_values or {},
+        "approved": participant.approval is Approval.APPROVED,
     }
     return render(request, "sessions/preferences.html", context, status)
 
@@ -169,7 +198,7 @@ def preferences_page(
     session = service.get(db, viewer, session_id)
     participant = service.own_participant(db, viewer, session_id, participant_id)
     chosen = {target: level.value for target, level in preferences.wishes_of(db, participant.id).items()}
-    return _preferences_page(request, db, viewer, session, participant, chosen, {})
+    return preferences_page_response(request, db, viewer, session, participant, chosen, {})
 
 
 @router.post("/participants/{participant_id}/preferences", response_class=HTMLResponse)
@@ -201,6 +230,6 @@ def save_preferences(
             raise Invalid("Check the answers and try again", field_errors=errors)
         preferences.save(db, viewer, session_id, participant.id, chosen)
     except Invalid as error:
-        return _preferences_page(request, db, viewer, session, participant, raw, error.field_errors, 422)
+        return preferences_page_response(request, db, viewer, session, participant, raw, error.field_errors, 422)
     flash(request, "Your preferences are saved. The organiser uses them to make the schedule.")
     return RedirectResponse(f"/sessions/{session_id}/participants/{participant_id}/preferences", 303)

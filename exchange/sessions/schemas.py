@@ -179,6 +179,10 @@ class AgendaMeetingOut(BaseModel):
     slot_start: str
     slot_end: str
     table: int
+    # The organiser's name for the table ("Room A, table 1"), else "Table N".
+    table_name: str
+    # Where to join online: the meeting's own link, else the session's; empty for a meeting in person.
+    video_link: str
     with_organisation: str
     reason: str
     cancelled: bool

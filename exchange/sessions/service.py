@@ -15,7 +15,14 @@ from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
 from exchange.organisations.models import Organisation
 from exchange.payments import entitlements
-from exchange.sessions.models import MatchmakingSession, SessionMeeting, SessionParticipant, SessionStatus, Side
+from exchange.sessions.models import (
+    Approval,
+    MatchmakingSession,
+    SessionMeeting,
+    SessionParticipant,
+    SessionStatus,
+    Side,
+)
 from exchange.sessions.schemas import COUNCIL_KINDS, RegistrationForm, SessionForm
 from exchange.sessions.slots import Grid, GridError, end_of_day, make_slots, today_in_london
 
@@ -213,7 +220,11 @@ def taking_part(db: Session, organisation_ids: set[int]) -> list[MatchmakingSess
     return list(db.scalars(query))
 
 
-def participants(db: Session, session_id: int, *, withdrawn: bool = False) -> list[SessionParticipant]:
+def participants(
+    db: Session, session_id: int, *, withdrawn: bool = False, unapproved: bool = False
+) -> list[SessionParticipant]:
+    """Who takes part: approved registrations only, unless asked (a registration waiting for the organiser's
+    approval, or declined, is neither scheduled, counted nor shown to the others)."""
     query = (
         select(SessionParticipant)
         .where(SessionParticipant.session_id == session_id)
@@ -222,6 +233,8 @@ def participants(db: Session, session_id: int, *, withdrawn: bool = False) -> li
     )
     if not withdrawn:
         query = query.where(SessionParticipant.withdrawn_at.is_(None))
+    if not unapproved:
+        query = query.where(SessionParticipant.approval == Approval.APPROVED)
     return sorted(db.scalars(query), key=lambda p: (p.side, p.name.lower()))
 
 
@@ -231,19 +244,26 @@ def participant_counts(db: Session, session_ids: list[int]) -> dict[int, int]:
         return {}
     query = (
         select(SessionParticipant.session_id, func.count())
-        .where(SessionParticipant.session_id.in_(session_ids), SessionParticipant.withdrawn_at.is_(None))
+        .where(
+            SessionParticipant.session_id.in_(session_ids),
+            SessionParticipant.withdrawn_at.is_(None),
+            SessionParticipant.approval == Approval.APPROVED,
+        )
         .group_by(SessionParticipant.session_id)
     )
     return {session_id: count for session_id, count in db.execute(query)}
 
 
-def own_participants(db: Session, viewer: Viewer, session_id: int) -> list[SessionParticipant]:
-    return [p for p in participants(db, session_id) if viewer.is_member(p.organisation_id)]
+def own_participants(
+    db: Session, viewer: Viewer, session_id: int, *, unapproved: bool = False
+) -> list[SessionParticipant]:
+    people = participants(db, session_id, unapproved=unapproved)
+    return [p for p in people if viewer.is_member(p.organisation_id)]
 
 
 def own_participant(db: Session, viewer: Viewer, session_id: int, participant_id: int) -> SessionParticipant:
-    """One of the viewer's own registrations; anyone else's does not exist for them."""
-    for participant in own_participants(db, viewer, session_id):
+    """One of the viewer's own registrations (approved or not); anyone else's does not exist for them."""
+    for participant in own_participants(db, viewer, session_id, unapproved=True):
         if participant.id == participant_id:
             return participant
     raise NotFound("participant")
@@ -261,7 +281,7 @@ def registration_open(session: MatchmakingSession, now: datetime | None = None) 
     return session.status is S.OPEN and (now or utcnow()) < session.registration_closes_at
 
 
-def _refuse_when_full(db: Session, session: MatchmakingSession) -> None:
+def refuse_when_full(db: Session, session: MatchmakingSession) -> None:
     """How many may register comes from the organising organisation's plan (when payments are on)."""
     limit = entitlements.participant_limit(db, session.organisation_id)
     if limit is None:
@@ -289,7 +309,11 @@ def _check_registration(session: MatchmakingSession, form: RegistrationForm) -> 
         raise Invalid("Check the answers and try again", field_errors=errors)
 
 
-def register(db: Session, viewer: Viewer, session_id: int, form: RegistrationForm) -> SessionParticipant:
+def register(
+    db: Session, viewer: Viewer, session_id: int, form: RegistrationForm, answers: dict[str, str] | None = None
+) -> SessionParticipant:
+    """Register, answering the organiser's questions (checked by ``questions.check_answers`` first); where the
+    organiser approves registrations, the new one waits as pending."""
     session = get(db, viewer, session_id)
     if not registration_open(session):
         raise Conflict("Registration for this session is closed.")
@@ -315,7 +339,7 @@ def register(db: Session, viewer: Viewer, session_id: int, form: RegistrationFor
             "Check the answers and try again",
             field_errors={"team": message + ": give another team a name of its own"},
         )
-    _refuse_when_full(db, session)
+    refuse_when_full(db, session)
     assert viewer.user_id is not None
     participant = SessionParticipant(
         session_id=session.id,
@@ -326,6 +350,8 @@ def register(db: Session, viewer: Viewer, session_id: int, form: RegistrationFor
         side=side_of(organisation),
         available=_availability(session, form.available),
         max_meetings=form.max_meetings,
+        answers=answers or None,
+        approval=Approval.PENDING if session.requires_approval else Approval.APPROVED,
     )
     participant.organisation = organisation
     db.add(participant)

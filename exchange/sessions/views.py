@@ -20,7 +20,7 @@ from exchange.core.ids import PathId
 from exchange.core.templating import flash, render
 from exchange.core.viewer import Viewer
 from exchange.organisations.models import OrganisationKind
-from exchange.sessions import agenda, changes, preferences, service
+from exchange.sessions import agenda, approvals, changes, preferences, service
 from exchange.sessions.models import MatchmakingSession, SessionStatus
 from exchange.sessions.schemas import SESSION_LABELS, SessionForm
 from exchange.sessions.slots import today_in_london
@@ -145,7 +145,8 @@ def session_page(
     session = service.get(db, viewer, session_id)
     organiser = service.is_organiser(viewer, session)
     people = service.participants(db, session.id)
-    own = [p for p in people if viewer.is_member(p.organisation_id)]
+    # The viewer's own registrations show whether approved or not; only approved ones take part.
+    own = service.own_participants(db, viewer, session.id, unapproved=True)
     context = {
         "page_title": session.title,
         "session": session,
@@ -161,6 +162,7 @@ def session_page(
         "next_statuses": [(s, STATUS_ACTIONS[s]) for s in service.next_statuses(session)] if organiser else [],
         "has_meetings": service.has_meetings(db, session.id),
         "can_restore": organiser and changes.can_restore(session),
+        "pending": len(approvals.waiting(db, session.id)) if organiser else 0,
     }
     return render(request, "sessions/detail.html", context)
 

@@ -280,19 +280,26 @@ POST   /sessions/{session_id}/meetings/{meeting_id}/follow-up                   
 POST   /sessions/{session_id}/meetings/{meeting_id}/lock                        council admin
 POST   /sessions/{session_id}/meetings/{meeting_id}/move                        council admin
 POST   /sessions/{session_id}/meetings/{meeting_id}/remove                      council admin
+POST   /sessions/{session_id}/meetings/{meeting_id}/video-link                   council admin
 GET    /sessions/{session_id}/outcomes                                          council admin
 GET    /sessions/{session_id}/participants/{participant_id}/agenda.ics          supplier
+POST   /sessions/{session_id}/participants/{participant_id}/approve              council admin
 POST   /sessions/{session_id}/participants/{participant_id}/check-in            council admin
+POST   /sessions/{session_id}/participants/{participant_id}/decline              council admin
 GET    /sessions/{session_id}/participants/{participant_id}/edit                supplier
 POST   /sessions/{session_id}/participants/{participant_id}/edit                supplier
 GET    /sessions/{session_id}/participants/{participant_id}/preferences         supplier
 POST   /sessions/{session_id}/participants/{participant_id}/preferences         supplier
 GET    /sessions/{session_id}/participants/{participant_id}/remove              council admin
 POST   /sessions/{session_id}/participants/{participant_id}/remove              council admin
+POST   /sessions/{session_id}/participants/{participant_id}/requests             supplier
+POST   /sessions/{session_id}/participants/{participant_id}/requests/{request_id}/accept supplier
+POST   /sessions/{session_id}/participants/{participant_id}/requests/{request_id}/decline supplier
 GET    /sessions/{session_id}/participants/{participant_id}/withdraw            supplier
 POST   /sessions/{session_id}/participants/{participant_id}/withdraw            supplier
 GET    /sessions/{session_id}/register                                          user
 POST   /sessions/{session_id}/register                                          user
+GET    /sessions/{session_id}/registrations                                      council admin
 GET    /sessions/{session_id}/restore                                           council admin
 POST   /sessions/{session_id}/restore                                           council admin
 GET    /sessions/{session_id}/schedule                                          council admin
@@ -304,6 +311,11 @@ POST   /sessions/{session_id}/schedule/import                                   
 POST   /sessions/{session_id}/schedule/meetings                                 council admin
 GET    /sessions/{session_id}/schedule/instance.json                            council admin
 GET    /sessions/{session_id}/schedule/runs/{run_id}                            council admin
+GET    /sessions/{session_id}/setup                                              council admin
+POST   /sessions/{session_id}/setup/approval                                     council admin
+POST   /sessions/{session_id}/setup/questions                                    council admin
+POST   /sessions/{session_id}/setup/questions/remove                             council admin
+POST   /sessions/{session_id}/setup/tables                                       council admin
 POST   /sessions/{session_id}/status                                            council admin
 GET    /sessions/{session_id}/walk-in                                           council admin
 POST   /sessions/{session_id}/walk-in                                           council admin

@@ -22,7 +22,13 @@ from exchange.profiles.models import Certification, Insurance, PastContract, Ref
 from exchange.proposals.models import Clarification, EvaluationCriterion, Proposal
 from exchange.seeding.demo import load_demo
 from exchange.sessions import check_in_codes
-from exchange.sessions.models import MatchmakingSession, ScheduleRun, SessionMeeting, SessionParticipant
+from exchange.sessions.models import (
+    MatchmakingSession,
+    MeetingRequest,
+    ScheduleRun,
+    SessionMeeting,
+    SessionParticipant,
+)
 from tests import factories
 from tests.conftest import PROJECT_ROOT
 
@@ -96,13 +102,23 @@ def build(db: Session) -> World:
         user_id=newcomer.id, organisation_id=supplier.id, role=MemberRole.MEMBER, status=MemberStatus.PENDING
     )
     run = ScheduleRun(session_id=session_id, requested_by_id=council_user.id, solve_seconds=1.0)
+    # A council's request to meet the supplier in the session: the supplier answers it.
+    requester_id = _one(
+        db,
+        select(SessionMeeting.council_id).where(
+            SessionMeeting.session_id == session_id, SessionMeeting.supplier_id == participant_id
+        ),
+    )
+    meeting_request = MeetingRequest(
+        session_id=session_id, requester_id=requester_id, target_id=participant_id, requested_by_id=council_user.id
+    )
     failed = FailedJob(task="exchange.outbox.tasks.deliver_email", args=[], error="refused", attempts=5)
     message = OutboxMessage(to_address="someone@example.org", subject="Hello", body_text="Hello")
     event = WebhookEvent(stripe_event_id="evt_matrix", type="invoice.paid", payload={})
     billing_page = BillingPage(
         organisation_id=supplier.id, requested_by_id=supplier_user.id, kind=BillingPageKind.PORTAL
     )
-    db.add_all([post, group, saved, endorsement, pending, run, failed, message, event, billing_page])
+    db.add_all([post, group, saved, endorsement, pending, run, failed, message, event, billing_page, meeting_request])
     db.add(Follow(user_id=council_user.id, target_kind="need", target_id=need_id))
     db.flush()
     db.add(GroupFacilitator(group_id=group.id, user_id=council_user.id))
@@ -123,6 +139,7 @@ def build(db: Session) -> World:
         "participant_id": participant_id,
         "meeting_id": meeting_id,
         "run_id": run.id,
+        "request_id": meeting_request.id,
         # The code on the supplier's printed agenda: its organiser checks the supplier in with it.
         "check_in_token": check_in_codes.token_for(db.get_one(SessionParticipant, participant_id)),
         # The demo's case studies are other councils': Leeds' is the one its officer owns.
