@@ -270,6 +270,8 @@ GET    /sessions/{session_id}/edit                                              
 POST   /sessions/{session_id}/edit                                              council admin
 GET    /sessions/{session_id}/meetings/{meeting_id}/cancel                      supplier
 POST   /sessions/{session_id}/meetings/{meeting_id}/cancel                      supplier
+GET    /sessions/{session_id}/meetings/{meeting_id}/feedback                    council? supplier
+POST   /sessions/{session_id}/meetings/{meeting_id}/feedback                    council? supplier
 POST   /sessions/{session_id}/meetings/{meeting_id}/follow-up                   user
 POST   /sessions/{session_id}/meetings/{meeting_id}/lock                        council admin
 POST   /sessions/{session_id}/meetings/{meeting_id}/move                        council admin
@@ -287,6 +289,11 @@ GET    /sessions/{session_id}/participants/{participant_id}/withdraw            
 POST   /sessions/{session_id}/participants/{participant_id}/withdraw            supplier
 GET    /sessions/{session_id}/register                                          user
 POST   /sessions/{session_id}/register                                          user
+GET    /sessions/{session_id}/report                                            council admin
+GET    /sessions/{session_id}/report.xlsx                                       council admin
+GET    /sessions/{session_id}/report/meetings.csv                               council admin
+GET    /sessions/{session_id}/report/outcomes.csv                               council admin
+GET    /sessions/{session_id}/report/participants.csv                           council admin
 GET    /sessions/{session_id}/restore                                           council admin
 POST   /sessions/{session_id}/restore                                           council admin
 GET    /sessions/{session_id}/schedule                                          council admin
