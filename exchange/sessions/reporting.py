@@ -221,7 +221,9 @@ def build(db: Session, viewer: Viewer, session: MatchmakingSession, today: date 
                 ratings[side] = answer.rating
                 if answer.note:
                     other = meeting.supplier_id if side == meeting.council_id else meeting.council_id
-                    result.notes.append(Note(answer.rating, answer.note, names[side], f"meeting {names[other]}"))
+                    result.notes.append(
+                        Note(answer.rating, answer.note, names[side], f"the meeting with {names[other]}")
+                    )
         result.meetings.append(
             MeetingLine(
                 meeting,
