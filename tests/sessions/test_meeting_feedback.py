@@ -9,7 +9,7 @@ import pytest
 
 from exchange.core.errors import Conflict, Invalid, NotFound
 from exchange.core.forms import validate
-from exchange.sessions import feedback
+from exchange.sessions import feedback, planner
 from exchange.sessions.models import MeetingFeedback, SessionMeeting
 from exchange.sessions.slots import end_of_day
 from tests import factories
@@ -84,3 +84,17 @@ def test_a_bad_answer_is_refused_in_words(rating: str, note: str, field: str, me
     with pytest.raises(Invalid) as refused:
         _form(rating, note)
     assert refused.value.field_errors[field] == message
+
+
+def test_feedback_on_record_keeps_the_schedule_from_being_replaced_or_the_meeting_removed(
+    world: World, meetings: dict[str, SessionMeeting]
+) -> None:
+    rate(world, "meals", meetings["C"], 4)
+    organiser = world.viewer("burnley")
+    with pytest.raises(Conflict) as replacing:
+        planner.import_schedule(world.db, organiser, world.session.id, {"meetings": []})
+    assert "Follow-ups or feedback are recorded" in replacing.value.message
+    with pytest.raises(Conflict) as removing:
+        planner.remove(world.db, organiser, world.session.id, meetings["C"].id)
+    assert "it can no longer be removed" in removing.value.message
+    assert factories.count(world.db, MeetingFeedback) == 1
