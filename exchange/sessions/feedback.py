@@ -98,9 +98,10 @@ def closed_because(session: MatchmakingSession, meeting: SessionMeeting, now: da
     return None
 
 
-def _own_side(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> tuple[SessionMeeting, int, int]:
+def _own_side(
+    db: Session, viewer: Viewer, session: MatchmakingSession, meeting_id: int
+) -> tuple[SessionMeeting, int, int]:
     """The meeting, the viewer's side of it and the other side; a meeting the viewer is not at does not exist."""
-    session = service.get(db, viewer, session_id)
     if not agenda.visible_to_participants(session) and session.status is not SessionStatus.CANCELLED:
         raise NotFound("meeting")
     own = {p.id for p in service.own_participants(db, viewer, session.id)}
@@ -115,8 +116,9 @@ def _own_side(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> 
 def for_side(
     db: Session, viewer: Viewer, session_id: int, meeting_id: int, now: datetime | None = None
 ) -> Feedbackable:
+    """The meeting as the viewer's side gives feedback on it: its own answer, and whether it may answer now."""
     session = service.get(db, viewer, session_id)
-    meeting, side, other = _own_side(db, viewer, session_id, meeting_id)
+    meeting, side, other = _own_side(db, viewer, session, meeting_id)
     people = {p.id: p for p in service.participants(db, session.id, withdrawn=True)}
     given = db.scalar(
         select(MeetingFeedback).where(MeetingFeedback.meeting_id == meeting.id, MeetingFeedback.participant_id == side)
