@@ -77,6 +77,7 @@ from exchange.sessions import calendar_views as session_calendar_views
 from exchange.sessions import confirm_views as session_confirm_views
 from exchange.sessions import day_views as session_day_views
 from exchange.sessions import registration_views as session_registration_views
+from exchange.sessions import report_views as session_report_views
 from exchange.sessions import request_views as session_request_views
 from exchange.sessions import schedule_views as session_schedule_views
 from exchange.sessions import setup_views as session_setup_views
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         session_calendar_views,
         session_confirm_views,
         session_day_views,
+        session_report_views,
         conversation_views,
         moderation_views,
         dashboard_page,

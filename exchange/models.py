@@ -39,6 +39,7 @@ from exchange.reference.models import Category, Region
 from exchange.search.models import SearchDocument, SearchIndexState
 from exchange.sessions.models import (
     MatchmakingSession,
+    MeetingFeedback,
     MeetingFollowUp,
     ScheduleRun,
     SessionMeeting,
@@ -71,6 +72,7 @@ __all__ = [
     "Insurance",
     "MatchTerm",
     "MatchmakingSession",
+    "MeetingFeedback",
     "MeetingFollowUp",
     "Member",
     "Moderation",

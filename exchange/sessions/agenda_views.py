@@ -18,7 +18,18 @@ from exchange.core.http import TransactionalRoute, get_db
 from exchange.core.ids import PathId
 from exchange.core.templating import flash, is_htmx, render
 from exchange.core.viewer import Viewer
-from exchange.sessions import agenda, check_in_codes, day, dropped, ical, planner, report, service, walk_ins
+from exchange.sessions import (
+    agenda,
+    check_in_codes,
+    day,
+    dropped,
+    feedback,
+    ical,
+    planner,
+    report,
+    service,
+    walk_ins,
+)
 from exchange.sessions.models import FollowUpKind
 from exchange.sessions.schemas import FollowUpForm
 
@@ -39,6 +50,9 @@ def agenda_page(
         "follow_ups_open": day.follow_ups_open(session),
         "follow_ups": day.follow_ups_of(db, own_ids),
         "kinds": list(FollowUpKind),
+        # Feedback links, for the meetings that take it now, and each side's own answers only.
+        "feedback_open": feedback.open_for(session, [item.meeting for _, items in agendas for item in items]),
+        "feedback_given": feedback.given_by(db, own_ids),
         "base_url": settings_of(db).base_url.rstrip("/"),
         # The code the organiser scans at the desk to check each registration in (printed with the agenda).
         "codes": {

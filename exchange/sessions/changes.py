@@ -164,7 +164,9 @@ def clearing(db: Session, viewer: Viewer, session_id: int) -> Confirmation:
     if session.status is SessionStatus.CANCELLED:
         raise Conflict("This session is cancelled.")
     if planner.has_follow_ups(db, session.id):
-        raise Conflict("Follow-ups are recorded against these meetings: the schedule can no longer be cleared.")
+        raise Conflict(
+            "Follow-ups or feedback are recorded against these meetings: the schedule can no longer be cleared."
+        )
     meetings = planner.live_meetings(db, session.id)
     names = sorted({p.name for m in meetings for p in (m.council, m.supplier)}, key=str.lower)
     published = agenda.visible_to_participants(session)

@@ -314,6 +314,24 @@ class MeetingFollowUp(Timestamped, Base):
     note: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
+class MeetingFeedback(Timestamped, Base):
+    """How useful one side found a meeting, for the organiser only: the other side never reads it."""
+
+    __tablename__ = "meeting_feedback"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "participant_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("session_meetings.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("session_participants.id", ondelete="CASCADE"))
+    given_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # 5 "Very useful" down to 1 "Not useful" (see ``feedback.RATINGS``).
+    rating: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
 class RunStage(enum.StrEnum):
     QUEUED = "queued"
     PLANNING = "planning"

@@ -20,6 +20,7 @@ from exchange.scheduling import model as scheduling
 from exchange.sessions import agenda, meeting_requests, move_rules, need_names, preferences, service
 from exchange.sessions.models import (
     MatchmakingSession,
+    MeetingFeedback,
     MeetingFollowUp,
     SessionMeeting,
     SessionParticipant,
@@ -181,18 +182,24 @@ def _refuse(plan_: Plan, problems: list[str], field: str = "schedule") -> Invali
 
 
 def has_follow_ups(db: Session, session_id: int) -> bool:
-    query = (
-        select(func.count())
-        .select_from(MeetingFollowUp)
-        .join(SessionMeeting, SessionMeeting.id == MeetingFollowUp.meeting_id)
-        .where(SessionMeeting.session_id == session_id)
-    )
-    return bool(db.scalar(query))
+    """Whether what came of the meetings is on record (follow-ups or feedback), which replacing them would lose."""
+    for model in (MeetingFollowUp, MeetingFeedback):
+        query = (
+            select(func.count())
+            .select_from(model)
+            .join(SessionMeeting, SessionMeeting.id == model.meeting_id)
+            .where(SessionMeeting.session_id == session_id)
+        )
+        if db.scalar(query):
+            return True
+    return False
 
 
 def _no_follow_ups(db: Session, session_id: int) -> None:
     if has_follow_ups(db, session_id):
-        raise Conflict("Follow-ups are recorded against these meetings: the schedule can no longer be replaced.")
+        raise Conflict(
+            "Follow-ups or feedback are recorded against these meetings: the schedule can no longer be replaced."
+        )
 
 
 def generate(
@@ -407,8 +414,9 @@ def remove(db: Session, viewer: Viewer, session_id: int, meeting_id: int) -> Non
 
 
 def _no_follow_ups_for(db: Session, meeting: SessionMeeting) -> None:
-    if db.scalar(select(func.count()).where(MeetingFollowUp.meeting_id == meeting.id)):
-        raise Conflict("Follow-ups are recorded against this meeting: it can no longer be removed.")
+    for model in (MeetingFollowUp, MeetingFeedback):
+        if db.scalar(select(func.count()).where(model.meeting_id == meeting.id)):
+            raise Conflict("Follow-ups or feedback are recorded against this meeting: it can no longer be removed.")
 
 
 def export_instance(db: Session, viewer: Viewer, session_id: int) -> dict[str, Any]:

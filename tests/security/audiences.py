@@ -276,6 +276,8 @@ GET    /sessions/{session_id}/edit                                              
 POST   /sessions/{session_id}/edit                                              council admin
 GET    /sessions/{session_id}/meetings/{meeting_id}/cancel                      supplier
 POST   /sessions/{session_id}/meetings/{meeting_id}/cancel                      supplier
+GET    /sessions/{session_id}/meetings/{meeting_id}/feedback                    council? supplier
+POST   /sessions/{session_id}/meetings/{meeting_id}/feedback                    council? supplier
 POST   /sessions/{session_id}/meetings/{meeting_id}/follow-up                   user
 POST   /sessions/{session_id}/meetings/{meeting_id}/lock                        council admin
 POST   /sessions/{session_id}/meetings/{meeting_id}/move                        council admin
@@ -300,6 +302,11 @@ POST   /sessions/{session_id}/participants/{participant_id}/withdraw            
 GET    /sessions/{session_id}/register                                          user
 POST   /sessions/{session_id}/register                                          user
 GET    /sessions/{session_id}/registrations                                      council admin
+GET    /sessions/{session_id}/report                                            council admin
+GET    /sessions/{session_id}/report.xlsx                                       council admin
+GET    /sessions/{session_id}/report/meetings.csv                               council admin
+GET    /sessions/{session_id}/report/outcomes.csv                               council admin
+GET    /sessions/{session_id}/report/participants.csv                           council admin
 GET    /sessions/{session_id}/restore                                           council admin
 POST   /sessions/{session_id}/restore                                           council admin
 GET    /sessions/{session_id}/schedule                                          council admin
