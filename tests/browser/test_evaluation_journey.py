@@ -173,7 +173,7 @@ def test_two_officers_evaluate_award_and_the_losing_supplier_reads_its_feedback(
     screenshot(page, "evaluation-journey-07-matrix")
     assert_accessible(page)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()
     rows = list(csv.reader(io.StringIO(download_info.value.path().read_text(encoding="utf-8-sig"))))
     assert rows[0][0] == "Supplier" and {rows[1][0], rows[2][0]} == {LOSER, WINNER}
 

@@ -27,7 +27,7 @@ BUDGETS = [
     ("anonymous", "/organisations/{supplier_slug}", 12),
     ("council", "/dashboard", 21),
     ("supplier", "/dashboard", 46),
-    ("council", "/sessions/{session_id}", 10),
+    ("council", "/sessions/{session_id}", 12),
     ("supplier", "/sessions/{session_id}/agenda", 16),
     ("council", "/needs/{need_id}/evaluation", 19),
     ("council", "/needs/{need_id}/proposals", 19),
