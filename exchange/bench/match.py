@@ -29,6 +29,7 @@ from exchange.core import migrations
 from exchange.core.database import Database, make_engine
 from exchange.core.runtime import freeze_long_lived_objects
 from exchange.core.settings import get_settings
+from exchange.core.text_policy import CONTROL_CHARACTERS
 from exchange.matching import ranker
 from exchange.matching.service import rank_suppliers
 from exchange.needs.models import Need
@@ -67,6 +68,31 @@ def _prepare(database_url: str) -> Database:
         load_regions_and_councils(db, settings.seed_dir)
         load_categories(db, settings.seed_dir)
     return database
+
+
+def without_control_characters(source: Path, folder: Path) -> Path:
+    """The file as is, or a copy in ``folder`` without the control characters the exchange refuses from anyone
+    (see core.text_policy). Published award data holds a few, left by text decoded with the wrong code page
+    (U+0089 in "Cloudstore ?ÛÒ Sprint 1"): refused, they would stop the whole import of the benchmark."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return CONTROL_CHARACTERS.sub(" ", value.replace("\r\n", "\n"))
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+
+    try:
+        rows = [json.loads(line) for line in source.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return source  # The importer says what is wrong with it.
+    if all(row == clean(row) for row in rows):
+        return source
+    copy = folder / source.name
+    copy.write_text("".join(json.dumps(clean(row)) + "\n" for row in rows), encoding="utf-8")
+    return copy
 
 
 def _import(database: Database, suppliers: Path, requests: Path) -> tuple[float, dict[int, str], dict[str, int]]:
@@ -127,10 +153,12 @@ def run_folder(
     """
     model = ranker.load(weights) if weights is not None else None
     reversed_quality: tuple[Quality, Quality] | None = None
-    with throwaway_database(database_url) as url:
+    with throwaway_database(database_url) as url, tempfile.TemporaryDirectory(prefix="exchange-bench-") as folder:
         database = _prepare(url)
         try:
-            seconds, file_ids, need_ids = _import(database, bench_dir / "suppliers.jsonl", bench_dir / "requests.jsonl")
+            suppliers = without_control_characters(bench_dir / "suppliers.jsonl", Path(folder))
+            requests = without_control_characters(bench_dir / "requests.jsonl", Path(folder))
+            seconds, file_ids, need_ids = _import(database, suppliers, requests)
             ranked = _rank_all(database, need_ids, RANKED, model)
             if features is not None:
                 lines = write_features(database, need_ids, file_ids, features)

@@ -118,3 +118,15 @@ def documents_by_buyer(db: Session, buyer_names: Sequence[str], conditions: Sequ
             .limit(limit)
         )
     )
+
+
+def documents_newest(db: Session, conditions: Sequence[Any], limit: int) -> list[int]:
+    """Search document ids meeting the conditions, newest first: to fill a short list of candidates."""
+    return list(
+        db.scalars(
+            select(SearchDocument.id)
+            .where(*conditions)
+            .order_by(SearchDocument.updated_at.desc(), SearchDocument.id)
+            .limit(limit)
+        )
+    )

@@ -32,6 +32,12 @@ RESCORED = 3
 SHOWN_FROM_PERCENT = 5
 # About how many documents the candidate query may match (see facts.enough_terms).
 QUERY_REACH = 3000
+# Opportunities for a supplier: also the needs that best match all its words (up to this many of them), as
+# plain BM25 ranks them, so that a need sharing only common words with its evidence is still scored; and, while
+# the needs found are fewer than TEXT_CANDIDATES, the newest others: its buyers or region may still make them fit,
+# and words the exchange's tokens leave out (short ones, "uk") may still be shared.
+WIDE_CANDIDATES = 100
+WIDE_TERMS = 200
 # Stages at which a need can still take up a supplier's help: from an idea to open for proposals.
 OPEN_STAGES = (NeedStage.IDEA, NeedStage.EARLY_MARKET_ENGAGEMENT, NeedStage.OPEN_FOR_PROPOSALS)
 
@@ -178,6 +184,10 @@ def rank_needs(
     terms = facts.enough_terms(corpus, facts.weightiest_terms(corpus, supplier.terms), QUERY_TERMS, QUERY_REACH)
     words = facts.words_for(terms, forms)
     document_ids = candidates.documents_by_text(db, words, conditions, TEXT_CANDIDATES)
+    wide = facts.words_for(facts.weightiest_terms(corpus, supplier.terms)[:WIDE_TERMS], forms)
+    document_ids += candidates.documents_by_text(db, wide, conditions, WIDE_CANDIDATES)
+    if len(set(document_ids)) < TEXT_CANDIDATES:
+        document_ids += candidates.documents_newest(db, conditions, TEXT_CANDIDATES)
     buyers = sorted({c.buyer for c in supplier.contracts if c.buyer})
     document_ids += candidates.documents_by_buyer(db, buyers, conditions, BUYER_CANDIDATES)
     if not document_ids:

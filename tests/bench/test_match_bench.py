@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from typer.testing import CliRunner
 
-from exchange.bench.match import run_folder, score, write_synthetic
+from exchange.bench.match import run_folder, score, without_control_characters, write_synthetic
 from exchange.cli import app
 
 
@@ -82,3 +82,21 @@ def test_reverse_ranks_the_needs_for_each_awarded_supplier_beside_plain_bm25(tmp
     assert "reverse: the needs ranked for each awarded supplier" in printed
     assert "reverse: ranking the needs for one supplier: median" in printed
     assert printed.count("plain BM25 (bm25s):") == 2
+
+
+def test_control_characters_in_published_award_data_do_not_stop_the_import(tmp_path: Path) -> None:
+    write_synthetic(tmp_path, suppliers=20, contracts_per_supplier=2.0, needs=3, seed=5)
+    lines = (tmp_path / "suppliers.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    # As in the G-Cloud returns: text decoded with the wrong code page leaves a C1 control character.
+    first["past_contracts"][0]["title"] = "Cloudstore \x89ÛÒ Sprint 1"
+    (tmp_path / "suppliers.jsonl").write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+    result = run_folder(tmp_path, tmp_path / "rankings.jsonl", server_url(), Console(quiet=True))
+    assert (result.suppliers, result.needs) == (20, 3)
+    (tmp_path / "clean").mkdir()
+    copy = without_control_characters(tmp_path / "suppliers.jsonl", tmp_path / "clean")
+    # The benchmark's own file is left as it is; the copy reads as the exchange would store it.
+    original = json.loads((tmp_path / "suppliers.jsonl").read_text().splitlines()[0])
+    assert "\x89" in original["past_contracts"][0]["title"]
+    assert "Cloudstore  ÛÒ Sprint 1" in json.loads(copy.read_text().splitlines()[0])["past_contracts"][0]["title"]
+    assert without_control_characters(tmp_path / "requests.jsonl", tmp_path) == tmp_path / "requests.jsonl"

@@ -19,6 +19,7 @@ from exchange.organisations.models import Organisation
 from exchange.profiles.models import PastContract
 from exchange.reference.models import Region
 from exchange.search import indexer
+from exchange.search.models import SearchDocument
 from tests import factories
 
 
@@ -218,3 +219,12 @@ def test_related_items_come_from_other_organisations_across_kinds_and_never_priv
     keys = {(item.hit.kind, item.hit.item_id) for item in found}
     assert ("need", other_need.id) in keys and ("offer", offer.id) in keys
     assert ("need", hidden.id) not in keys and ("need", own.id) not in keys and ("need", world.need.id) not in keys
+
+
+def test_while_needs_are_few_a_supplier_is_scored_against_those_sharing_none_of_its_words(
+    db: Session, world: World
+) -> None:
+    # Road menders share no word with the budget consultation; with so few open needs it is still a candidate
+    # (plain BM25 over all words would reach it too), and it is ranked by its facts like any other.
+    ranked = service.rank_needs(db, world.pavers.id, [SearchDocument.kind == "need"])
+    assert world.need.id in ranked.ranking.candidates
