@@ -8,13 +8,17 @@ jobs that run at once (``EXCHANGE_QUEUE_URL=immediate``) use this application's 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from exchange.core.database import Database, carry_settings
 from exchange.core.queue import JobContext, use_context
@@ -67,13 +71,41 @@ def _finish(session: Session, commit: bool) -> None:
         session.close()
 
 
+# The request being handled, for a handler's own thread (worker threads run in a copy of the caller's context).
+_scope: ContextVar[Scope | None] = ContextVar("exchange_request_scope", default=None)
+
+
+def _finishing_in_its_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """A synchronous handler that returns a whole response (a page, a redirect) commits or rolls back in its own
+    thread, as soon as it returns: one hop to a thread per request instead of two. Anything else (the API's
+    models, serialised after the handler returns) is finished by the route, after serialising."""
+
+    @functools.wraps(endpoint)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = endpoint(*args, **kwargs)
+        scope = _scope.get()
+        if isinstance(result, Response) and scope is not None:
+            session = scope.pop(_SESSION, None)
+            if session is not None:
+                _finish(session, result.status_code < 400 or scope.get(_KEEP_ON_ERROR, False))
+        return result
+
+    return run
+
+
 class TransactionalRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _finishing_in_its_thread(endpoint)
+        super().__init__(path, endpoint, **options)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
             state = request.app.state
             use_context(JobContext(state.database, state.settings))
+            _scope.set(request.scope)
             try:
                 response = await handler(request)
             except BaseException:
