@@ -20,8 +20,9 @@ from exchange.needs.models import Need, NeedStage
 from exchange.organisations.models import SUPPLIER_SIDE, Organisation
 from exchange.payments import entitlements
 from exchange.proposals import procurement
+from exchange.search import cache
 from exchange.search.models import SearchDocument
-from exchange.search.service import visible_to
+from exchange.search.service import visibility_key, visible_to
 
 TEXT_CANDIDATES = 200
 BUYER_CANDIDATES = 40
@@ -136,12 +137,33 @@ def _strong(matches: list[core.Match]) -> list[core.Match]:
 
 
 def opportunities(db: Session, viewer: Viewer, organisation_id: int, limit: int = 10) -> list[Opportunity]:
-    """Open needs this viewer may see, ranked for one of the viewer's supplier organisations."""
+    """Open needs this viewer may see, ranked for one of the viewer's supplier organisations.
+
+    The ranking is worked out once per version of the search index and of the supplier's own evidence, for
+    everyone who may see the same needs (a supplier's dashboard shows it on every visit); the needs themselves,
+    and their closing dates, are read afresh each time.
+    """
     organisation = db.get(Organisation, organisation_id)
     if organisation is None or not (viewer.is_member(organisation_id) or viewer.is_admin):
         raise NotFound("organisation")
     if organisation.kind not in SUPPLIER_SIDE:
         return []
+    evidence = db.scalar(select(SupplierDocument.updated_at).where(SupplierDocument.organisation_id == organisation_id))
+    key = ("opportunities", *cache.index_version(db), organisation_id, evidence, visibility_key(viewer), limit)
+    ranked = cache.cached(key, lambda: _ranked_opportunities(db, viewer, organisation_id, limit))
+    needs = {n.id: n for n in db.scalars(select(Need).where(Need.id.in_([need_id for need_id, _, _ in ranked])))}
+    closing = procurement.closing_dates(db, set(needs))
+    return [
+        Opportunity(needs[need_id], buyer, match, closing.get(need_id))
+        for need_id, buyer, match in ranked
+        if need_id in needs and needs_service.can_see(viewer, needs[need_id])
+    ]
+
+
+def _ranked_opportunities(
+    db: Session, viewer: Viewer, organisation_id: int, limit: int
+) -> list[tuple[int, str, core.Match]]:
+    """(need id, buyer, match) of the strong matches: plain values, kept across requests and sessions."""
     conditions = [
         SearchDocument.kind == "need",
         SearchDocument.stage.in_([s.value for s in OPEN_STAGES]),
@@ -149,11 +171,7 @@ def opportunities(db: Session, viewer: Viewer, organisation_id: int, limit: int 
         visible_to(viewer),
     ]
     ranked = rank_needs(db, organisation_id, conditions, limit, lambda need: needs_service.can_see(viewer, need))
-    strong = _strong(ranked.ranking.matches)
-    closing = procurement.closing_dates(db, {ranked.needs[m.key].id for m in strong})
-    return [
-        Opportunity(ranked.needs[m.key], ranked.buyers[m.key], m, closing.get(ranked.needs[m.key].id)) for m in strong
-    ]
+    return [(ranked.needs[m.key].id, ranked.buyers[m.key], m) for m in _strong(ranked.ranking.matches)]
 
 
 @dataclass(frozen=True)
