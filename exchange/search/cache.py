@@ -1,8 +1,11 @@
 """A per-process cache of search work, valid while the search index is unchanged.
 
-Every key starts with the index's change token, which database triggers renew (randomly) on every
-insert, update and delete of a search document, in the same transaction as the change. A worker reads
-it with one primary-key lookup; a new token simply misses the cache, and old entries age out.
+Every key holds the index's change token, which database triggers renew (randomly) on every insert, update
+and delete of a search document, in the same transaction as the change. A worker reads it with one
+primary-key lookup; a new token simply misses the cache, and old entries age out.
+
+Each kind of work (a key's first element: "results", "related", "search-area"...) ages out on its own, so
+that a stream of searches nobody repeats cannot push out the related items that every item page reuses.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from exchange.search.models import SearchIndexState
 T = TypeVar("T")
 CACHE_SIZE = 1024
 
-_entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+# Per kind of work, its entries, least recently used first.
+_spaces: dict[Any, OrderedDict[tuple[Any, ...], Any]] = {}
 _lock = threading.Lock()
 
 
@@ -31,19 +35,21 @@ def index_version(db: Session) -> tuple[Any, ...]:
 
 
 def cached(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """The value for ``key``, computed on a miss; ``key[0]`` names the kind of work (a constant label)."""
     with _lock:
-        if key in _entries:
-            _entries.move_to_end(key)
-            hit: T = _entries[key]
+        entries = _spaces.setdefault(key[0], OrderedDict())
+        if key in entries:
+            entries.move_to_end(key)
+            hit: T = entries[key]
             return hit
     value = compute()
     with _lock:
-        _entries[key] = value
-        while len(_entries) > CACHE_SIZE:
-            _entries.popitem(last=False)
+        entries[key] = value
+        while len(entries) > CACHE_SIZE:
+            entries.popitem(last=False)
     return value
 
 
 def clear() -> None:
     with _lock:
-        _entries.clear()
+        _spaces.clear()
