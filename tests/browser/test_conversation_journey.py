@@ -80,6 +80,9 @@ def test_a_facilitator_hides_a_reported_post(page: Page, browser: Browser, base_
     page.get_by_label("Invite an officer").fill("officer@leeds.example.gov.uk")
     page.get_by_role("button", name="Invite", exact=True).click()
     expect(page.get_by_text("is invited.")).to_be_visible()
+    # The invitation reloads the page: the request is answered on the page as loaded, never on the one going away.
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("button", name=re.compile("^Approve"))).to_be_enabled()
     page.get_by_role("button", name=re.compile("^Approve")).click()
     expect(page.locator("#members")).to_contain_text("is now a member")
     expect(page.locator("#join-requests")).to_be_focused()
