@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from exchange.core import migrations
 from exchange.core.database import Database, make_engine
 from exchange.core.settings import Settings
+from exchange.search import cache as search_cache
 from exchange.seeding.reference import load_categories, load_regions_and_councils
 from tests.client import Client
 
@@ -131,6 +132,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
         transaction = connection.begin()
         yield connection
         transaction.rollback()
+    # What a test's rolled-back rows left in this process's memory must not answer for the next test's rows,
+    # which reuse their ids.
+    search_cache.clear()
 
 
 @pytest.fixture

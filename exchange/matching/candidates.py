@@ -77,31 +77,50 @@ def suppliers_by_buyer(db: Session, buyer_name: str, limit: int) -> list[int]:
     )
 
 
-def documents_by_text(db: Session, words: Sequence[str], conditions: Sequence[Any], limit: int) -> list[int]:
-    """Search document ids (needs, pitches, offers) that best match any of the words and meet the conditions."""
+def documents_by_text(
+    db: Session, words: Sequence[str], conditions: Sequence[Any], limit: int, ranked_among: int | None = None
+) -> list[int]:
+    """Search document ids (needs, pitches, offers) that best match any of the words and meet the conditions.
+
+    With ``ranked_among``, only that many of the newest matching documents are ranked: when even the rarest
+    words are common (a third of the exchange), ranking every match would cost a page a full scan of the index,
+    and the newest few thousand hold plenty of good ones.
+    """
     if not words:
         return []
     if db.get_bind().dialect.name == "sqlite":
-        matched = (
+        found: Any = (
             select(literal_column("search_fts.rowid").label("doc_id"), literal_column("search_fts.rank").label("rank"))
             .select_from(text("search_fts"))
             .where(text("search_fts MATCH :match").bindparams(match=_sqlite_match(words)))
-            .subquery("matched")
         )
+        if ranked_among:
+            found = found.order_by(literal_column("search_fts.rowid").desc()).limit(ranked_among)
+        matched = found.subquery("matched")
         statement = (
             select(SearchDocument.id)
             .join(matched, matched.c.doc_id == SearchDocument.id)
             .where(*conditions)
             .order_by(matched.c.rank, SearchDocument.id)
         )
-    else:
-        query = _tsquery(words)
-        tsv: Any = literal_column("search_documents.tsv")
+        return list(db.scalars(statement.limit(limit)))
+    query = _tsquery(words)
+    tsv: Any = literal_column("search_documents.tsv")
+    if not ranked_among:
         statement = (
             select(SearchDocument.id)
             .where(tsv.op("@@")(query), *conditions)
             .order_by(func.ts_rank(tsv, query).desc(), SearchDocument.id)
         )
+        return list(db.scalars(statement.limit(limit)))
+    newest = (
+        select(SearchDocument.id, tsv.label("tsv"))
+        .where(tsv.op("@@")(query), *conditions)
+        .order_by(SearchDocument.id.desc())
+        .limit(ranked_among)
+        .subquery("newest")
+    )
+    statement = select(newest.c.id).order_by(func.ts_rank(newest.c.tsv, query).desc(), newest.c.id)
     return list(db.scalars(statement.limit(limit)))
 
 

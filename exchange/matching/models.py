@@ -48,3 +48,21 @@ class MatchTerm(Base):
 
     term: Mapped[str] = mapped_column(String(40), primary_key=True)
     documents: Mapped[int] = mapped_column(Integer)
+
+
+class RelatedList(Base):
+    """The items related to one pitch, offer or need, as one audience may see them, worked out at most once an
+    hour and shared by every app worker (see matching.related). Only the ranking is kept: each page reads the
+    items themselves afresh, so a hidden or withdrawn item drops out at once."""
+
+    __tablename__ = "related_lists"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # Who the ranking was made for: "public", "public_sector" (verified officers) or "everything" (administrators).
+    audience: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # A digest of the item's own text: editing the item makes a new ranking.
+    source_digest: Mapped[str] = mapped_column(String(64))
+    # [{"document_id", "score", "why"}], best first.
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())

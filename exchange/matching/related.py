@@ -9,31 +9,41 @@ each one shown says why it is there.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, not_, select
+from sqlalchemy import ColumnElement, Engine, and_, not_, select, true
+from sqlalchemy import text as sql
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from exchange.core import terms as text
+from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
 from exchange.matching import candidates, facts
-from exchange.matching.models import SupplierDocument
+from exchange.matching.models import RelatedList, SupplierDocument
 from exchange.search import cache
 from exchange.search.models import SearchDocument
 from exchange.search.schemas import Hit
-from exchange.search.service import HIT_COLUMNS, visibility_key, visible_to
+from exchange.search.service import HIT_COLUMNS, visible_to
 
 WORDS = 8
 POOL = 40
 # About how many supplier documents the words may be found in (see facts.enough_terms): the engine ranks every
 # item that shares any of them, so common words would make each page rank most of the exchange.
 REACH = 500
+# At most this many of the newest documents sharing the words are ranked (see candidates.documents_by_text).
+RANKED_AMONG = 2000
 # An item must share at least this share of the telling words' weight to be shown at all.
 RELEVANT_FROM = 0.25
 SAME_CATEGORY = 0.15
 TRACK_RECORD = 0.15
 WORDS_SHOWN = 3
+# How long a ranking is reused before it is worked out again (see related).
+FRESH_FOR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -79,22 +89,111 @@ def _why(words: Sequence[str], forms: Mapping[str, set[str]], same_category: boo
     return "; ".join(parts)
 
 
+def audience(viewer: Viewer) -> str:
+    """Whose related items a viewer shares: what they may see beyond public items decides it. Items private to
+    the viewer's own organisation are never suggested as related: the point is what others are doing."""
+    if viewer.is_admin:
+        return "everything"
+    return "public_sector" if viewer.public_sector_verified else "public"
+
+
+AUDIENCE_SEES: dict[str, ColumnElement[bool]] = {
+    "public": SearchDocument.visibility == "public",
+    "public_sector": SearchDocument.visibility.in_(("public", "public_sector")),
+    "everything": true(),
+}
+
+
 def related(
     db: Session, viewer: Viewer, kind: str, item_id: int, organisation_id: int, source_text: str, limit: int = 5
 ) -> list[Related]:
     """Items of other organisations most like this one, best first, each with why it is here.
 
-    Worked out once per version of the search index for everyone who may see the same items (see search.cache):
-    an item page is read far more often than anything on the exchange changes. A supplier's new past contract
-    shows in the "why" once the index next changes.
+    The ranking is the costly part (a full-text query over the whole exchange): it is worked out at most once
+    an hour per item and audience, kept in the database for every app worker (``RelatedList``) and in this
+    worker's memory. The items themselves are read afresh for each page, through the viewer's own visibility,
+    so that a hidden, withdrawn or renamed item shows as it is now. An item published since the ranking was made
+    appears within the hour; editing this item's text makes a new ranking at once.
     """
-    key = ("related", *cache.index_version(db), visibility_key(viewer), kind, item_id, source_text, limit)
-    return cache.cached(key, lambda: _related(db, viewer, kind, item_id, organisation_id, source_text, limit))
+    group = audience(viewer)
+    digest = hashlib.sha256(source_text.encode()).hexdigest()
+    key = ("related", str(db.get_bind().engine.url), kind, item_id, group, digest)
+    ranking: Ranking | None = cache.get(key)
+    if ranking is None or not ranking.fresh:
+        ranking = _stored(db, kind, item_id, group, digest)
+        if ranking is None:
+            ranking = Ranking(_rank(db, group, kind, item_id, organisation_id, source_text, limit * 3), utcnow())
+            _store(db, RelatedList(kind=kind, item_id=item_id, audience=group, source_digest=digest), ranking)
+        cache.put(key, ranking)
+    return _shown(db, viewer, ranking.entries, limit)
 
 
-def _related(
-    db: Session, viewer: Viewer, kind: str, item_id: int, organisation_id: int, source_text: str, limit: int
-) -> list[Related]:
+@dataclass(frozen=True)
+class Ranking:
+    # [{"document_id", "score", "why"}], best first.
+    entries: list[dict[str, Any]]
+    computed_at: datetime
+
+    @property
+    def fresh(self) -> bool:
+        return utcnow() - self.computed_at < FRESH_FOR
+
+
+def _stored(db: Session, kind: str, item_id: int, group: str, digest: str) -> Ranking | None:
+    """The shared ranking, when another worker (or this one, before a restart) made it recently enough."""
+    row = db.execute(
+        select(RelatedList.entries, RelatedList.computed_at, RelatedList.source_digest).where(
+            RelatedList.kind == kind, RelatedList.item_id == item_id, RelatedList.audience == group
+        )
+    ).first()
+    if row is None or row.source_digest != digest:
+        return None
+    ranking = Ranking(row.entries, row.computed_at)
+    return ranking if ranking.fresh else None
+
+
+def _store(db: Session, row: RelatedList, ranking: Ranking) -> None:
+    """Keep the ranking for the other workers, in a short transaction of its own: the page reading it is a GET,
+    whose transaction only reads. Losing the race to another worker, or finding the database busy, only means
+    that a later page works it out again."""
+    row.entries, row.computed_at = ranking.entries, ranking.computed_at
+    bind = db.get_bind()
+    writer_bind = bind.execution_options(sqlite_immediate=True) if isinstance(bind, Engine) else bind
+    try:
+        with Session(bind=writer_bind, join_transaction_mode="create_savepoint") as writer, writer.begin():
+            if writer.get_bind().dialect.name == "postgresql":
+                # A ranking lost in a crash is only made again: no need to wait for the disk.
+                writer.execute(sql("SET LOCAL synchronous_commit TO OFF"))
+            writer.merge(row)
+    except (IntegrityError, OperationalError):
+        pass
+
+
+def _shown(db: Session, viewer: Viewer, entries: Sequence[Mapping[str, Any]], limit: int) -> list[Related]:
+    """The ranked items as they are now, those this viewer may see, one per organisation, at most ``limit``."""
+    ids = [entry["document_id"] for entry in entries]
+    if not ids:
+        return []
+    rows = db.execute(select(SearchDocument.id, *HIT_COLUMNS).where(SearchDocument.id.in_(ids), visible_to(viewer)))
+    hits = {row.id: Hit(**{k: v for k, v in row._mapping.items() if k != "id"}) for row in rows}
+    chosen: list[Related] = []
+    seen: set[int] = set()
+    for entry in entries:
+        hit = hits.get(entry["document_id"])
+        # One item per organisation: variety is the point.
+        if hit is None or hit.organisation_id in seen:
+            continue
+        seen.add(hit.organisation_id)
+        chosen.append(Related(hit, entry["score"], entry["why"]))
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def _rank(
+    db: Session, group: str, kind: str, item_id: int, organisation_id: int, source_text: str, limit: int
+) -> list[dict[str, Any]]:
+    """The ``limit`` best items of other organisations this audience may see, as RelatedList entries."""
     forms = facts.word_forms(source_text)
     corpus = facts.corpus(db, forms)
     ranked = facts.rarest_terms(corpus, forms) + sorted(t for t in forms if not corpus.document_frequency.get(t))
@@ -102,22 +201,33 @@ def _related(
     conditions = [
         not_(and_(SearchDocument.kind == kind, SearchDocument.item_id == item_id)),
         SearchDocument.organisation_id != organisation_id,
-        visible_to(viewer),
+        AUDIENCE_SEES[group],
     ]
-    ids = candidates.documents_by_text(db, words, conditions, POOL)
+    ids = candidates.documents_by_text(db, words, conditions, POOL, ranked_among=RANKED_AMONG)
     if not ids:
         return []
     category = db.scalar(
         select(SearchDocument.category_top_id).where(SearchDocument.kind == kind, SearchDocument.item_id == item_id)
     )
-    rows = db.execute(select(SearchDocument.id, SearchDocument.body, *HIT_COLUMNS).where(SearchDocument.id.in_(ids)))
+    rows = db.execute(
+        select(
+            SearchDocument.id,
+            SearchDocument.kind,
+            SearchDocument.item_id,
+            SearchDocument.organisation_id,
+            SearchDocument.category_top_id,
+            SearchDocument.title,
+            SearchDocument.summary,
+            SearchDocument.body,
+        ).where(SearchDocument.id.in_(ids))
+    )
     found = {row.id: row for row in rows}
     # Bare numbers ("000" of "5,000", a year) say nothing about the subject.
     source = sorted(t for t in forms if not t.isdigit())
     weights = {t: corpus.idf(t) for t in source}
     suppliers = {row.organisation_id for row in found.values() if row.kind in ("pitch", "offer")}
     track_records = _similar_contracts(db, suppliers, source)
-    scored: list[Related] = []
+    scored: list[tuple[float, str, int, int, int, str]] = []
     for row in found.values():
         share, shared = _shared(weights, f"{row.title}\n{row.summary}\n{row.body}")
         if share < RELEVANT_FROM or not shared:
@@ -125,14 +235,13 @@ def _related(
         same_category = category is not None and row.category_top_id == category
         contracts = track_records.get(row.organisation_id, 0) if row.kind in ("pitch", "offer") else 0
         score = share + SAME_CATEGORY * same_category + TRACK_RECORD * min(1.0, contracts / 3)
-        hit = Hit(**{k: v for k, v in row._mapping.items() if k not in ("id", "body")})
-        scored.append(Related(hit, score, _why(shared, forms, same_category, contracts)))
-    scored.sort(key=lambda r: (-r.score, r.hit.kind, r.hit.item_id))
-    chosen: list[Related] = []
+        why = _why(shared, forms, same_category, contracts)
+        scored.append((-score, row.kind, row.item_id, row.id, row.organisation_id, why))
+    scored.sort()
+    entries: list[dict[str, Any]] = []
     seen: set[int] = set()
-    for item in scored:
-        # One item per organisation: variety is the point.
-        if item.hit.organisation_id not in seen and len(chosen) < limit:
-            seen.add(item.hit.organisation_id)
-            chosen.append(item)
-    return chosen
+    for negative_score, _kind, _item, document_id, owner, why in scored:
+        if owner not in seen and len(entries) < limit:
+            seen.add(owner)
+            entries.append({"document_id": document_id, "score": round(-negative_score, 4), "why": why})
+    return entries

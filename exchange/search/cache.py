@@ -36,18 +36,31 @@ def index_version(db: Session) -> tuple[Any, ...]:
 
 def cached(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """The value for ``key``, computed on a miss; ``key[0]`` names the kind of work (a constant label)."""
+    found = get(key)
+    if found is not None:
+        hit: T = found
+        return hit
+    value = compute()
+    put(key, value)
+    return value
+
+
+def get(key: tuple[Any, ...]) -> Any | None:
+    """The value kept for ``key``, or None."""
     with _lock:
         entries = _spaces.setdefault(key[0], OrderedDict())
-        if key in entries:
-            entries.move_to_end(key)
-            hit: T = entries[key]
-            return hit
-    value = compute()
+        if key not in entries:
+            return None
+        entries.move_to_end(key)
+        return entries[key]
+
+
+def put(key: tuple[Any, ...], value: Any) -> None:
     with _lock:
+        entries = _spaces.setdefault(key[0], OrderedDict())
         entries[key] = value
         while len(entries) > CACHE_SIZE:
             entries.popitem(last=False)
-    return value
 
 
 def clear() -> None:

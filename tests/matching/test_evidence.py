@@ -3,6 +3,9 @@ shows the past work most like the need, candidates keep what plain BM25 finds, r
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import bm25s
 import pytest
 from sqlalchemy import select
@@ -10,12 +13,16 @@ from sqlalchemy.orm import Session
 
 from exchange.core import terms as text
 from exchange.core.models import utcnow
+from exchange.listings.models import ListingStatus, Offer
+from exchange.listings.service import set_status
 from exchange.matching import candidates, core, facts, places, service
 from exchange.matching.documents import refresh_supplier
-from exchange.matching.models import SupplierDocument
-from exchange.matching.related import related
+from exchange.matching.models import RelatedList, SupplierDocument
+from exchange.matching.related import FRESH_FOR, related
 from exchange.organisations.models import Organisation
 from exchange.profiles.models import PastContract
+from exchange.search import cache as search_cache
+from exchange.search import indexer
 from exchange.search.models import SearchDocument
 from tests import factories
 from tests.client import Client
@@ -223,9 +230,88 @@ def test_an_item_withdrawn_between_finding_and_reading_is_left_out(
     offer_document = db.scalars(
         select(SearchDocument.id).where(SearchDocument.kind == "offer", SearchDocument.item_id == offer.id)
     ).one()
-    monkeypatch.setattr(candidates, "documents_by_text", lambda *_: [offer_document, 2_000_000_000])
+    monkeypatch.setattr(candidates, "documents_by_text", lambda *_, **__: [offer_document, 2_000_000_000])
     viewer = factories.viewer(db, factories.user(db))
 
     found = related(db, viewer, "need", need.id, council.id, f"{need.title}\n{need.summary}")
 
     assert [(item.hit.kind, item.hit.item_id) for item in found] == [("offer", offer.id)]
+
+
+def _sweeper_need_and_offer(db: Session) -> tuple[Any, Any, Any]:
+    council = factories.council(db)
+    need = factories.need(db, factories.officer(db), council, title="Compact road sweeper", summary="Narrow lanes.")
+    admin = factories.user(db)
+    offer = factories.offer(
+        db, admin, factories.supplier(db, admin), title="Compact road sweeper hire", summary="Sweepers for lanes."
+    )
+    return need, offer, admin
+
+
+def _related_to(db: Session, need: Any) -> list[tuple[str, int]]:
+    viewer = factories.viewer(db, factories.user(db))
+    found = related(db, viewer, "need", need.id, need.organisation_id, f"{need.title}\n{need.summary}")
+    return [(item.hit.kind, item.hit.item_id) for item in found]
+
+
+def _ranking_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def must_not_rank(*_: object, **__: object) -> list[int]:
+        raise AssertionError("the related items were ranked again")
+
+    monkeypatch.setattr(candidates, "documents_by_text", must_not_rank)
+
+
+def test_a_related_ranking_is_made_once_and_shared_with_every_worker(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need, offer, _ = _sweeper_need_and_offer(db)
+    assert _related_to(db, need) == [("offer", offer.id)]
+    stored = db.scalars(select(RelatedList).where(RelatedList.kind == "need", RelatedList.item_id == need.id)).one()
+    assert stored.audience == "public" and stored.entries[0]["why"].startswith("Also about")
+
+    # Another worker (an empty memory cache) reads the stored ranking instead of ranking again.
+    search_cache.clear()
+    _ranking_fails(monkeypatch)
+    assert _related_to(db, need) == [("offer", offer.id)]
+
+
+def test_an_item_hidden_after_the_ranking_was_made_is_never_shown_and_a_renamed_one_shows_its_new_title(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need, offer, admin = _sweeper_need_and_offer(db)
+    assert _related_to(db, need) == [("offer", offer.id)]
+    _ranking_fails(monkeypatch)
+
+    offer.title = "Compact sweeper hire, weekly"
+    db.flush()
+    indexer.index_offer(db, offer)
+    viewer = factories.viewer(db, factories.user(db))
+    [shown] = related(db, viewer, "need", need.id, need.organisation_id, f"{need.title}\n{need.summary}")
+    assert shown.hit.title == "Compact sweeper hire, weekly"
+
+    set_status(db, factories.viewer(db, admin), Offer, offer.id, ListingStatus.WITHDRAWN)
+    assert _related_to(db, need) == []
+
+
+def test_a_ranking_is_made_again_when_the_item_is_edited_or_an_hour_has_passed(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need, offer, _ = _sweeper_need_and_offer(db)
+    assert _related_to(db, need) == [("offer", offer.id)]
+    ranked: list[object] = []
+    real = candidates.documents_by_text
+
+    def counted(*args: Any, **options: Any) -> list[int]:
+        ranked.append(args)
+        return real(*args, **options)
+
+    monkeypatch.setattr(candidates, "documents_by_text", counted)
+
+    need.summary = "Sweepers for narrow lanes."
+    assert _related_to(db, need) == [("offer", offer.id)] and len(ranked) == 1
+
+    stored = db.scalars(select(RelatedList).where(RelatedList.item_id == need.id)).one()
+    stored.computed_at = utcnow() - FRESH_FOR - timedelta(minutes=1)
+    db.flush()
+    search_cache.clear()
+    assert _related_to(db, need) == [("offer", offer.id)] and len(ranked) == 2
