@@ -134,6 +134,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Outermost: the client's address is known before anything reads it (sign-in limits, sessions).
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     error_handlers.install(app)
+    # First: a page loads several assets, and each would otherwise be tried against every page route first.
+    app.mount("/assets", StaticFiles(directory=settings.static_dir, check_dir=False), name="assets")
 
     for module in (
         home_page,
@@ -200,8 +202,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(case_study_api.router, prefix="/api/v1")
 
     payment_views.install(app)
-
-    app.mount("/assets", StaticFiles(directory=settings.static_dir, check_dir=False), name="assets")
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

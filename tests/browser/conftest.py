@@ -27,6 +27,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,8 +59,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_PATH = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-# axe is served to the page under the page's own origin by a Playwright route (see _inject_axe).
-AXE_ROUTE = "/__browser-tests__/axe.min.js"
+# axe is served to the page under the page's own origin by the live server (see _inject_axe).
+AXE_FOLDER = "/__browser-tests__"
+AXE_ROUTE = f"{AXE_FOLDER}/{AXE_PATH.name}"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 # Screenshots for people to look at, taken only when asked for (EXCHANGE_BROWSER_SHOTS=folder): a full-page
 # screenshot costs a few hundred milliseconds, and nobody looks at the hundred a CI run would take.
@@ -172,6 +174,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         engine.dispose()
 
         app = create_app(settings)
+        # Only the browser tests' server serves axe-core (see _inject_axe); check_dir=False: without npm ci
+        # the tests that need it say so.
+        app.mount(AXE_FOLDER, StaticFiles(directory=AXE_PATH.parent, check_dir=False))
         server = uvicorn.Server(uvicorn.Config(app=app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, name="live-server", daemon=True)
         thread.start()
@@ -199,18 +204,12 @@ def _inject_axe(page: Page) -> None:
     """Load axe-core into the page without weakening the page's Content-Security-Policy.
 
     ``page.add_script_tag(path=...)`` inlines the file's text, which the exchange's CSP (script-src 'self'
-    plus a nonce) blocks. So the script tag points at a same-origin URL that a Playwright route answers
-    with the local file: CSP allows it and nothing needs ``bypass_csp``.
+    plus a nonce) blocks. So the script tag points at a same-origin URL that the live server answers with the
+    installed file (see ``live_server``). Not a Playwright route: routing turns the browser's HTTP cache off,
+    and every page would fetch every stylesheet, script and font again.
     """
     if not AXE_PATH.is_file():
         _missing(f"axe-core is not installed at {AXE_PATH}: run npm ci")
-    context = page.context
-    if not getattr(context, "_axe_routed", False):
-        context.route(
-            f"**{AXE_ROUTE}",
-            lambda route: route.fulfill(path=str(AXE_PATH), content_type="text/javascript; charset=utf-8"),
-        )
-        context._axe_routed = True  # type: ignore[attr-defined]
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=AXE_ROUTE)
 
@@ -231,7 +230,10 @@ def assert_accessible(page: Page) -> None:
     # As it is once settled: results dim while an HTMX request is in flight.
     expect(page.locator(".htmx-request")).to_have_count(0)
     _inject_axe(page)
-    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    # resultTypes: only violations are reported in full; axe skips collecting every node that passed.
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+    )
     violations = results["violations"]
     assert not violations, f"{len(violations)} axe violation(s) on {page.url}:\n{format_violations(violations)}"
 
