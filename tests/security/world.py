@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from exchange.accounts import sessions
 from exchange.accounts.models import Member, MemberRole, MemberStatus, User, UserSession
@@ -70,12 +70,21 @@ def build(db: Session) -> World:
             SessionParticipant.session_id == session_id, SessionParticipant.organisation_id == supplier.id
         ),
     )
-    # A meeting of the supplier's: both sides and the organiser may act on it.
+    # A meeting of the supplier's with a third council: the supplier and the organiser may act on it; neither
+    # signed-in council is a side of it (the other council is a participant too, at other meetings).
+    councils = select(Organisation.id).where(Organisation.slug.in_(("burnley", "leeds")))
+    assert len(db.scalars(councils).all()) == 2, "the demo's two signed-in councils are Burnley and Leeds"
+    council_side = aliased(SessionParticipant)
     meeting_id = _one(
         db,
-        select(SessionMeeting.id).where(
-            SessionMeeting.session_id == session_id, SessionMeeting.supplier_id == participant_id
-        ),
+        select(SessionMeeting.id)
+        .join(council_side, council_side.id == SessionMeeting.council_id)
+        .where(
+            SessionMeeting.session_id == session_id,
+            SessionMeeting.supplier_id == participant_id,
+            council_side.organisation_id.not_in(councils),
+        )
+        .order_by(SessionMeeting.id),
     )
 
     # What the demo does not hold, made for the owners.
