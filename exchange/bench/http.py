@@ -46,6 +46,8 @@ from exchange.seeding.reference import load_categories, load_regions_and_council
 HOST = "127.0.0.1"
 CLIENTS = (1, 32)
 SAMPLE_SIZE = 200
+# Enough distinct item pages that a first-view row at 32 clients does not come round to one again.
+FIRST_VIEWS = 3000
 SEARCH_URLS = 60
 # More distinct searches than the server's search cache holds, so nearly every one is computed afresh.
 UNIQUE_SEARCH_URLS = 6000
@@ -63,6 +65,8 @@ class Scenario:
     paths: Sequence[str | Request]
     # Whether its requests change anything (measured after every read-only row).
     writes: bool = False
+    # Whether every request is one nobody made before (never warmed up): what a first view costs.
+    first_views: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,12 @@ def detail_paths(base: str, ids: list[int], rng: random.Random, count: int = SAM
     return [f"{base}/{item_id}" for item_id in chosen]
 
 
+def first_view_paths(base: str, ids: list[int], rng: random.Random, taken: Sequence[str]) -> list[str]:
+    """Item pages none of the other rows asks for, so that no request finds what an earlier one worked out."""
+    others = set(taken)
+    return [path for path in detail_paths(base, ids, rng, FIRST_VIEWS) if path not in others]
+
+
 def build_scenarios(db: Session, rng: random.Random) -> list[Scenario]:
     region_ids = list(db.scalars(select(Region.id).order_by(Region.id)))
     top_categories = list(db.scalars(select(Category.id).where(Category.parent_id.is_(None)).order_by(Category.id)))
@@ -129,10 +139,16 @@ def build_scenarios(db: Session, rng: random.Random) -> list[Scenario]:
         Scenario(
             "search page, uncached",
             search_paths(rng, "/search", region_ids, top_categories, count=UNIQUE_SEARCH_URLS, unique=True),
+            first_views=True,
         ),
-        Scenario("pitch page", detail_paths("/pitches", published_pitches, rng)),
+        Scenario("pitch page", pitch_pages := detail_paths("/pitches", published_pitches, rng)),
         Scenario("offer page", detail_paths("/offers", published_offers, rng)),
         Scenario("need page", detail_paths("/needs", public_needs, rng)),
+        Scenario(
+            "pitch page, first view",
+            first_view_paths("/pitches", published_pitches, rng, pitch_pages),
+            first_views=True,
+        ),
     ]
     return [scenario for scenario in scenarios if scenario.paths]
 
@@ -220,10 +236,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def warm_up(base_url: str, scenarios: list[Scenario]) -> None:
-    """One request per path, so that first-request costs (caches, connections) stay out of the figures."""
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    """One request per path, so that first-request costs (caches, connections) stay out of the figures; those
+    are what the first-view rows measure. Of the writing rows, only their first requests."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
         for scenario in scenarios:
-            for item in scenario.paths[:SEARCH_URLS]:
+            if scenario.first_views:
+                continue
+            for item in scenario.paths[:SEARCH_URLS] if scenario.writes else scenario.paths:
                 request = item if isinstance(item, Request) else Request(item)
                 client.request(request.method, request.path, headers=request.headers, content=request.body or None)
 

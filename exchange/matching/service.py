@@ -39,6 +39,9 @@ QUERY_REACH = 3000
 # and words the exchange's tokens leave out (short ones, "uk") may still be shared.
 WIDE_CANDIDATES = 100
 WIDE_TERMS = 200
+# Of the open needs sharing the supplier's words, at most this many of the newest are ranked (see
+# candidates.documents_by_text): a need page's common words would otherwise rank a good part of the exchange.
+OPPORTUNITIES_RANKED_AMONG = 2000
 # Stages at which a need can still take up a supplier's help: from an idea to open for proposals.
 OPEN_STAGES = (NeedStage.IDEA, NeedStage.EARLY_MARKET_ENGAGEMENT, NeedStage.OPEN_FOR_PROPOSALS)
 
@@ -201,9 +204,13 @@ def rank_needs(
     corpus = facts.corpus(db, forms)
     terms = facts.enough_terms(corpus, facts.weightiest_terms(corpus, supplier.terms), QUERY_TERMS, QUERY_REACH)
     words = facts.words_for(terms, forms)
-    document_ids = candidates.documents_by_text(db, words, conditions, TEXT_CANDIDATES)
+    document_ids = candidates.documents_by_text(
+        db, words, conditions, TEXT_CANDIDATES, ranked_among=OPPORTUNITIES_RANKED_AMONG
+    )
     wide = facts.words_for(facts.weightiest_terms(corpus, supplier.terms)[:WIDE_TERMS], forms)
-    document_ids += candidates.documents_by_text(db, wide, conditions, WIDE_CANDIDATES)
+    document_ids += candidates.documents_by_text(
+        db, wide, conditions, WIDE_CANDIDATES, ranked_among=OPPORTUNITIES_RANKED_AMONG
+    )
     if len(set(document_ids)) < TEXT_CANDIDATES:
         document_ids += candidates.documents_newest(db, conditions, TEXT_CANDIDATES)
     buyers = sorted({c.buyer for c in supplier.contracts if c.buyer})
