@@ -20,14 +20,16 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
+from exchange.core import afterwards
 from exchange.core.database import Database, carry_settings
 from exchange.core.queue import JobContext, use_context
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-# Kept in the ASGI scope: one request's session and its keep-on-error flag.
+# Kept in the ASGI scope: one request's session, its keep-on-error flag and what waits for its end.
 _SESSION = "exchange.db_session"
 _KEEP_ON_ERROR = "exchange.commit_despite_error"
+_AFTERWARDS = "exchange.afterwards"
 
 
 def client_address(request: Request) -> str:
@@ -71,6 +73,12 @@ def _finish(session: Session, commit: bool) -> None:
         session.close()
 
 
+def _finish_then_afterwards(session: Session | None, commit: bool, pending: list[afterwards.Work]) -> None:
+    if session is not None:
+        _finish(session, commit)
+    afterwards.run(pending)
+
+
 # The request being handled, for a handler's own thread (worker threads run in a copy of the caller's context).
 _scope: ContextVar[Scope | None] = ContextVar("exchange_request_scope", default=None)
 
@@ -88,6 +96,7 @@ def _finishing_in_its_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]
             session = scope.pop(_SESSION, None)
             if session is not None:
                 _finish(session, result.status_code < 400 or scope.get(_KEEP_ON_ERROR, False))
+            afterwards.run(scope.get(_AFTERWARDS, []))
         return result
 
     return run
@@ -106,6 +115,7 @@ class TransactionalRoute(APIRoute):
             state = request.app.state
             use_context(JobContext(state.database, state.settings))
             _scope.set(request.scope)
+            pending = request.scope[_AFTERWARDS] = afterwards.begin()
             try:
                 response = await handler(request)
             except BaseException:
@@ -115,8 +125,8 @@ class TransactionalRoute(APIRoute):
                 raise
             session = request.scope.pop(_SESSION, None)
             committed = response.status_code < 400 or request.scope.get(_KEEP_ON_ERROR, False)
-            if session is not None:
-                await run_in_threadpool(_finish, session, committed)
+            if session is not None or pending:
+                await run_in_threadpool(_finish_then_afterwards, session, committed, pending)
             return response
 
         return handle

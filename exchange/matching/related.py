@@ -10,16 +10,18 @@ each one shown says why it is there.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, not_, select, true
+from sqlalchemy import ColumnElement, Connection, Engine, and_, not_, select, true
 from sqlalchemy import text as sql
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from exchange.core import afterwards
 from exchange.core import terms as text
 from exchange.core.models import utcnow
 from exchange.core.viewer import Viewer
@@ -29,6 +31,8 @@ from exchange.search import cache
 from exchange.search.models import SearchDocument
 from exchange.search.schemas import Hit
 from exchange.search.service import HIT_COLUMNS, visible_to
+
+log = logging.getLogger(__name__)
 
 WORDS = 8
 POOL = 40
@@ -153,11 +157,17 @@ def _stored(db: Session, kind: str, item_id: int, group: str, digest: str) -> Ra
 
 
 def _store(db: Session, row: RelatedList, ranking: Ranking) -> None:
-    """Keep the ranking for the other workers, in a short transaction of its own: the page reading it is a GET,
-    whose transaction only reads. Losing the race to another worker, or finding the database busy, only means
-    that a later page works it out again."""
+    """Keep the ranking for the other workers, once this request's own transaction has finished (see
+    core.afterwards): the page reading it is a GET, whose transaction only reads."""
     row.entries, row.computed_at = ranking.entries, ranking.computed_at
     bind = db.get_bind()
+    if not afterwards.defer(lambda: _write(bind, row)):
+        _write(bind, row)
+
+
+def _write(bind: Engine | Connection, row: RelatedList) -> None:
+    """In a short transaction of its own. Losing the race to another worker, or finding the database busy, only
+    means that a later page works the ranking out again."""
     writer_bind = bind.execution_options(sqlite_immediate=True) if isinstance(bind, Engine) else bind
     try:
         with Session(bind=writer_bind, join_transaction_mode="create_savepoint") as writer, writer.begin():
@@ -165,8 +175,8 @@ def _store(db: Session, row: RelatedList, ranking: Ranking) -> None:
                 # A ranking lost in a crash is only made again: no need to wait for the disk.
                 writer.execute(sql("SET LOCAL synchronous_commit TO OFF"))
             writer.merge(row)
-    except (IntegrityError, OperationalError):
-        pass
+    except SQLAlchemyError:
+        log.info("the related items of %s %s were not kept", row.kind, row.item_id, exc_info=True)
 
 
 def _shown(db: Session, viewer: Viewer, entries: Sequence[Mapping[str, Any]], limit: int) -> list[Related]:

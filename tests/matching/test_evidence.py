@@ -195,6 +195,9 @@ def test_the_need_page_says_why_each_related_item_is_there(client: Client, db: S
     assert page.status_code == 200
     assert "You might also be interested in" in page.text and "Compact road sweeper hire" in page.text
     assert "Also about “" in page.text
+    # Kept for the other workers once the page's own transaction had finished (see core.afterwards).
+    stored = db.scalars(select(RelatedList).where(RelatedList.kind == "need", RelatedList.item_id == need.id)).one()
+    assert [entry["why"][:10] for entry in stored.entries] == ["Also about"]
 
 
 def test_bare_numbers_are_never_a_reason_for_a_related_item(db: Session) -> None:
