@@ -25,6 +25,7 @@ from exchange.core import error_handlers
 from exchange.core.database import Database, make_engine
 from exchange.core.forms import refuse_nul_in_address
 from exchange.core.middleware import SecurityHeadersMiddleware
+from exchange.core.read_limit import ReadConcurrencyLimit
 from exchange.core.runtime import freeze_long_lived_objects
 from exchange.core.security import SESSION_COOKIE, SESSION_MAX_AGE_DAYS
 from exchange.core.settings import Settings, get_settings
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # Jobs that run at once (the suite) count each view as it comes; otherwise in batches (see ViewTally).
     app.state.view_tally = ViewTally(0 if settings.queue_kind == "immediate" else settings.view_count_batch_seconds)
     app.add_middleware(ViewCounter, tally=app.state.view_tally, hand_on=hand_on_profile_views)
+    app.add_middleware(ReadConcurrencyLimit, at_once=settings.read_concurrency)
     if settings.trusted_proxies.strip():
         # Outermost: the client's address is known before anything reads it (sign-in limits, sessions).
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     db_pool_size: int = 10
+    # How many reading requests (GET, HEAD) a worker works on at once; the others wait their turn (see
+    # core.read_limit). A few keep the interpreter busy without making every page wait for all the others.
+    read_concurrency: int = Field(default=4, ge=1, le=1000)
     # How long a request waits for a database lock or a pooled connection before answering 503 Busy.
     database_wait_seconds: float = Field(default=10.0, gt=0, le=600)
     # The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: comma-separated addresses
