@@ -121,13 +121,15 @@ def related(
     """
     group = audience(viewer)
     digest = hashlib.sha256(source_text.encode()).hexdigest()
-    key = ("related", str(db.get_bind().engine.url), kind, item_id, group, digest)
+    key = ("related", cache.database_key(db), kind, item_id, group, digest)
     ranking: Ranking | None = cache.get(key)
     if ranking is None or not ranking.fresh:
         ranking = _stored(db, kind, item_id, group, digest)
         if ranking is None:
             ranking = Ranking(_rank(db, group, kind, item_id, organisation_id, source_text, limit * 3), utcnow())
-            _store(db, RelatedList(kind=kind, item_id=item_id, audience=group, source_digest=digest), ranking)
+            row = RelatedList(kind=kind, item_id=item_id, audience=group, source_digest=digest)
+            row.entries, row.computed_at = ranking.entries, ranking.computed_at
+            _store(db, row)
         cache.put(key, ranking)
     return _shown(db, viewer, ranking.entries, limit)
 
@@ -156,10 +158,9 @@ def _stored(db: Session, kind: str, item_id: int, group: str, digest: str) -> Ra
     return ranking if ranking.fresh else None
 
 
-def _store(db: Session, row: RelatedList, ranking: Ranking) -> None:
+def _store(db: Session, row: RelatedList) -> None:
     """Keep the ranking for the other workers, once this request's own transaction has finished (see
     core.afterwards): the page reading it is a GET, whose transaction only reads."""
-    row.entries, row.computed_at = ranking.entries, ranking.computed_at
     bind = db.get_bind()
     if not afterwards.defer(lambda: _write(bind, row)):
         _write(bind, row)
@@ -237,6 +238,7 @@ def _rank(
     weights = {t: corpus.idf(t) for t in source}
     suppliers = {row.organisation_id for row in found.values() if row.kind in ("pitch", "offer")}
     track_records = _similar_contracts(db, suppliers, source)
+    # (-score, kind, item id, ...): best first, ties in the same order on every worker.
     scored: list[tuple[float, str, int, int, int, str]] = []
     for row in found.values():
         share, shared = _shared(weights, f"{row.title}\n{row.summary}\n{row.body}")

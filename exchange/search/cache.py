@@ -28,10 +28,15 @@ _spaces: dict[Any, OrderedDict[tuple[Any, ...], Any]] = {}
 _lock = threading.Lock()
 
 
+def database_key(db: Session) -> str:
+    """Which database: the start of every cache key (a process may serve more than one, as the test suite does)."""
+    return str(db.get_bind().engine.url)
+
+
 def index_version(db: Session) -> tuple[Any, ...]:
-    """Which database, and its index's change token: the start of every cache key."""
+    """Which database, and its index's change token: the start of every key of work that the index decides."""
     token = db.scalar(select(SearchIndexState.change_token).where(SearchIndexState.id == 1))
-    return (str(db.get_bind().engine.url), token)
+    return (database_key(db), token)
 
 
 def cached(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
