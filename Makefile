@@ -31,8 +31,11 @@ assets: web/static/dist/.built
 run: setup
 	$(BIN)/exchange demo --host $(HOST) --port $(PORT)
 
+# With bytecode caches on, even where the environment turns them off: the suite starts many Python processes
+# (test workers, queue workers, the command line), and each would otherwise compile the package and rewrite
+# the tests' asserts again, seconds apiece.
 test: setup
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check exchange tests alembic

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from exchange.accounts import sessions
 from exchange.accounts.events import EmailVerified
@@ -199,18 +199,25 @@ def _set_password(db: Session, user: User, password: str, keep_session: str | No
 
 def load_viewer(db: Session, user_id: int) -> Viewer:
     """The user as a viewer (anonymous if the account is gone or suspended), e.g. for a digest's reader."""
-    user = db.scalar(select(User).where(User.id == user_id).options(_with_memberships()))
+    user = db.scalars(select(User).where(User.id == user_id).options(_with_memberships())).unique().one_or_none()
     return as_viewer(user)
 
 
 def viewer_for_session(db: Session, token: str) -> tuple[Viewer, UserSession | None]:
-    """Who a session token signs in, with the live session (one query for both, plus the memberships)."""
-    row = db.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == sessions.token_hash(token), UserSession.started_at > sessions.started_after())
-        .options(_with_memberships())
-    ).first()
+    """Who a session token signs in, with the live session and the memberships: one query, on every request."""
+    row = (
+        db.execute(
+            select(User, UserSession)
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(
+                UserSession.token_hash == sessions.token_hash(token),
+                UserSession.started_at > sessions.started_after(),
+            )
+            .options(_with_memberships())
+        )
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         return ANONYMOUS, None
     viewer = as_viewer(row[0])
@@ -219,7 +226,8 @@ def viewer_for_session(db: Session, token: str) -> tuple[Viewer, UserSession | N
 
 def _with_memberships() -> Any:
     # Built per query, not at import: building it configures the mappers, which need every model imported.
-    return selectinload(User.memberships).selectinload(Member.organisation)
+    # Joined, not a query each: a person belongs to a handful of organisations, and this runs on every request.
+    return joinedload(User.memberships).joinedload(Member.organisation)
 
 
 def as_viewer(user: User | None) -> Viewer:

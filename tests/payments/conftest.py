@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import stripe
+from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from exchange.core.database import Database
@@ -35,16 +36,22 @@ def payments_settings(database_url: str, api_base: str, base_url: str = "http://
     )
 
 
+def with_stripe_at(app: FastAPI, database_url: str, api_base: str) -> FastAPI:
+    """The test's application (see tests/conftest.py ``app``) with payments on, its Stripe calls going to
+    ``api_base``: only the settings differ, so the run's one application serves, and its routes and compiled
+    templates are not built again for each test."""
+    app.state.settings = payments_settings(database_url, api_base)
+    return app
+
+
 @pytest.fixture
-def paid_app(database_url: str, database: Database, localstripe: LocalStripe):  # type: ignore[no-untyped-def]
+def paid_app(app: FastAPI, database_url: str, localstripe: LocalStripe) -> FastAPI:
     """The exchange with payments on, its Stripe calls going to localstripe."""
-    from exchange.app import create_app
-
-    return create_app(payments_settings(database_url, localstripe.url), database)
+    return with_stripe_at(app, database_url, localstripe.url)
 
 
 @pytest.fixture
-def paid_client(paid_app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+def paid_client(paid_app: FastAPI) -> Iterator[Client]:
     with Client(paid_app) as client:
         yield client
 

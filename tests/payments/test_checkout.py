@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from exchange.accounts.models import Member, MemberRole
-from exchange.core.database import Database
 from exchange.payments.models import BillingCustomer, BillingPage, BillingPageKind, BillingPageStatus, Subscription
 from tests import factories
 from tests.client import Client
-from tests.payments.conftest import Supplier, payments_settings
+from tests.payments.conftest import Supplier, with_stripe_at
 from tests.payments.stripe_stub import StripeStub, running_stub
 
 ATTEMPT = re.compile(r'name="attempt" value="([0-9a-f]{32})"')
@@ -32,10 +32,8 @@ def stub() -> Iterator[StripeStub]:
 
 
 @pytest.fixture
-def stub_client(database_url: str, database: Database, stub: StripeStub) -> Iterator[Client]:
-    from exchange.app import create_app
-
-    with Client(create_app(payments_settings(database_url, stub.url), database)) as client:
+def stub_client(app: FastAPI, database_url: str, stub: StripeStub) -> Iterator[Client]:
+    with Client(with_stripe_at(app, database_url, stub.url)) as client:
         yield client
 
 
@@ -266,13 +264,10 @@ def test_only_whoever_asked_may_follow_a_billing_page(
 
 
 def test_stripe_out_of_reach_is_shown_on_the_waiting_page_and_grants_nothing(
-    database_url: str, database: Database, db: Session, supplier_admin: Supplier
+    app: FastAPI, database_url: str, db: Session, supplier_admin: Supplier
 ) -> None:
-    from exchange.app import create_app
-
     # Nothing listens on port 9 here: every call to Stripe fails to connect.
-    settings = payments_settings(database_url, "http://127.0.0.1:9")
-    with Client(create_app(settings, database)) as client:
+    with Client(with_stripe_at(app, database_url, "http://127.0.0.1:9")) as client:
         client.sign_in(supplier_admin.admin.email, factories.PASSWORD)
         response = _choose(client, supplier_admin.organisation.id, "supplier_plus_monthly")
         waiting = client.get(response.headers["location"])  # type: ignore[attr-defined]
